@@ -1,0 +1,107 @@
+package io.kdop.hub;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.controller.DockerHostReconciler;
+import io.kdop.hub.controller.HostStatusRules;
+import io.kdop.hub.join.JoinInstructions;
+import io.kdop.hub.join.JoinService;
+import io.kdop.hub.join.JoinTokenIssuer;
+import io.kdop.hub.join.TokenRecordStore;
+import io.kdop.hub.pki.AgentCertificates;
+import io.kdop.hub.pki.CaSecretStore;
+import io.kdop.hub.pki.CertificateAuthority;
+import io.kdop.hub.server.AgentServiceImpl;
+import io.kdop.hub.session.HostDirectory;
+import io.kdop.hub.session.SessionRegistry;
+import io.kdop.hub.session.SessionServices;
+import io.kdop.hub.state.DesiredStateBook;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Assembles the hub: CA, join service, agent sessions, the DockerHost controller and the gRPC port. */
+public final class Hub implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    /** Expired token records stay this long, so a late join attempt is told "expired" rather than "unknown". */
+    private static final Duration TOKEN_RECORD_RETENTION = Duration.ofHours(24);
+
+    private final Operator operator;
+    private final HubServer server;
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
+    private final TokenRecordStore tokenRecords;
+    private final Clock clock;
+
+    public Hub(HubConfig config, KubernetesClient client, Clock clock) {
+        this.clock = clock;
+        SecureRandom random = new SecureRandom();
+        CertificateAuthority ca = new CaSecretStore(client, config.namespace(), config.caSecretName())
+                .loadOrCreate(random);
+        LOG.info("hub CA {}", ca.pin());
+
+        SimpleInboundEventSource<DockerHost> sessionEvents = new SimpleInboundEventSource<>("agent-sessions");
+        SessionRegistry registry = new SessionRegistry(clock,
+                identity -> sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace())));
+        DesiredStateBook desiredStates = new DesiredStateBook();
+        HostDirectory hosts = new HostDirectory(client);
+        AgentCertificates certificates = new AgentCertificates(ca, config.clientCertificateTtl());
+        tokenRecords = new TokenRecordStore(client, config.namespace());
+        JoinTokenIssuer issuer = new JoinTokenIssuer(client, tokenRecords, ca.pin(),
+                new JoinInstructions(config.publicAddress(), config.agentImage()), random);
+        JoinService joins = new JoinService(tokenRecords, hosts, certificates, clock,
+                identity -> sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace())));
+
+        SessionServices services = new SessionServices(registry, hosts, desiredStates, certificates,
+                config.heartbeatInterval(), HubCommand.VERSION);
+        server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services));
+
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                // Status is patched as a JSON diff, not by server-side apply: the same path in
+                // production and against the API stand-in the tests use.
+                .withUseSSAToPatchPrimaryResource(false)
+                .checkingCRDAndValidateLocalModel(false)
+                .withCloseClientOnStop(false));
+        operator.register(new DockerHostReconciler(registry, desiredStates, issuer, config.joinTokenTtl(),
+                sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()), clock));
+    }
+
+    public void start() throws IOException {
+        server.start();
+        LOG.info("serving agents on port {}", server.port());
+        operator.start();
+        housekeeping.scheduleWithFixedDelay(this::deleteExpiredTokenRecords, 0, 1, TimeUnit.HOURS);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    private void deleteExpiredTokenRecords() {
+        try {
+            int deleted = tokenRecords.deleteExpiredBefore(clock.instant().minus(TOKEN_RECORD_RETENTION));
+            if (deleted > 0) {
+                LOG.info("deleted {} expired join-token records", deleted);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not clean up expired join-token records: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        housekeeping.shutdownNow();
+        operator.stop();
+        server.stop();
+    }
+}

@@ -1,0 +1,113 @@
+package io.kdop.hub;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The hub's command line: {@code java -jar kdop-hub.jar [options]}. */
+@Command(name = "kdop-hub", mixinStandardHelpOptions = true, versionProvider = HubCommand.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "The kdop hub: watches kdop resources in Kubernetes and serves the edge agents that dial in.",
+            "It connects to Kubernetes like kubectl does (in-cluster service account, KUBECONFIG, or ~/.kube/config)."
+        })
+public final class HubCommand implements Callable<Integer> {
+
+    static final String VERSION = "0.1.0";
+
+    @Option(names = "--namespace", defaultValue = "${env:POD_NAMESPACE:-kdop-system}",
+            description = "Namespace of the hub's own Secrets (CA, join-token records). Default: ${DEFAULT-VALUE}.")
+    String namespace;
+
+    @Option(names = "--grpc-port", defaultValue = "9443", description = "TLS port agents connect to. Default: ${DEFAULT-VALUE}.")
+    int grpcPort;
+
+    @Option(names = "--public-address", description = "host:port agents dial, as written into join commands. "
+            + "Default: the first --tls-san with --grpc-port.")
+    String publicAddress;
+
+    @Option(names = "--tls-san", split = ",", description = "DNS names and IP addresses in the hub's serving certificate "
+            + "(repeatable). localhost and 127.0.0.1 are always included.")
+    List<String> tlsSans = new ArrayList<>();
+
+    @Option(names = "--heartbeat-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often agents send heartbeats. Default: ${DEFAULT-VALUE}.")
+    Duration heartbeatInterval;
+
+    @Option(names = "--heartbeat-grace", defaultValue = "40s", converter = DurationConverter.class,
+            description = "Silence after which a host becomes Disconnected. Default: ${DEFAULT-VALUE}.")
+    Duration heartbeatGrace;
+
+    @Option(names = "--client-cert-ttl", defaultValue = "168h", converter = DurationConverter.class,
+            description = "Lifetime of agent certificates; agents renew at two thirds of it. Default: ${DEFAULT-VALUE}.")
+    Duration clientCertTtl;
+
+    @Option(names = "--join-token-ttl", defaultValue = "24h", converter = DurationConverter.class,
+            description = "Default lifetime of join tokens (a DockerHost's spec.joinTokenTTL overrides it). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration joinTokenTtl;
+
+    @Option(names = "--ca-secret", defaultValue = "kdop-hub-ca",
+            description = "Name of the Secret holding the hub's CA. Default: ${DEFAULT-VALUE}.")
+    String caSecret;
+
+    @Option(names = "--agent-image", defaultValue = "kdop/edge-agent:" + VERSION,
+            description = "Agent image named in the docker one-liner of join commands. Default: ${DEFAULT-VALUE}.")
+    String agentImage;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new HubCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!heartbeatGrace.minus(heartbeatInterval).isPositive()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--heartbeat-grace must be longer than --heartbeat-interval");
+        }
+        List<String> sans = new ArrayList<>(tlsSans);
+        sans.addAll(List.of("localhost", "127.0.0.1"));
+        List<String> distinct = sans.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        String address = publicAddress != null ? publicAddress : distinct.getFirst() + ":" + grpcPort;
+        HubConfig config = new HubConfig(namespace, grpcPort, address, distinct, heartbeatInterval, heartbeatGrace,
+                clientCertTtl, joinTokenTtl, caSecret, agentImage);
+
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Hub hub = new Hub(config, client, Clock.systemUTC())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kdop-shutdown"));
+            hub.start();
+            stopped.await();
+        } finally {
+            client.close();
+        }
+        return 0;
+    }
+
+    /** Go-style durations (30s, 5m, 24h, 1h30m), as Kubernetes users write them. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) throws Exception {
+            try {
+                return io.fabric8.kubernetes.api.model.Duration.parse(value).getDuration();
+            } catch (java.text.ParseException | RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or 24h");
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kdop-hub " + VERSION};
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.kdop.hub;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The hub's settings, from its command line. */
+public record HubConfig(
+        String namespace,
+        int grpcPort,
+        String publicAddress,
+        List<String> tlsSans,
+        Duration heartbeatInterval,
+        Duration heartbeatGrace,
+        Duration clientCertificateTtl,
+        Duration joinTokenTtl,
+        String caSecretName,
+        String agentImage) {}

@@ -1,0 +1,77 @@
+package io.kdop.hub;
+
+import io.grpc.Grpc;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.kdop.hub.pki.CertificateAuthority;
+import io.kdop.hub.server.AgentServiceImpl;
+import io.kdop.hub.server.PeerIdentityInterceptor;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The hub's single TLS port. Client certificates are optional at the TLS layer (a joining agent
+ * has none yet) but must chain to the hub's CA when present; the session call requires one.
+ */
+final class HubServer {
+
+    private final Server server;
+
+    HubServer(int port, CertificateAuthority ca, List<String> sans, AgentServiceImpl service) {
+        CertificateAuthority.IssuedCertificate serving = ca.issueServerCertificate(sans, Duration.ofDays(365));
+        try {
+            char[] password = new char[0];
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("hub", serving.key(), password,
+                    new Certificate[] {serving.certificate(), ca.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("kdop-ca", ca.certificate());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+
+            TlsServerCredentials credentials = (TlsServerCredentials) TlsServerCredentials.newBuilder()
+                    .keyManager(kmf.getKeyManagers())
+                    .trustManager(tmf.getTrustManagers())
+                    .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+                    .build();
+            this.server = Grpc.newServerBuilderForPort(port, credentials)
+                    .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
+                    // Dead agents (power cut, NAT timeout) are noticed without waiting for TCP.
+                    .keepAliveTime(30, TimeUnit.SECONDS)
+                    .keepAliveTimeout(10, TimeUnit.SECONDS)
+                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up the hub's TLS", e);
+        }
+    }
+
+    void start() throws IOException {
+        server.start();
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    void stop() throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+        }
+    }
+}

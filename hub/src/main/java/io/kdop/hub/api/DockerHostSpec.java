@@ -1,0 +1,48 @@
+package io.kdop.hub.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+
+/** What a user declares about a Docker host. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DockerHostSpec {
+
+    @JsonPropertyDescription("Direct mode, kept from the original operator: the Docker API URL the hub would dial itself "
+            + "(for example tcp://1.2.3.4:2376). Leave empty for an agent-joined host, the default and recommended mode: "
+            + "the hub then issues a join token and the agent dials out to the hub.")
+    @Pattern("^(tcp|unix|https?)://.+$")
+    private String hostURL;
+
+    @JsonPropertyDescription("Direct mode only: name of a Secret with ca.pem, cert.pem and key.pem for the Docker API's TLS.")
+    private String tlsSecretName;
+
+    @JsonPropertyDescription("How long a join token for this host stays valid, as a Go duration (for example 24h, 90m). "
+            + "Default 24h. Tokens are single-use.")
+    @Pattern("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
+    private String joinTokenTTL;
+
+    public String getHostURL() {
+        return hostURL;
+    }
+
+    public void setHostURL(String hostURL) {
+        this.hostURL = hostURL;
+    }
+
+    public String getTlsSecretName() {
+        return tlsSecretName;
+    }
+
+    public void setTlsSecretName(String tlsSecretName) {
+        this.tlsSecretName = tlsSecretName;
+    }
+
+    public String getJoinTokenTTL() {
+        return joinTokenTTL;
+    }
+
+    public void setJoinTokenTTL(String joinTokenTTL) {
+        this.joinTokenTTL = joinTokenTTL;
+    }
+}

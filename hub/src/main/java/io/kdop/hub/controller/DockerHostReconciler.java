@@ -1,0 +1,106 @@
+package io.kdop.hub.controller;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerHostStatus;
+import io.kdop.hub.join.JoinTokenIssuer;
+import io.kdop.hub.session.SessionRegistry;
+import io.kdop.hub.state.DesiredStateBook;
+import io.kdop.proto.v1.DesiredState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps each DockerHost's join token and status true. It is the only writer of DockerHost status:
+ * agent sessions only record facts in memory and ask for a reconcile.
+ */
+@ControllerConfiguration(name = "dockerhost")
+public final class DockerHostReconciler implements Reconciler<DockerHost>, Cleaner<DockerHost> {
+
+    private final SessionRegistry sessions;
+    private final DesiredStateBook desiredStates;
+    private final JoinTokenIssuer issuer;
+    private final JoinTokenLifecycle tokens;
+    private final SimpleInboundEventSource<DockerHost> sessionEvents;
+    private final HostStatusRules.Timing timing;
+    private final Clock clock;
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+    public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, JoinTokenIssuer issuer,
+            Duration defaultTokenTtl, SimpleInboundEventSource<DockerHost> sessionEvents, HostStatusRules.Timing timing,
+            Clock clock) {
+        this.sessions = sessions;
+        this.desiredStates = desiredStates;
+        this.issuer = issuer;
+        this.tokens = new JoinTokenLifecycle(issuer, defaultTokenTtl);
+        this.sessionEvents = sessionEvents;
+        this.timing = timing;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, DockerHost>> prepareEventSources(EventSourceContext<DockerHost> context) {
+        return List.of(sessionEvents);
+    }
+
+    @Override
+    public UpdateControl<DockerHost> reconcile(DockerHost host, Context<DockerHost> context) {
+        Instant now = clock.instant();
+        DockerHostStatus before = host.getStatus() == null ? new DockerHostStatus() : host.getStatus();
+        DockerHostStatus status = serialization.clone(before);
+        String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
+        boolean directMode = host.getSpec() != null && host.getSpec().getHostURL() != null
+                && !host.getSpec().getHostURL().isBlank();
+        long generation = Optional.ofNullable(host.getMetadata().getGeneration()).orElse(0L);
+
+        Optional<String> specProblem = directMode ? Optional.empty() : tokens.apply(host, status, now);
+        HostStatusRules.Outcome outcome;
+        if (specProblem.isPresent()) {
+            status.setObservedGeneration(generation);
+            status.setConditions(Conditions.with(status.getConditions(), Conditions.READY, false, "InvalidSpec",
+                    specProblem.get(), generation, now));
+            outcome = new HostStatusRules.Outcome(status, Optional.empty());
+        } else {
+            if (!directMode) {
+                // Workload kinds fill this in; until then every agent-joined host's desired state is empty.
+                desiredStates.update(key, List.of())
+                        .ifPresent(snapshot -> sessions.liveSession(key).ifPresent(s -> s.push(snapshot)));
+            }
+            outcome = HostStatusRules.apply(status, host.getMetadata().getName(), generation, directMode,
+                    sessions.view(key), desiredStates.current(key).map(DesiredState::getRevision), timing, now);
+        }
+
+        UpdateControl<DockerHost> control;
+        if (outcome.status().equals(before)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            host.setStatus(outcome.status());
+            control = UpdateControl.patchStatus(host);
+        }
+        outcome.recheckIn().ifPresent(control::rescheduleAfter);
+        return control;
+    }
+
+    @Override
+    public DeleteControl cleanup(DockerHost host, Context<DockerHost> context) {
+        String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
+        // The token record stays until it expires, so a late join with it is told the host is gone.
+        sessions.revoke(key, "DockerHost " + key + " was deleted; this agent's identity is revoked");
+        desiredStates.forget(key);
+        issuer.deleteJoinSecret(host);
+        return DeleteControl.defaultDelete();
+    }
+}

@@ -1,0 +1,36 @@
+package io.kdop.hub.join;
+
+import io.kdop.hub.pki.AgentIdentity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * What the hub remembers of a join token: the hash of its secret (never the secret), the host it
+ * was issued for, when it expires and when it was used.
+ */
+public record TokenRecord(String tokenId, String secretSha256, AgentIdentity host, Instant expiresAt,
+        Optional<Instant> usedAt) {
+
+    public static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** Constant-time comparison, so response timing says nothing about how close a guess was. */
+    public boolean secretMatches(String presentedSecret) {
+        return MessageDigest.isEqual(secretSha256.getBytes(StandardCharsets.US_ASCII),
+                hash(presentedSecret).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public TokenRecord markUsed(Instant when) {
+        return new TokenRecord(tokenId, secretSha256, host, expiresAt, Optional.of(when));
+    }
+}

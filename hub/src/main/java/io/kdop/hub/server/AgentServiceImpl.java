@@ -1,0 +1,67 @@
+package io.kdop.hub.server;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.kdop.hub.join.JoinService;
+import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.hub.session.AgentSession;
+import io.kdop.hub.session.SessionServices;
+import io.kdop.proto.Refusals;
+import io.kdop.proto.v1.AgentMessage;
+import io.kdop.proto.v1.AgentServiceGrpc;
+import io.kdop.proto.v1.ErrorReason;
+import io.kdop.proto.v1.HubMessage;
+import io.kdop.proto.v1.JoinRequest;
+import io.kdop.proto.v1.JoinResponse;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The hub's gRPC endpoint for agents: joins without a certificate, sessions only with one. */
+public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentServiceImpl.class);
+
+    private final JoinService joins;
+    private final SessionServices services;
+
+    public AgentServiceImpl(JoinService joins, SessionServices services) {
+        this.joins = joins;
+        this.services = services;
+    }
+
+    @Override
+    public void join(JoinRequest request, StreamObserver<JoinResponse> responses) {
+        try {
+            responses.onNext(joins.join(request));
+            responses.onCompleted();
+        } catch (io.grpc.StatusRuntimeException refusal) {
+            responses.onError(refusal);
+        }
+    }
+
+    @Override
+    public StreamObserver<AgentMessage> session(StreamObserver<HubMessage> responses) {
+        Optional<AgentIdentity> peer = PeerIdentityInterceptor.PEER.get();
+        if (peer == null || peer.isEmpty()) {
+            LOG.warn("refused a session without a kdop client certificate");
+            responses.onError(Refusals.refuse(Status.Code.UNAUTHENTICATED, ErrorReason.CERTIFICATE_REQUIRED,
+                    "a session needs the client certificate the agent got when it joined"));
+            return new DiscardingObserver();
+        }
+        return new AgentSession(peer.get(), (ServerCallStreamObserver<HubMessage>) responses, services);
+    }
+
+    /** Swallows what a refused caller still sends. */
+    private static final class DiscardingObserver implements StreamObserver<AgentMessage> {
+        @Override
+        public void onNext(AgentMessage value) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+    }
+}

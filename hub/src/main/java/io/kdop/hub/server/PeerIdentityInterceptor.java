@@ -1,0 +1,46 @@
+package io.kdop.hub.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.kdop.hub.pki.AgentIdentity;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Reads the agent identity from the TLS client certificate (already verified against the hub's CA
+ * by the handshake) and hands it to the call. Calls without one get an empty identity; it is up
+ * to each method to require it.
+ */
+public final class PeerIdentityInterceptor implements ServerInterceptor {
+
+    public static final Context.Key<Optional<AgentIdentity>> PEER = Context.key("kdop-peer-identity");
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        Optional<AgentIdentity> identity = identityOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        return Contexts.interceptCall(Context.current().withValue(PEER, identity), call, headers, next);
+    }
+
+    public static Optional<AgentIdentity> identityOf(SSLSession session) {
+        if (session == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf
+                    ? AgentIdentity.fromCertificate(leaf)
+                    : Optional.empty();
+        } catch (SSLPeerUnverifiedException e) {
+            return Optional.empty();
+        }
+    }
+}

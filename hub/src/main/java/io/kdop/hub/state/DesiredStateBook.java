@@ -1,0 +1,69 @@
+package io.kdop.hub.state;
+
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.DesiredState;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The desired state of every host, each a complete snapshot with its revision. Hosts with no
+ * workloads have an empty snapshot, which is still a real state the agent must converge to.
+ */
+public final class DesiredStateBook {
+
+    private final Map<String, DesiredState> byHost = new ConcurrentHashMap<>();
+
+    /** Replaces a host's workloads; returns the new snapshot if its content changed. */
+    public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers) {
+        DesiredState content = DesiredState.newBuilder().addAllContainers(containers).build();
+        String digest = digest(content);
+        DesiredState[] changed = new DesiredState[1];
+        byHost.compute(hostKey, (key, current) -> {
+            Revision revision = Revision.next(Optional.ofNullable(current).map(DesiredStateBook::revisionOf), digest,
+                    Optional.empty());
+            if (current != null && revisionOf(current).equals(revision)) {
+                return current;
+            }
+            changed[0] = content.toBuilder().setRevision(revision.number()).setDigest(digest).build();
+            return changed[0];
+        });
+        return Optional.ofNullable(changed[0]);
+    }
+
+    /** The snapshot to send an agent that just said which revision it applied. */
+    public DesiredState forSession(String hostKey, Revision agentApplied) {
+        return byHost.compute(hostKey, (key, current) -> {
+            DesiredState content = current != null ? current : DesiredState.getDefaultInstance();
+            String digest = current != null ? current.getDigest() : digest(content);
+            Revision revision = Revision.next(Optional.ofNullable(current).map(DesiredStateBook::revisionOf), digest,
+                    agentApplied.equals(Revision.NONE) ? Optional.empty() : Optional.of(agentApplied));
+            return content.toBuilder().setRevision(revision.number()).setDigest(digest).build();
+        });
+    }
+
+    public Optional<DesiredState> current(String hostKey) {
+        return Optional.ofNullable(byHost.get(hostKey));
+    }
+
+    public void forget(String hostKey) {
+        byHost.remove(hostKey);
+    }
+
+    private static Revision revisionOf(DesiredState state) {
+        return new Revision(state.getRevision(), state.getDigest());
+    }
+
+    static String digest(DesiredState content) {
+        DesiredState normalized = content.toBuilder().clearRevision().clearDigest().build();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(normalized.toByteArray()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}
