@@ -41,6 +41,7 @@ public final class JoinService {
     }
 
     public JoinResponse join(JoinRequest request) throws StatusRuntimeException {
+        LOG.debug("join request with token id {}", request.getTokenId());
         if (!TOKEN_ID.matcher(request.getTokenId()).matches()) {
             throw refuse(ErrorReason.TOKEN_UNKNOWN, "the join token is not known to this hub");
         }

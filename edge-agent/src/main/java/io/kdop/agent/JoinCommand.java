@@ -1,0 +1,191 @@
+package io.kdop.agent;
+
+import ch.qos.logback.classic.Level;
+import io.kdop.agent.docker.DockerInspector;
+import io.kdop.agent.session.Agent;
+import io.kdop.agent.session.AgentConfig;
+import io.kdop.agent.session.AgentExit;
+import io.kdop.agent.session.Durations;
+import io.kdop.agent.session.HubAddress;
+import io.kdop.proto.JoinToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code join}: joins the hub with a token (once), then keeps the session with it running. */
+@Command(
+        name = "join",
+        mixinStandardHelpOptions = true,
+        versionProvider = AgentVersion.class,
+        sortOptions = false,
+        description = {
+            "Joins the hub with a join token, stores the identity it gets, and keeps a session with the hub.",
+            "",
+            "Run again later without a token to reuse the stored identity (and hub address); run again with"
+                    + " the same token and it is not used twice; a different token joins again and replaces"
+                    + " the identity. The token is read from --token, --token-file or $KDOP_JOIN_TOKEN.",
+            ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped (SIGTERM)",
+            "1:other fatal error",
+            "2:usage error or malformed token",
+            "3:the hub's CA does not match the hash pinned in the token",
+            "4:refused for good (token unknown, invalid, expired or used; host revoked; identity mismatch; CSR invalid)"
+        })
+final class JoinCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JoinCommand.class);
+    static final String TOKEN_ENV = "KDOP_JOIN_TOKEN";
+
+    /** The root log levels --log-level accepts. */
+    enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+    @Option(names = "--hub", paramLabel = "HOST:PORT",
+            description = "The hub's gRPC endpoint. Optional when a stored identity names it.")
+    String hub;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Join token kdop1.<ca-hash>.<id>.<secret>. Visible to other users in the process list:"
+                    + " prefer --token-file or $" + TOKEN_ENV + ".")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the join token from this file.")
+    Path tokenFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/kdop-agent",
+            description = "Where the identity and the desired state are kept (0700). Default: ${DEFAULT-VALUE}.")
+    Path stateDir;
+
+    @Option(names = "--docker-host", paramLabel = "URI",
+            defaultValue = "${env:DOCKER_HOST:-unix:///var/run/docker.sock}",
+            description = "The local Docker daemon. Default: $DOCKER_HOST, else unix:///var/run/docker.sock.")
+    String dockerHost;
+
+    @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "The longest wait between reconnection attempts (e.g. 500ms, 30s, 5m). Default: ${DEFAULT-VALUE}.")
+    Duration maxBackoff;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}.")
+    LogLevel logLevel;
+
+    private final UnaryOperator<String> env;
+
+    JoinCommand() {
+        this(System::getenv);
+    }
+
+    JoinCommand(UnaryOperator<String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.toLevel(logLevel.name()));
+        try {
+            AgentConfig config = new AgentConfig(hubAddress(), joinToken(), stateDir, AgentConfig.INITIAL_BACKOFF,
+                    maxBackoff, AgentVersion.current());
+            LOG.info("kdop-edge-agent {} starting (state in {}, Docker at {})", AgentVersion.current(), stateDir, dockerHost);
+            try (DockerInspector docker = new DockerInspector(dockerHost)) {
+                runUntilStopped(new Agent(config, docker, Clock.systemUTC(), RandomGenerator.getDefault()));
+            }
+            return 0;
+        } catch (AgentExit e) {
+            LOG.error(e.getMessage());
+            return e.code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            LOG.error("fatal: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+            LOG.debug("fatal error", e);
+            return AgentExit.FATAL;
+        }
+    }
+
+    /**
+     * Runs the agent; SIGTERM stops it cleanly and the JVM exits 0 (the hook halts with 0 once the
+     * agent returned, because a JVM ended by a signal otherwise exits 143).
+     */
+    private static void runUntilStopped(Agent agent) throws Exception {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("stopping");
+            agent.stop();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0);
+        }, "kdop-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            agent.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it exits with 0 once we signal that the agent returned
+            }
+            finished.countDown();
+        }
+    }
+
+    private Optional<HubAddress> hubAddress() throws AgentExit {
+        try {
+            return Optional.ofNullable(hub).map(HubAddress::parse);
+        } catch (IllegalArgumentException e) {
+            throw new AgentExit(AgentExit.USAGE, e.getMessage());
+        }
+    }
+
+    private Optional<JoinToken> joinToken() throws AgentExit {
+        if (token != null && tokenFile != null) {
+            throw new AgentExit(AgentExit.USAGE, "give the join token with --token or --token-file, not both");
+        }
+        String text = token;
+        if (tokenFile != null) {
+            try {
+                text = Files.readString(tokenFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new AgentExit(AgentExit.USAGE, "cannot read --token-file " + tokenFile + ": " + e.getMessage());
+            }
+        }
+        if (text == null) {
+            text = env.apply(TOKEN_ENV);
+            if (text == null || text.isBlank()) {
+                return Optional.empty();
+            }
+        }
+        try {
+            return Optional.of(JoinToken.parse(text)); // its messages never repeat the token
+        } catch (IllegalArgumentException e) {
+            throw new AgentExit(AgentExit.USAGE, e.getMessage());
+        }
+    }
+
+    /** Lets picocli read {@code 500ms}, {@code 30s}, {@code 5m}. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Durations.parse(value);
+        }
+    }
+}

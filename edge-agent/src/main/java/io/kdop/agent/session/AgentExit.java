@@ -1,0 +1,21 @@
+package io.kdop.agent.session;
+
+/** The agent must stop with this exit code; the message is the one line the user sees. */
+public final class AgentExit extends Exception {
+
+    public static final int FATAL = 1;
+    public static final int USAGE = 2;
+    public static final int CA_MISMATCH = 3;
+    public static final int REFUSED = 4;
+
+    private final int code;
+
+    public AgentExit(int code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,88 @@
+package io.kdop.agent.session;
+
+import io.grpc.Status;
+import io.kdop.proto.Refusals;
+import io.kdop.proto.v1.ErrorReason;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sorts join and session failures into retryable causes and fatal refusals, with a message that
+ * says what to do. Pure: it reads the error and the context, nothing else.
+ */
+public final class FailureClassifier {
+
+    /**
+     * @param namespace the DockerHost's namespace, or null during a join (not known yet)
+     * @param name the DockerHost's name, or null during a join
+     */
+    public record Context(String namespace, String name, Path stateDir) {}
+
+    private FailureClassifier() {}
+
+    /** {@code error} null means the hub ended the session without an error. */
+    public static Failure classify(Throwable error, Context context) {
+        if (error == null) {
+            return new Failure.Retry("hub closed the session");
+        }
+        Optional<ErrorReason> reason = Refusals.reasonOf(error);
+        if (reason.isPresent()) {
+            return refusal(reason.get(), context);
+        }
+        Status status = Status.fromThrowable(error);
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> new Failure.Retry(transportCause(error, status));
+            case DEADLINE_EXCEEDED -> new Failure.Retry("hub did not answer in time");
+            default -> new Failure.Retry("stream error: " + status.getCode()
+                    + (status.getDescription() == null ? "" : " " + status.getDescription()));
+        };
+    }
+
+    private static Failure refusal(ErrorReason reason, Context c) {
+        String host = c.name() == null ? "NAME" : c.name();
+        String ns = c.namespace() == null ? "" : "-n " + c.namespace() + " ";
+        String newToken = "ask for a new one with kubectl " + ns + "annotate dockerhost " + host
+                + " kdop.io.vn/token-request=$(date +%s) --overwrite";
+        String rejoin = "get a new join token (kubectl " + ns + "annotate dockerhost " + host
+                + " kdop.io.vn/token-request=$(date +%s) --overwrite) and run again with --token";
+        String message = switch (reason) {
+            case TOKEN_UNKNOWN -> "join token unknown to this hub: check --hub, or " + newToken;
+            case TOKEN_INVALID -> "join token secret rejected: copy the token again from the DockerHost's join Secret, or " + newToken;
+            case TOKEN_EXPIRED -> "join token expired: " + newToken;
+            case TOKEN_USED -> "join token already used: " + newToken;
+            case HOST_REVOKED -> "the hub revoked this host (its DockerHost " + host
+                    + " was deleted or recreated): " + rejoin;
+            case IDENTITY_MISMATCH -> "the hub says the identity in " + c.stateDir().resolve("identity")
+                    + " does not match its certificate: remove that directory, " + rejoin;
+            case CSR_INVALID -> "the hub rejected the agent's certificate request (CSR_INVALID): "
+                    + "check that the agent and hub versions are compatible";
+            default -> null;
+        };
+        if (message != null) {
+            return new Failure.Fatal(AgentExit.REFUSED, message);
+        }
+        // SESSION_REPLACED, CERTIFICATE_REQUIRED, PROTOCOL_VIOLATION, unknown: a later try may work
+        return new Failure.Retry("refused: " + reason.name());
+    }
+
+    private static String transportCause(Throwable error, Status status) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException) {
+                return "TLS handshake failed: " + t.getMessage();
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException) {
+                return "hub unreachable: " + t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return "hub unavailable: " + (status.getDescription() == null ? "UNAVAILABLE" : status.getDescription());
+    }
+}

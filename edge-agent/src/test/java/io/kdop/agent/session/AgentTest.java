@@ -1,0 +1,242 @@
+package io.kdop.agent.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kdop.agent.TestPki;
+import io.kdop.agent.docker.HostSnapshot;
+import io.kdop.agent.docker.ManagedContainers;
+import io.kdop.agent.identity.IdentityStore;
+import io.kdop.agent.identity.KeyAndCsr;
+import io.kdop.agent.identity.StoredIdentity;
+import io.kdop.agent.store.DesiredStateStore;
+import io.kdop.proto.CaPin;
+import io.kdop.proto.JoinToken;
+import io.kdop.proto.Refusals;
+import io.kdop.proto.v1.AgentMessage;
+import io.kdop.proto.v1.ErrorReason;
+import io.kdop.proto.v1.HostFacts;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent against a fake hub over real TLS: join, session, desired state, heartbeats, renewal, refusals. */
+class AgentTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final HostSnapshot SNAPSHOT = new HostSnapshot(
+            HostFacts.newBuilder().setDockerVersion("20.10.test").setOs("linux").setCpus(2).setHostname("edge-box").build(),
+            List.of(ManagedContainers.of("c1", List.of("/web"), Map.of(ManagedContainers.WORKLOAD_NAME, "web"), "running")));
+
+    @TempDir
+    Path stateDir;
+    private FakeHub hub;
+    private final List<Agent> running = new ArrayList<>();
+
+    @BeforeEach
+    void startHub() throws Exception {
+        hub = new FakeHub();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        running.forEach(Agent::stop);
+        hub.close();
+    }
+
+    private JoinToken token() {
+        return JoinToken.generate(CaPin.of(hub.ca.certificate()), new SecureRandom());
+    }
+
+    private Agent agent(Optional<JoinToken> token, Optional<String> hubAddress) {
+        AgentConfig config = new AgentConfig(hubAddress.map(HubAddress::parse), token, stateDir,
+                Duration.ofMillis(50), Duration.ofMillis(400), "test-version");
+        Agent agent = new Agent(config, () -> SNAPSHOT, Clock.systemUTC(), new Random(1));
+        running.add(agent);
+        return agent;
+    }
+
+    private static CompletableFuture<Void> start(Agent agent) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                agent.run();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+    }
+
+    private List<AgentMessage> received(AgentMessage.KindCase kind) {
+        return hub.received.stream().filter(m -> m.getKindCase() == kind).toList();
+    }
+
+    @Test
+    void joinsThenHoldsASession() throws Exception {
+        JoinToken token = token();
+        Agent agent = agent(Optional.of(token), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(agent);
+
+        var join = hub.joins.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(join).isNotNull();
+        assertThat(join.getTokenId()).isEqualTo(token.tokenId());
+        assertThat(join.getTokenSecret()).isEqualTo(token.secret());
+        assertThat(join.getCsrDer().isEmpty()).isFalse();
+        assertThat(join.getAgentVersion()).isEqualTo("test-version");
+
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        StoredIdentity stored = new IdentityStore(stateDir).load().orElseThrow();
+        assertThat(stored.host()).isEqualTo(FakeHub.HOST);
+        assertThat(stored.tokenId()).isEqualTo(token.tokenId());
+        assertThat(stored.hub()).isEqualTo(hub.address());
+        assertThat(hub.sessionSerials).containsExactly(stored.certificate().getSerialNumber());
+
+        var hello = received(AgentMessage.KindCase.HELLO).getFirst().getHello();
+        assertThat(hello.getHost()).isEqualTo(FakeHub.HOST);
+        assertThat(hello.getAgentVersion()).isEqualTo("test-version");
+        assertThat(hello.getFacts().getDockerVersion()).isEqualTo("20.10.test");
+        assertThat(hello.getInventoryList()).extracting(c -> c.getName()).containsExactly("web");
+        assertThat(hello.getAppliedRevision()).isZero();
+
+        var ack = received(AgentMessage.KindCase.ACK).getFirst().getAck();
+        assertThat(ack.getRevision()).isEqualTo(7);
+        assertThat(ack.getDigest()).isEqualTo("sha256:d7");
+        assertThat(ack.getError()).isEmpty();
+        assertThat(DesiredStateStore.open(stateDir, Clock.systemUTC()).current()).contains(FakeHub.STATE);
+
+        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.HEARTBEAT).size() >= 2);
+        assertThat(received(AgentMessage.KindCase.HEARTBEAT).getFirst().getHeartbeat().getFacts().getHostname())
+                .isEqualTo("edge-box");
+        assertThat(received(AgentMessage.KindCase.RENEW_CERTIFICATE)).as("a fresh certificate").isEmpty();
+
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void restartsFromTheStoredIdentityWithoutJoiningAgain() throws Exception {
+        JoinToken token = token();
+        Agent first = agent(Optional.of(token), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(first);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        first.stop();
+        run.get(10, TimeUnit.SECONDS);
+
+        // no token, no --hub: the stored identity and address; then the same token again: still no join
+        for (Optional<JoinToken> again : List.of(Optional.<JoinToken>empty(), Optional.of(token))) {
+            hub.received.clear();
+            Agent next = agent(again, Optional.empty());
+            CompletableFuture<Void> nextRun = start(next);
+            await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+            assertThat(received(AgentMessage.KindCase.HELLO).getFirst().getHello().getAppliedRevision()).isEqualTo(7);
+            next.stop();
+            nextRun.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(hub.joins).hasSize(1);
+    }
+
+    @Test
+    void neverSendsTheTokenWhenTheCaPinDoesNotMatch() throws Exception {
+        TestPki.Issued otherCa = TestPki.ca("not-the-hub");
+        JoinToken token = JoinToken.generate(CaPin.of(otherCa.certificate()), new SecureRandom());
+        Agent agent = agent(Optional.of(token), Optional.of(hub.address()));
+
+        assertThatThrownBy(agent::run)
+                .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.CA_MISMATCH))
+                .hasMessage("the hub's CA " + CaPin.of(hub.ca.certificate()) + " does not match the pinned "
+                        + CaPin.of(otherCa.certificate()) + "; refusing to send the join token");
+        assertThat(hub.joins).isEmpty();
+        assertThat(hub.calls).hasValue(0);
+        assertThat(new IdentityStore(stateDir).load()).isEmpty();
+    }
+
+    @Test
+    void checksTheHubsHostNameDuringTheJoin() throws Exception {
+        try (FakeHub elsewhere = new FakeHub("hub.example")) {
+            JoinToken token = JoinToken.generate(CaPin.of(elsewhere.ca.certificate()), new SecureRandom());
+            Joiner joiner = new Joiner(HubAddress.parse(elsewhere.address()), token, "test");
+            assertThatThrownBy(joiner::join).isInstanceOfSatisfying(StatusRuntimeException.class,
+                    e -> assertThat(FailureClassifier.classify(e, new FailureClassifier.Context(null, null, stateDir)))
+                            .isInstanceOfSatisfying(Failure.Retry.class,
+                                    r -> assertThat(r.cause()).startsWith("TLS handshake failed")));
+            assertThat(joiner.pinMismatch()).as("the pin matched; the name did not").isEmpty();
+            assertThat(elsewhere.joins).isEmpty();
+        }
+    }
+
+    @Test
+    void exitsWithCode4WhenTheTokenExpired() {
+        hub.joinRefusal = Refusals.refuse(Status.Code.PERMISSION_DENIED, ErrorReason.TOKEN_EXPIRED, "expired");
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        assertThatThrownBy(agent::run)
+                .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.REFUSED))
+                .hasMessageStartingWith("join token expired: ask for a new one with kubectl annotate dockerhost");
+    }
+
+    @Test
+    void exitsWithCode4WhenTheHostIsRevoked() {
+        hub.sessionRefusal = Refusals.refuse(Status.Code.PERMISSION_DENIED, ErrorReason.HOST_REVOKED, "deleted");
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        assertThatThrownBy(agent::run)
+                .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.REFUSED))
+                .hasMessageContaining("revoked").hasMessageContaining("dockerhost edge-1");
+    }
+
+    @Test
+    void retriesWhenTheHubIsUnavailable() throws Exception {
+        hub.unavailableSessions.set(3);
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(agent);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        assertThat(received(AgentMessage.KindCase.HELLO)).hasSize(4);
+        assertThat(run).isNotDone();
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void retriesWhileTheHubIsDown() throws Exception {
+        int port = hub.port();
+        hub.close();
+        Agent agent = agent(Optional.of(token()), Optional.of("127.0.0.1:" + port));
+        CompletableFuture<Void> run = start(agent);
+        Thread.sleep(1500); // several refused connections
+        assertThat(run).isNotDone();
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void renewsTheCertificateAndUsesItOnTheNextConnection() throws Exception {
+        hub.joinedCertAge = Duration.ofHours(3); // 3 of its 4 hours are gone: due at once
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(agent);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.RENEW_CERTIFICATE).isEmpty());
+        IdentityStore store = new IdentityStore(stateDir);
+        var firstSerial = hub.sessionSerials.getFirst();
+        await().atMost(WAIT).until(() -> !store.load().orElseThrow().certificate().getSerialNumber().equals(firstSerial));
+        StoredIdentity renewed = store.load().orElseThrow();
+        assertThat(KeyAndCsr.matches(renewed.key(), renewed.certificate().getPublicKey())).isTrue();
+        assertThat(received(AgentMessage.KindCase.RENEW_CERTIFICATE)).as("one request per renewal").hasSize(1);
+
+        hub.dropSessions();
+        await().atMost(WAIT).until(() -> hub.sessionSerials.size() >= 2);
+        assertThat(hub.sessionSerials.getLast()).isEqualTo(renewed.certificate().getSerialNumber());
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+}

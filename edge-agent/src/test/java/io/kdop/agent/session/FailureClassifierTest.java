@@ -1,0 +1,57 @@
+package io.kdop.agent.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.kdop.proto.Refusals;
+import io.kdop.proto.v1.ErrorReason;
+import java.net.ConnectException;
+import java.nio.file.Path;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+
+class FailureClassifierTest {
+
+    private static final FailureClassifier.Context SESSION =
+            new FailureClassifier.Context("edge", "edge-1", Path.of("/var/lib/kdop-agent"));
+    private static final FailureClassifier.Context JOIN =
+            new FailureClassifier.Context(null, null, Path.of("/var/lib/kdop-agent"));
+
+    private static Failure refused(ErrorReason reason, FailureClassifier.Context context) {
+        return FailureClassifier.classify(Refusals.refuse(Status.Code.PERMISSION_DENIED, reason, "no"), context);
+    }
+
+    @Test
+    void refusalsThatRetryingCannotFixAreFatal() {
+        for (ErrorReason reason : new ErrorReason[] {ErrorReason.TOKEN_UNKNOWN, ErrorReason.TOKEN_INVALID,
+                ErrorReason.TOKEN_EXPIRED, ErrorReason.TOKEN_USED, ErrorReason.HOST_REVOKED,
+                ErrorReason.IDENTITY_MISMATCH, ErrorReason.CSR_INVALID}) {
+            assertThat(refused(reason, SESSION)).as(reason.name())
+                    .isInstanceOfSatisfying(Failure.Fatal.class, f -> assertThat(f.exitCode()).isEqualTo(4));
+        }
+        assertThat(refused(ErrorReason.TOKEN_EXPIRED, JOIN)).isEqualTo(new Failure.Fatal(4,
+                "join token expired: ask for a new one with kubectl annotate dockerhost NAME"
+                        + " kdop.io.vn/token-request=$(date +%s) --overwrite"));
+        assertThat(((Failure.Fatal) refused(ErrorReason.HOST_REVOKED, SESSION)).message())
+                .contains("revoked").contains("-n edge annotate dockerhost edge-1");
+    }
+
+    @Test
+    void otherRefusalsAreRetried() {
+        assertThat(refused(ErrorReason.SESSION_REPLACED, SESSION)).isEqualTo(new Failure.Retry("refused: SESSION_REPLACED"));
+        assertThat(refused(ErrorReason.PROTOCOL_VIOLATION, SESSION)).isInstanceOf(Failure.Retry.class);
+    }
+
+    @Test
+    void namesTheTransportCause() {
+        Failure unreachable = FailureClassifier.classify(Status.UNAVAILABLE.withDescription("io exception")
+                .withCause(new ConnectException("Connection refused")).asRuntimeException(), SESSION);
+        assertThat(((Failure.Retry) unreachable).cause()).startsWith("hub unreachable");
+        Failure tls = FailureClassifier.classify(Status.UNAVAILABLE
+                .withCause(new SSLHandshakeException("bad certificate")).asRuntimeException(), SESSION);
+        assertThat(((Failure.Retry) tls).cause()).startsWith("TLS handshake failed");
+        assertThat(FailureClassifier.classify(Status.INTERNAL.asRuntimeException(), SESSION))
+                .isInstanceOf(Failure.Retry.class);
+        assertThat(FailureClassifier.classify(null, SESSION)).isEqualTo(new Failure.Retry("hub closed the session"));
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine for kdop's tests: a JDK 25, a running Docker daemon, busybox for the
+# test images. Idempotent: installs only what is missing, starts dockerd only if none answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+source scripts/java-home.sh
+echo "JDK: $JAVA_HOME"
+
+if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+  echo "starting dockerd"
+  # No iptables on these machines; published ports still work on 127.0.0.1.
+  nohup dockerd --iptables=false --ip-masq=false >/tmp/kdop-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+fi
+if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+  echo "dockerd did not come up; its log:" >&2
+  tail -50 /tmp/kdop-dockerd.log >&2 || true
+  exit 1
+fi
+echo "Docker $(docker version --format '{{.Server.Version}}') is running"

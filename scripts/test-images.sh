@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the local images the tests run (no registry is reachable from these machines):
+# kdop-test/busybox:1 is a root filesystem of Debian's static busybox, imported into Docker.
+set -euo pipefail
+image=kdop-test/busybox:1
+if docker image inspect "$image" >/dev/null 2>&1; then
+  exit 0
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+cp /bin/busybox "$root/bin/busybox"
+for tool in sh ls cat echo sleep env true false wc nc httpd id hostname; do
+  ln -s busybox "$root/bin/$tool"
+done
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+tar -C "$root" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin' - "$image" >/dev/null
+echo "built $image"

@@ -1,0 +1,318 @@
+package io.kdop.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.kdop.e2e.support.AgentProcess;
+import io.kdop.e2e.support.ApiServerStandIn;
+import io.kdop.e2e.support.Cluster;
+import io.kdop.e2e.support.Docker;
+import io.kdop.e2e.support.HubProcess;
+import io.kdop.e2e.support.JavaProcess;
+import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.SessionClient;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.hub.pki.CertificateAuthority;
+import io.kdop.hub.pki.Pem;
+import io.kdop.proto.CaPin;
+import io.kdop.proto.JoinToken;
+import io.kdop.proto.Refusals;
+import io.kdop.proto.v1.ErrorReason;
+import io.kdop.proto.v1.HostIdentity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who may join and who may hold a session: every way in that should be refused is refused, each
+ * with its own reason, and no secret ends up in a log.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JoinSecurityIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int USAGE = 2;
+    private static final int UNTRUSTED_HUB = 3;
+    private static final int REFUSED = 4;
+
+    private Path work;
+
+    private ApiServerStandIn api;
+    private Cluster cluster;
+    private HubProcess hub;
+    private final List<JavaProcess> agents = new ArrayList<>();
+    private final List<String> tokens = new ArrayList<>();
+
+    @BeforeAll
+    void startHub(@TempDir Path work) {
+        Docker.requireDaemon();
+        this.work = work;
+        api = new ApiServerStandIn(work);
+        cluster = new Cluster(api.client());
+        hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"));
+    }
+
+    @AfterAll
+    void stopAll() {
+        agents.forEach(JavaProcess::close);
+        if (hub != null) {
+            hub.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aGarbageTokenIsRefusedBeforeAnythingIsSent() {
+        AgentProcess agent = agent("garbage", "kdop1.not-a-token");
+        assertThat(agent.awaitExit(TIMEOUT)).isEqualTo(USAGE);
+        assertThat(agent.log()).contains("malformed join token");
+    }
+
+    @Test
+    @Order(2)
+    void aTokenPinningAnotherCaIsRefusedWithoutSendingTheSecret() {
+        cluster.createHost("pin-mismatch", null);
+        JoinToken real = JoinToken.parse(token("pin-mismatch"));
+        CaPin other = CaPin.ofHex(HexFormat.of().formatHex(new byte[32]));
+        JoinToken forged = new JoinToken(other, real.tokenId(), real.secret());
+        tokens.add(forged.encode());
+
+        AgentProcess agent = agent("pin-mismatch", forged.encode());
+
+        assertThat(agent.awaitExit(TIMEOUT)).isEqualTo(UNTRUSTED_HUB);
+        assertThat(agent.log()).contains(other.hex()).contains(CaPin.of(hubCa()).hex());
+        assertThat(hub.log()).doesNotContain("join request with token id " + real.tokenId());
+    }
+
+    @Test
+    @Order(3)
+    void anExpiredTokenIsRefused() {
+        cluster.createHost("late", "2s");
+        String token = token("late");
+        cluster.awaitHostStatus("late", "token expired", s -> "JoinTokenExpired".equals(Cluster.readyReason(s)), TIMEOUT);
+
+        AgentProcess agent = agent("late", token);
+
+        assertThat(agent.awaitExit(TIMEOUT)).isEqualTo(REFUSED);
+        assertThat(agent.log()).contains("expired");
+    }
+
+    @Test
+    @Order(4)
+    void aTokenWorksOnceAndTheSecondUseIsRefused() {
+        cluster.createHost("once", null);
+        String token = token("once");
+        AgentProcess first = agent("once-a", token);
+        cluster.awaitPhase("once", "Connected", TIMEOUT);
+
+        AgentProcess second = agent("once-b", token);
+
+        assertThat(second.awaitExit(TIMEOUT)).isEqualTo(REFUSED);
+        assertThat(second.log()).contains("already used");
+        assertThat(first.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void theTokenOfADeletedHostIsRefused() {
+        cluster.createHost("gone", null);
+        String token = token("gone");
+        cluster.deleteHost("gone");
+
+        AgentProcess agent = agent("gone", token);
+
+        assertThat(agent.awaitExit(TIMEOUT)).isEqualTo(REFUSED);
+        assertThat(agent.log()).contains("no longer exists");
+    }
+
+    @Test
+    @Order(6)
+    void aSessionWithoutAClientCertificateIsRefused() throws Exception {
+        cluster.createHost("no-cert", null);
+        SessionClient.Answer answer = SessionClient.hello(hub.port(),
+                SessionClient.credentials(Pem.encode(hubCa()), null, null), identity("no-cert"));
+
+        assertThat(answer.welcomed()).isFalse();
+        assertThat(answer.status().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(Refusals.reasonOf(answer.error())).contains(ErrorReason.CERTIFICATE_REQUIRED);
+    }
+
+    @Test
+    @Order(7)
+    void aCertificateFromAnotherCaCannotEvenCompleteTheHandshake() throws Exception {
+        cluster.createHost("impostor-target", null);
+        SecureRandom random = new SecureRandom();
+        CertificateAuthority impostor = CertificateAuthority.create("impostor", Duration.ofDays(1), random);
+        KeyPair key = ecKey(random);
+        String cert = Pem.encode(impostor.signAgentCertificate(csr(key), agentIdentity("impostor-target"),
+                Duration.ofHours(1)));
+
+        // A standard TLS client does not even offer a certificate the hub's CA list does not cover...
+        SessionClient.Answer polite = SessionClient.hello(hub.port(),
+                SessionClient.credentials(Pem.encode(hubCa()), cert, Pem.encode(key.getPrivate())),
+                identity("impostor-target"));
+        assertThat(polite.welcomed()).isFalse();
+        assertThat(Refusals.reasonOf(polite.error())).contains(ErrorReason.CERTIFICATE_REQUIRED);
+
+        // ...and one that forces it on the hub fails the handshake.
+        SessionClient.Answer forced = SessionClient.hello(hub.port(),
+                SessionClient.forcingCertificate(Pem.encode(hubCa()), Pem.certificate(cert), key.getPrivate()),
+                identity("impostor-target"));
+        assertThat(forced.welcomed()).isFalse();
+        assertThat(forced.status().getCode()).as("%s", forced.status()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(hub.log()).doesNotContain("session opened: " + Cluster.NS + "/impostor-target");
+    }
+
+    @Test
+    @Order(8)
+    void anAgentCannotActAsAnotherHost() throws Exception {
+        cluster.createHost("other", null);
+        Path stateOfOnce = work.resolve("state-once-a");
+
+        SessionClient.Answer answer = SessionClient.hello(hub.port(), storedCredentials(stateOfOnce), identity("other"));
+
+        assertThat(answer.welcomed()).isFalse();
+        assertThat(answer.status().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Refusals.reasonOf(answer.error())).contains(ErrorReason.IDENTITY_MISMATCH);
+        // Its own identity still works with the same certificate: the refusal was about the claim.
+        assertThat(SessionClient.hello(hub.port(), storedCredentials(stateOfOnce), identity("once")).welcomed()).isTrue();
+    }
+
+    @Test
+    @Order(9)
+    void deletingAHostEndsItsSessionAndRevokesItsCertificate() throws Exception {
+        AgentProcess running = (AgentProcess) agents.stream()
+                .filter(a -> a.logFile().getFileName().toString().equals("agent-once-a.log")).findFirst().orElseThrow();
+        HostIdentity before = identity("once");
+        cluster.awaitPhase("once", "Connected", TIMEOUT);
+
+        cluster.deleteHost("once");
+
+        assertThat(running.awaitExit(TIMEOUT)).isEqualTo(REFUSED);
+        assertThat(running.log()).contains("revoked");
+        SessionClient.Answer answer = SessionClient.hello(hub.port(), storedCredentials(work.resolve("state-once-a")),
+                before);
+        assertThat(answer.status().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Refusals.reasonOf(answer.error())).contains(ErrorReason.HOST_REVOKED);
+
+        // Recreating a host with the same name makes a new identity: the old certificate stays refused.
+        cluster.createHost("once", null);
+        token("once");
+        SessionClient.Answer recreated = SessionClient.hello(hub.port(),
+                storedCredentials(work.resolve("state-once-a")), before);
+        assertThat(Refusals.reasonOf(recreated.error())).contains(ErrorReason.HOST_REVOKED);
+    }
+
+    @Test
+    @Order(100)
+    void noLogLineCarriesATokenSecretOrAPrivateKey() throws Exception {
+        List<String> logs = new ArrayList<>();
+        logs.add(hub.log());
+        agents.forEach(a -> logs.add(a.log()));
+        List<String> secrets = tokens.stream().filter(t -> t.startsWith("kdop1.") && t.split("\\.").length == 4)
+                .map(t -> JoinToken.parse(t).secret()).toList();
+        assertThat(secrets).hasSizeGreaterThanOrEqualTo(5);
+        List<String> keyMaterial = new ArrayList<>();
+        try (var states = Files.list(work)) {
+            for (Path state : states.filter(p -> p.getFileName().toString().startsWith("state-")).toList()) {
+                Path key = state.resolve("identity/key.pem");
+                if (Files.exists(key)) {
+                    keyMaterial.add(pemBody(Files.readString(key)));
+                }
+            }
+        }
+        keyMaterial.add(pemBody(new String(java.util.Base64.getDecoder().decode(api.client().secrets()
+                .inNamespace(HubProcess.NAMESPACE).withName("kdop-hub-ca").get().getData().get("tls.key")),
+                java.nio.charset.StandardCharsets.US_ASCII)));
+        assertThat(keyMaterial).hasSizeGreaterThanOrEqualTo(2);
+        for (String log : logs) {
+            for (String secret : secrets) {
+                assertThat(log).doesNotContain(secret);
+            }
+            assertThat(log).doesNotContain("PRIVATE KEY");
+            for (String key : keyMaterial) {
+                // any 40-character stretch of the key's base64 would be a leak
+                for (int i = 0; i + 40 <= key.length(); i += 40) {
+                    assertThat(log).doesNotContain(key.substring(i, i + 40));
+                }
+            }
+        }
+    }
+
+    private static String pemBody(String pem) {
+        return pem.lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+    }
+
+    private AgentProcess agent(String name, String token) {
+        AgentProcess agent = AgentProcess.join(hub.address(), token, work.resolve("state-" + name),
+                work.resolve("agent-" + name + ".log"));
+        agents.add(agent);
+        return agent;
+    }
+
+    private String token(String host) {
+        String token = cluster.awaitJoinToken(host);
+        tokens.add(token);
+        return token;
+    }
+
+    private String uid(String host) {
+        DockerHost dh = cluster.host(host);
+        return dh.getMetadata().getUid();
+    }
+
+    private HostIdentity identity(String host) {
+        return HostIdentity.newBuilder().setNamespace(Cluster.NS).setName(host).setUid(uid(host)).build();
+    }
+
+    private AgentIdentity agentIdentity(String host) {
+        return new AgentIdentity(Cluster.NS, host, uid(host));
+    }
+
+    private java.security.cert.X509Certificate hubCa() {
+        String pem = new String(java.util.Base64.getDecoder().decode(api.client().secrets()
+                .inNamespace(HubProcess.NAMESPACE).withName("kdop-hub-ca").get().getData().get("tls.crt")),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        return Pem.certificate(pem);
+    }
+
+    private static io.grpc.ChannelCredentials storedCredentials(Path state) throws Exception {
+        Path dir = state.resolve("identity");
+        return SessionClient.credentials(Files.readString(dir.resolve("ca.pem")), Files.readString(dir.resolve("cert.pem")),
+                Files.readString(dir.resolve("key.pem")));
+    }
+
+    private static KeyPair ecKey(SecureRandom random) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+        return generator.generateKeyPair();
+    }
+
+    private static byte[] csr(KeyPair key) throws Exception {
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=impostor"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
+    }
+}

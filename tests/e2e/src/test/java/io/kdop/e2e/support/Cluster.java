@@ -1,0 +1,89 @@
+package io.kdop.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerHostSpec;
+import io.kdop.hub.api.DockerHostStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** What a user does with kubectl, against the API stand-in. */
+public final class Cluster {
+
+    public static final String NS = "edge";
+    private final KubernetesClient client;
+
+    public Cluster(KubernetesClient client) {
+        this.client = client;
+        for (String ns : new String[] {NS, HubProcess.NAMESPACE}) {
+            if (client.namespaces().withName(ns).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                        .create();
+            }
+        }
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** kubectl apply of a DockerHost in the edge namespace. */
+    public DockerHost createHost(String name, String joinTokenTtl) {
+        DockerHost host = new DockerHost();
+        host.getMetadata().setName(name);
+        host.getMetadata().setNamespace(NS);
+        DockerHostSpec spec = new DockerHostSpec();
+        spec.setJoinTokenTTL(joinTokenTtl);
+        host.setSpec(spec);
+        return client.resource(host).create();
+    }
+
+    public void deleteHost(String name) {
+        client.resources(DockerHost.class).inNamespace(NS).withName(name).delete();
+        await("DockerHost " + name + " gone").atMost(Duration.ofSeconds(30))
+                .until(() -> client.resources(DockerHost.class).inNamespace(NS).withName(name).get() == null);
+    }
+
+    public DockerHost host(String name) {
+        return client.resources(DockerHost.class).inNamespace(NS).withName(name).get();
+    }
+
+    public DockerHostStatus awaitHostStatus(String name, String description, Predicate<DockerHostStatus> condition,
+            Duration timeout) {
+        await("DockerHost " + name + " " + description).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> Optional.ofNullable(host(name)).map(DockerHost::getStatus).filter(condition).isPresent());
+        return host(name).getStatus();
+    }
+
+    public DockerHostStatus awaitPhase(String name, String phase, Duration timeout) {
+        return awaitHostStatus(name, "phase " + phase, s -> phase.equals(s.getPhase()), timeout);
+    }
+
+    public static String readyReason(DockerHostStatus status) {
+        return Conditions.find(status.getConditions(), Conditions.READY).map(c -> c.getReason()).orElse("");
+    }
+
+    /** kubectl get secret NAME -o jsonpath='{.data.KEY}' | base64 -d */
+    public String secretValue(String name, String key) {
+        Secret secret = client.secrets().inNamespace(NS).withName(name).get();
+        if (secret == null || secret.getData() == null || !secret.getData().containsKey(key)) {
+            throw new AssertionError("Secret " + NS + "/" + name + " has no key " + key);
+        }
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    /** The join token of a host that waits for its agent, as the user reads it from the join Secret. */
+    public String awaitJoinToken(String hostName) {
+        DockerHostStatus status = awaitHostStatus(hostName, "to publish a join Secret",
+                s -> s.getJoinSecretName() != null, Duration.ofSeconds(30));
+        return secretValue(status.getJoinSecretName(), "token");
+    }
+}

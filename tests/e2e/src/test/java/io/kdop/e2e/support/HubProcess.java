@@ -1,0 +1,40 @@
+package io.kdop.e2e.support;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The hub as a separate process, pointed at the API server stand-in, with short heartbeat timings. */
+public final class HubProcess extends JavaProcess {
+
+    public static final String NAMESPACE = "kdop-system";
+    public static final int HEARTBEAT_GRACE_SECONDS = 4;
+
+    private final int port;
+
+    private HubProcess(int port, List<String> args, Map<String, String> env, Path log) {
+        super("hub", Repository.jar("kdop.hub.jar", "hub/target/kdop-hub.jar"), args, env, log);
+        this.port = port;
+    }
+
+    public static HubProcess start(ApiServerStandIn api, int port, Path log) {
+        List<String> args = List.of(
+                "--namespace", NAMESPACE,
+                "--grpc-port", String.valueOf(port),
+                "--public-address", "127.0.0.1:" + port,
+                "--heartbeat-interval", "1s",
+                "--heartbeat-grace", HEARTBEAT_GRACE_SECONDS + "s");
+        HubProcess hub = new HubProcess(port, args,
+                Map.of("KUBECONFIG", api.kubeconfig().toString(), "KDOP_LOG_LEVEL", "DEBUG"), log);
+        hub.awaitLog("serving agents on port " + port, java.time.Duration.ofSeconds(60));
+        return hub;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+}

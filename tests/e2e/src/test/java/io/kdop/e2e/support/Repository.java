@@ -1,0 +1,30 @@
+package io.kdop.e2e.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the repository root (where crds/ and the module jars are), whatever directory Maven runs in. */
+public final class Repository {
+
+    private Repository() {}
+
+    public static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (a directory with crds/)");
+        }
+        return dir;
+    }
+
+    public static Path jar(String property, String relative) {
+        String configured = System.getProperty(property);
+        Path jar = configured != null ? Path.of(configured) : root().resolve(relative);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it first (./mvnw -B verify builds everything)");
+        }
+        return jar;
+    }
+}
