@@ -32,7 +32,7 @@ public final class FailureClassifier {
         }
         Optional<ErrorReason> reason = Refusals.reasonOf(error);
         if (reason.isPresent()) {
-            return refusal(reason.get(), context);
+            return refusal(reason.get(), Status.fromThrowable(error).getDescription(), context);
         }
         Status status = Status.fromThrowable(error);
         return switch (status.getCode()) {
@@ -43,8 +43,8 @@ public final class FailureClassifier {
         };
     }
 
-    private static Failure refusal(ErrorReason reason, Context c) {
-        String host = c.name() == null ? "NAME" : c.name();
+    private static Failure refusal(ErrorReason reason, String hubSays, Context c) {
+        String host = c.name() == null ? "<dockerhost>" : c.name();
         String ns = c.namespace() == null ? "" : "-n " + c.namespace() + " ";
         String newToken = "ask for a new one with kubectl " + ns + "annotate dockerhost " + host
                 + " kdop.io.vn/token-request=$(date +%s) --overwrite";
@@ -64,7 +64,9 @@ public final class FailureClassifier {
             default -> null;
         };
         if (message != null) {
-            return new Failure.Fatal(AgentExit.REFUSED, message);
+            // The hub's own words name the host and the time; the agent's add what to do.
+            String said = hubSays == null || hubSays.isBlank() ? "" : " (hub: " + hubSays + ")";
+            return new Failure.Fatal(AgentExit.REFUSED, message + said);
         }
         // SESSION_REPLACED, CERTIFICATE_REQUIRED, PROTOCOL_VIOLATION, unknown: a later try may work
         return new Failure.Retry("refused: " + reason.name());

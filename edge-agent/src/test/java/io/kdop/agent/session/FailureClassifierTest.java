@@ -30,8 +30,8 @@ class FailureClassifierTest {
                     .isInstanceOfSatisfying(Failure.Fatal.class, f -> assertThat(f.exitCode()).isEqualTo(4));
         }
         assertThat(refused(ErrorReason.TOKEN_EXPIRED, JOIN)).isEqualTo(new Failure.Fatal(4,
-                "join token expired: ask for a new one with kubectl annotate dockerhost NAME"
-                        + " kdop.io.vn/token-request=$(date +%s) --overwrite"));
+                "join token expired: ask for a new one with kubectl annotate dockerhost <dockerhost>"
+                        + " kdop.io.vn/token-request=$(date +%s) --overwrite (hub: no)"));
         assertThat(((Failure.Fatal) refused(ErrorReason.HOST_REVOKED, SESSION)).message())
                 .contains("revoked").contains("-n edge annotate dockerhost edge-1");
     }

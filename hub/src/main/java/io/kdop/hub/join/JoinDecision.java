@@ -33,11 +33,13 @@ public sealed interface JoinDecision {
             return new Refuse(ErrorReason.TOKEN_INVALID, "the join token's secret is wrong");
         }
         if (token.usedAt().isPresent()) {
-            return new Refuse(ErrorReason.TOKEN_USED, "the join token " + token.tokenId() + " was already used at "
+            return new Refuse(ErrorReason.TOKEN_USED, "the join token " + token.tokenId() + " of DockerHost "
+                    + token.host().hostKey() + " was already used at "
                     + Timestamps.format(token.usedAt().get()) + "; tokens are single-use");
         }
         if (!now.isBefore(token.expiresAt())) {
-            return new Refuse(ErrorReason.TOKEN_EXPIRED, "the join token " + token.tokenId() + " expired at "
+            return new Refuse(ErrorReason.TOKEN_EXPIRED, "the join token " + token.tokenId() + " of DockerHost "
+                    + token.host().hostKey() + " expired at "
                     + Timestamps.format(token.expiresAt()));
         }
         if (currentHostUid.isEmpty() || !currentHostUid.get().equals(token.host().uid())) {

@@ -91,8 +91,8 @@ public final class JoinTokenIssuer {
                 .withData(Map.of(
                         "token", b64(token.encode()),
                         "hub-address", b64(instructions.hubAddress()),
-                        "join-command", b64(instructions.dockerCommand(token)),
-                        "join-command-jar", b64(instructions.jarCommand(token)),
+                        "join-command", b64(instructions.jarCommand(token)),
+                        "join-command-docker", b64(instructions.dockerCommand(token)),
                         "expires-at", b64(Timestamps.format(expiresAt))))
                 .build();
     }

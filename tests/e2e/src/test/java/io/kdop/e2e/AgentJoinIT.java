@@ -69,8 +69,10 @@ class AgentJoinIT {
         // kubectl get secret edge-1-join -o jsonpath='{.data.join-command}' | base64 -d
         String joinCommand = cluster.secretValue("edge-1-join", "join-command");
         String token = cluster.secretValue("edge-1-join", "token");
-        assertThat(joinCommand).startsWith("docker run -d --name kdop-agent")
-                .contains("join --hub " + hub.address() + " --token " + token);
+        assertThat(joinCommand).startsWith("java ").contains("-jar kdop-edge-agent.jar join --hub " + hub.address()
+                + " --token " + token);
+        assertThat(cluster.secretValue("edge-1-join", "join-command-docker")).startsWith("docker run -d --name kdop-agent")
+                .contains("-v /var/run/docker.sock:/var/run/docker.sock").contains("--token " + token);
         assertThat(pending.toString()).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
 
         // On the Docker host: the agent joins with the token and keeps running.

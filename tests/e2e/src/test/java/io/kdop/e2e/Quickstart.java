@@ -43,7 +43,7 @@ public final class Quickstart {
                 cluster.awaitJoinToken("edge-1");
                 table(cluster.host("edge-1"));
 
-                String command = cluster.secretValue("edge-1-join", "join-command-jar");
+                String command = cluster.secretValue("edge-1-join", "join-command");
                 say("4. the join command, from Secret " + Cluster.NS + "/edge-1-join:\n   "
                         + command.replaceAll("(kdop1\\.[0-9a-f]{8})[0-9a-f]+(\\.[a-z0-9]{8}\\.)[a-z0-9]+", "$1…$2<secret>"));
                 String token = cluster.secretValue("edge-1-join", "token");
