@@ -71,9 +71,9 @@ public final class Quickstart {
         String ready = Conditions.find(s.getConditions(), Conditions.READY)
                 .map(c -> c.getStatus() + " (" + c.getReason() + ")").orElse("");
         System.out.printf("   $ kubectl get dockerhosts -n %s%n", Cluster.NS);
-        System.out.printf("   %-8s %-13s %-22s %-10s %-14s %-7s%n", "NAME", "PHASE", "READY", "DOCKER", "PLATFORM",
+        System.out.printf("   %-8s %-13s %-26s %-16s %-14s %-7s%n", "NAME", "PHASE", "READY", "DOCKER", "PLATFORM",
                 "RUNNING");
-        System.out.printf("   %-8s %-13s %-22s %-10s %-14s %-7s%n", host.getMetadata().getName(), s.getPhase(), ready,
+        System.out.printf("   %-8s %-13s %-26s %-16s %-14s %-7s%n", host.getMetadata().getName(), s.getPhase(), ready,
                 nz(s.getDockerVersion()), nz(s.getPlatform()),
                 s.getContainersRunning() == null ? "" : s.getContainersRunning());
     }

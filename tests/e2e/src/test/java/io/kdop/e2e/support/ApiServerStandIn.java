@@ -22,11 +22,14 @@ import java.util.stream.Stream;
  */
 public final class ApiServerStandIn implements AutoCloseable {
 
+    // Held so the level sticks: java.util.logging keeps loggers only weakly.
+    private final java.util.logging.Logger mockLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final Path kubeconfig;
 
     public ApiServerStandIn(Path workDir) {
+        mockLog.setLevel(java.util.logging.Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
