@@ -15,6 +15,7 @@ import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.CaSecretStore;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.server.AgentServiceImpl;
+import io.kdop.hub.session.ApiHostDirectory;
 import io.kdop.hub.session.HostDirectory;
 import io.kdop.hub.session.SessionRegistry;
 import io.kdop.hub.session.SessionServices;
@@ -35,6 +36,8 @@ public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** Expired token records stay this long, so a late join attempt is told "expired" rather than "unknown". */
     private static final Duration TOKEN_RECORD_RETENTION = Duration.ofHours(24);
+    /** A peer that connected with a valid certificate but says nothing is dropped after this. */
+    private static final Duration HELLO_DEADLINE = Duration.ofSeconds(30);
 
     private final Operator operator;
     private final HubServer server;
@@ -54,16 +57,18 @@ public final class Hub implements AutoCloseable {
         SessionRegistry registry = new SessionRegistry(clock,
                 identity -> sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace())));
         DesiredStateBook desiredStates = new DesiredStateBook();
-        HostDirectory hosts = new HostDirectory(client);
+        HostDirectory hosts = new ApiHostDirectory(client);
         AgentCertificates certificates = new AgentCertificates(ca, config.clientCertificateTtl());
         tokenRecords = new TokenRecordStore(client, config.namespace());
         JoinTokenIssuer issuer = new JoinTokenIssuer(client, tokenRecords, ca.pin(),
                 new JoinInstructions(config.publicAddress(), config.agentImage()), random);
-        JoinService joins = new JoinService(tokenRecords, hosts, certificates, clock,
-                identity -> sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace())));
+        JoinService joins = new JoinService(tokenRecords, hosts, certificates, clock, identity -> {
+            registry.superseded(identity);
+            sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace()));
+        });
 
         SessionServices services = new SessionServices(registry, hosts, desiredStates, certificates,
-                config.heartbeatInterval(), HubCommand.VERSION);
+                config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services));
 
         operator = new Operator(o -> o.withKubernetesClient(client)

@@ -97,9 +97,9 @@ public final class HubCommand implements Callable<Integer> {
         @Override
         public Duration convert(String value) throws Exception {
             try {
-                return io.fabric8.kubernetes.api.model.Duration.parse(value).getDuration();
-            } catch (java.text.ParseException | RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or 24h");
+                return io.kdop.hub.api.GoDurations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

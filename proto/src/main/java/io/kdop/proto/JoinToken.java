@@ -28,6 +28,11 @@ public record JoinToken(CaPin caPin, String tokenId, String secret) {
         }
     }
 
+    /** Whether the text has the shape of a token id (the public half of a token). */
+    public static boolean isTokenId(String text) {
+        return text != null && ID.matcher(text).matches();
+    }
+
     /** A new token with a random id and secret for the CA with the given pin. */
     public static JoinToken generate(CaPin caPin, SecureRandom random) {
         return new JoinToken(caPin, randomString(random, 8), randomString(random, 32));

@@ -18,6 +18,21 @@ public final class Refusals {
 
     private Refusals() {}
 
+    /** A refusal with the gRPC code that fits the reason. */
+    public static StatusRuntimeException refuse(ErrorReason reason, String message) {
+        return refuse(codeFor(reason), reason, message);
+    }
+
+    static Status.Code codeFor(ErrorReason reason) {
+        return switch (reason) {
+            case TOKEN_UNKNOWN, TOKEN_INVALID, CERTIFICATE_REQUIRED -> Status.Code.UNAUTHENTICATED;
+            case CSR_INVALID, PROTOCOL_VIOLATION -> Status.Code.INVALID_ARGUMENT;
+            case SESSION_REPLACED -> Status.Code.ABORTED;
+            case TOKEN_EXPIRED, TOKEN_USED, HOST_REVOKED, IDENTITY_MISMATCH -> Status.Code.PERMISSION_DENIED;
+            case ERROR_REASON_UNSPECIFIED, UNRECOGNIZED -> Status.Code.UNKNOWN;
+        };
+    }
+
     public static StatusRuntimeException refuse(Status.Code code, ErrorReason reason, String message) {
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(code.value())

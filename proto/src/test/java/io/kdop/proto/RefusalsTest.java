@@ -18,6 +18,23 @@ class RefusalsTest {
     }
 
     @Test
+    void everyReasonMapsToACodeThatSaysWhoMustAct() {
+        assertThat(Refusals.refuse(ErrorReason.TOKEN_USED, "x").getStatus().getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Refusals.refuse(ErrorReason.CERTIFICATE_REQUIRED, "x").getStatus().getCode())
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(Refusals.refuse(ErrorReason.CSR_INVALID, "x").getStatus().getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Refusals.refuse(ErrorReason.SESSION_REPLACED, "x").getStatus().getCode())
+                .isEqualTo(Status.Code.ABORTED);
+        for (ErrorReason reason : ErrorReason.values()) {
+            if (reason != ErrorReason.UNRECOGNIZED) {
+                assertThat(Refusals.reasonOf(Refusals.refuse(reason, "m"))).contains(reason);
+            }
+        }
+    }
+
+    @Test
     void plainStatusHasNoReason() {
         assertThat(Refusals.reasonOf(Status.UNAVAILABLE.asRuntimeException())).isEmpty();
     }

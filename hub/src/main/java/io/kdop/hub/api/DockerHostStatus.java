@@ -21,8 +21,8 @@ public class DockerHostStatus {
     @JsonPropertyDescription("The metadata.generation the hub last acted on.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("When the hub last heard from the agent (refreshed at most once per heartbeat grace period "
-            + "to spare the API server).")
+    @JsonPropertyDescription("When the hub last heard from the agent (refreshed at most every half heartbeat grace "
+            + "period, to spare the API server).")
     private String lastHeartbeatTime;
 
     @JsonPropertyDescription("When the agent joined with its token.")

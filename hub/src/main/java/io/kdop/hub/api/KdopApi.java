@@ -12,5 +12,11 @@ public final class KdopApi {
      */
     public static final String TOKEN_REQUEST_ANNOTATION = GROUP + "/token-request";
 
+    /**
+     * Set by the hub when an agent joins: the id of the token it used. Certificates of earlier
+     * joins of the same host are refused from then on. Not meant to be edited by hand.
+     */
+    public static final String AGENT_GENERATION_ANNOTATION = GROUP + "/agent-generation";
+
     private KdopApi() {}
 }

@@ -25,7 +25,8 @@ import java.util.Optional;
 
 /**
  * Keeps each DockerHost's join token and status true. It is the only writer of DockerHost status:
- * agent sessions only record facts in memory and ask for a reconcile.
+ * agent sessions only record facts in memory and ask for a reconcile. It reads the desired-state
+ * revision but never writes desired state (the workload controllers own that).
  */
 @ControllerConfiguration(name = "dockerhost")
 public final class DockerHostReconciler implements Reconciler<DockerHost>, Cleaner<DockerHost> {
@@ -66,19 +67,14 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
                 && !host.getSpec().getHostURL().isBlank();
         long generation = Optional.ofNullable(host.getMetadata().getGeneration()).orElse(0L);
 
-        Optional<String> specProblem = directMode ? Optional.empty() : tokens.apply(host, status, now);
+        Optional<String> problem = directMode ? Optional.empty() : tokens.apply(host, status, now);
         HostStatusRules.Outcome outcome;
-        if (specProblem.isPresent()) {
+        if (problem.isPresent()) {
             status.setObservedGeneration(generation);
             status.setConditions(Conditions.with(status.getConditions(), Conditions.READY, false, "InvalidSpec",
-                    specProblem.get(), generation, now));
+                    problem.get(), generation, now));
             outcome = new HostStatusRules.Outcome(status, Optional.empty());
         } else {
-            if (!directMode) {
-                // Workload kinds fill this in; until then every agent-joined host's desired state is empty.
-                desiredStates.update(key, List.of())
-                        .ifPresent(snapshot -> sessions.liveSession(key).ifPresent(s -> s.push(snapshot)));
-            }
             outcome = HostStatusRules.apply(status, host.getMetadata().getName(), generation, directMode,
                     sessions.view(key), desiredStates.current(key).map(DesiredState::getRevision), timing, now);
         }
@@ -98,7 +94,8 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     public DeleteControl cleanup(DockerHost host, Context<DockerHost> context) {
         String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
         // The token record stays until it expires, so a late join with it is told the host is gone.
-        sessions.revoke(key, "DockerHost " + key + " was deleted; this agent's identity is revoked");
+        sessions.revoke(key, host.getMetadata().getUid(), "DockerHost " + key
+                + " was deleted; this agent's identity is revoked");
         desiredStates.forget(key);
         issuer.deleteJoinSecret(host);
         return DeleteControl.defaultDelete();

@@ -80,15 +80,20 @@ public final class HostStatusRules {
         }
 
         switch (phase) {
-            case CONNECTED -> ready(status, true, "AgentConnected", "agent " + nz(status.getAgentVersion())
-                    + " connected; Docker " + nz(status.getDockerVersion()) + " on " + nz(status.getPlatform()),
-                    generation, now);
+            case CONNECTED -> {
+                boolean live = connection.map(ConnectionView::live).orElse(false);
+                String message = live
+                        ? "agent " + nz(status.getAgentVersion()) + " connected; Docker " + nz(status.getDockerVersion())
+                                + " on " + nz(status.getPlatform())
+                        : "waiting for the agent to reconnect since " + Timestamps.format(lastSeen.get())
+                                + "; Disconnected after " + timing.grace().toSeconds() + "s";
+                ready(status, true, live ? "AgentConnected" : "AgentReconnecting", message, generation, now);
+            }
             case DISCONNECTED -> ready(status, false, "HeartbeatTimeout", "no heartbeat from the agent since "
                     + status.getLastHeartbeatTime() + " (grace period " + timing.grace().toSeconds() + "s); "
                     + "containers keep running on the host; check the agent and its network", generation, now);
             default -> {
-                Outcome pending = pending(status, hostName, generation, now);
-                return new Outcome(pending.status(), pending.recheckIn().or(() -> Optional.empty()));
+                return pending(status, hostName, generation, now);
             }
         }
         return new Outcome(status, recheck);

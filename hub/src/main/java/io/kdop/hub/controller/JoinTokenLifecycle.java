@@ -2,6 +2,7 @@ package io.kdop.hub.controller;
 
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
+import io.kdop.hub.api.GoDurations;
 import io.kdop.hub.api.KdopApi;
 import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.join.JoinTokenIssuer;
@@ -12,10 +13,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Keeps one join token outstanding for a host that has not joined, notices when it was used, and
- * issues a new one when the user asks with the token-request annotation.
- */
+/** Carries out a {@link TokenPlan}: reads the outstanding token's record, issues and cleans up. */
 final class JoinTokenLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinTokenLifecycle.class);
@@ -28,21 +26,21 @@ final class JoinTokenLifecycle {
         this.defaultTtl = defaultTtl;
     }
 
-    /** Brings the token fields of the status up to date; returns a spec problem, if any. */
+    /** Brings the token fields of the status up to date; returns a problem to report, if any. */
     Optional<String> apply(DockerHost host, DockerHostStatus status, Instant now) {
-        if (status.getJoinTokenId() != null) {
-            Optional<TokenRecord> record = issuer.find(status.getJoinTokenId());
-            if (record.isEmpty() || record.get().usedAt().isPresent()) {
-                record.flatMap(TokenRecord::usedAt).ifPresent(used -> status.setJoinedAt(Timestamps.format(used)));
-                clearToken(status);
-                issuer.deleteJoinSecret(host);
-            }
-        }
+        Optional<TokenRecord> outstanding = Optional.ofNullable(status.getJoinTokenId()).flatMap(issuer::find);
         String requested = host.getMetadata().getAnnotations() == null ? null
                 : host.getMetadata().getAnnotations().get(KdopApi.TOKEN_REQUEST_ANNOTATION);
-        boolean requestChanged = requested != null && !requested.equals(status.getTokenRequest());
-        boolean neverJoined = status.getJoinedAt() == null && status.getJoinTokenId() == null;
-        if (!neverJoined && !requestChanged) {
+        TokenPlan plan = TokenPlan.decide(status, outstanding, requested);
+
+        plan.joinedAt().ifPresent(used -> status.setJoinedAt(Timestamps.format(used)));
+        if (plan.clearOutstanding()) {
+            status.setJoinTokenId(null);
+            status.setJoinTokenExpiresAt(null);
+            status.setJoinSecretName(null);
+            issuer.deleteJoinSecret(host);
+        }
+        if (!plan.issue()) {
             return Optional.empty();
         }
         Duration ttl;
@@ -51,10 +49,12 @@ final class JoinTokenLifecycle {
         } catch (IllegalArgumentException e) {
             return Optional.of("spec.joinTokenTTL " + e.getMessage());
         }
-        if (status.getJoinTokenId() != null) {
-            issuer.revoke(status.getJoinTokenId());
+        JoinTokenIssuer.Issued issued;
+        try {
+            issued = issuer.issue(host, ttl, now);
+        } catch (JoinTokenIssuer.ForeignSecretException e) {
+            return Optional.of(e.getMessage());
         }
-        JoinTokenIssuer.Issued issued = issuer.issue(host, ttl, now);
         LOG.info("issued join token {} for DockerHost {}/{}, valid until {}", issued.tokenId(),
                 host.getMetadata().getNamespace(), host.getMetadata().getName(), issued.expiresAt());
         status.setJoinTokenId(issued.tokenId());
@@ -69,21 +69,10 @@ final class JoinTokenLifecycle {
         if (text == null || text.isBlank()) {
             return defaultTtl;
         }
-        Duration ttl;
-        try {
-            ttl = io.fabric8.kubernetes.api.model.Duration.parse(text).getDuration();
-        } catch (java.text.ParseException | RuntimeException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration such as 24h or 90m");
-        }
+        Duration ttl = GoDurations.parse(text);
         if (ttl.isZero() || ttl.isNegative()) {
             throw new IllegalArgumentException("must be positive, got '" + text + "'");
         }
         return ttl;
-    }
-
-    private static void clearToken(DockerHostStatus status) {
-        status.setJoinTokenId(null);
-        status.setJoinTokenExpiresAt(null);
-        status.setJoinSecretName(null);
     }
 }

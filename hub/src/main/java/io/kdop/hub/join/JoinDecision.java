@@ -2,15 +2,28 @@ package io.kdop.hub.join;
 
 import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.hub.session.RegisteredHost;
 import io.kdop.proto.v1.ErrorReason;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The rule for accepting a join: a known token, the right secret, unused, unexpired, for a host that still exists. */
+/**
+ * The rule for accepting a join: a known token, the right secret, unused and unexpired, for a
+ * host that still exists. A retry by the same key shortly after a successful join is accepted
+ * again, because on a flaky link the answer to the first try can be lost.
+ */
 public sealed interface JoinDecision {
 
-    /** The join may proceed: the certificate will name this host. */
-    record Accept(AgentIdentity host) implements JoinDecision {}
+    /** How long after a join the same key may repeat it. */
+    Duration REPLAY_WINDOW = Duration.ofMinutes(10);
+
+    /**
+     * The join may proceed: the certificate will name this identity.
+     *
+     * @param replay true when this repeats a join that already spent the token
+     */
+    record Accept(AgentIdentity identity, boolean replay) implements JoinDecision {}
 
     /** The join is refused; the message is safe to show the agent (it never repeats the secret). */
     record Refuse(ErrorReason reason, String message) implements JoinDecision {}
@@ -20,10 +33,11 @@ public sealed interface JoinDecision {
      *
      * @param record the token's record, if the id is known
      * @param presentedSecret the secret the agent sent
-     * @param currentHostUid the UID of the DockerHost the token names, if it still exists
+     * @param keyHash the SHA-256 of the CSR's public key
+     * @param host the DockerHost the token names, if it still exists
      */
-    static JoinDecision decide(Optional<TokenRecord> record, String presentedSecret, Optional<String> currentHostUid,
-            Instant now) {
+    static JoinDecision decide(Optional<TokenRecord> record, String presentedSecret, String keyHash,
+            Optional<RegisteredHost> host, Instant now) {
         if (record.isEmpty()) {
             return new Refuse(ErrorReason.TOKEN_UNKNOWN, "the join token is not known to this hub");
         }
@@ -32,20 +46,23 @@ public sealed interface JoinDecision {
         if (!token.secretMatches(presentedSecret)) {
             return new Refuse(ErrorReason.TOKEN_INVALID, "the join token's secret is wrong");
         }
+        String owner = "DockerHost " + token.host().hostKey();
+        if (host.isEmpty() || !host.get().uid().equals(token.host().uid())) {
+            return new Refuse(ErrorReason.HOST_REVOKED, owner + " that the join token was issued for no longer exists");
+        }
         if (token.usedAt().isPresent()) {
-            return new Refuse(ErrorReason.TOKEN_USED, "the join token " + token.tokenId() + " of DockerHost "
-                    + token.host().hostKey() + " was already used at "
-                    + Timestamps.format(token.usedAt().get()) + "; tokens are single-use");
+            boolean sameKey = token.usedByKey().filter(keyHash::equals).isPresent();
+            boolean recent = now.isBefore(token.usedAt().get().plus(REPLAY_WINDOW));
+            if (sameKey && recent) {
+                return new Accept(token.host(), true);
+            }
+            return new Refuse(ErrorReason.TOKEN_USED, "the join token " + token.tokenId() + " of " + owner
+                    + " was already used at " + Timestamps.format(token.usedAt().get()) + "; tokens are single-use");
         }
         if (!now.isBefore(token.expiresAt())) {
-            return new Refuse(ErrorReason.TOKEN_EXPIRED, "the join token " + token.tokenId() + " of DockerHost "
-                    + token.host().hostKey() + " expired at "
-                    + Timestamps.format(token.expiresAt()));
+            return new Refuse(ErrorReason.TOKEN_EXPIRED, "the join token " + token.tokenId() + " of " + owner
+                    + " expired at " + Timestamps.format(token.expiresAt()));
         }
-        if (currentHostUid.isEmpty() || !currentHostUid.get().equals(token.host().uid())) {
-            return new Refuse(ErrorReason.HOST_REVOKED, "DockerHost " + token.host().hostKey()
-                    + " that the join token was issued for no longer exists");
-        }
-        return new Accept(token.host());
+        return new Accept(token.host(), false);
     }
 }

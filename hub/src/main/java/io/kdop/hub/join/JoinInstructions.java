@@ -2,7 +2,10 @@ package io.kdop.hub.join;
 
 import io.kdop.proto.JoinToken;
 
-/** The one-line commands that start an agent with a join token, as published to the user. */
+/**
+ * The one-line commands that start an agent with a join token, as published to the user. The
+ * token travels in an environment variable, not an argument, so `ps` on the host does not show it.
+ */
 public record JoinInstructions(String hubAddress, String agentImage) {
 
     /**
@@ -11,13 +14,13 @@ public record JoinInstructions(String hubAddress, String agentImage) {
      */
     public String dockerCommand(JoinToken token) {
         return "docker run -d --name kdop-agent --restart unless-stopped"
-                + " -v /var/run/docker.sock:/var/run/docker.sock -v kdop-agent:/var/lib/kdop-agent "
-                + agentImage + " join --hub " + hubAddress + " --token " + token.encode();
+                + " -v /var/run/docker.sock:/var/run/docker.sock -v kdop-agent:/var/lib/kdop-agent"
+                + " -e KDOP_JOIN_TOKEN=" + token.encode() + " " + agentImage + " join --hub " + hubAddress;
     }
 
     /** Runs the agent from its jar (JDK 25), e.g. under systemd: the command that works everywhere today. */
     public String jarCommand(JoinToken token) {
-        return "java --sun-misc-unsafe-memory-access=allow -jar kdop-edge-agent.jar join --hub " + hubAddress + " --token " + token.encode()
-                + " --state-dir /var/lib/kdop-agent";
+        return "KDOP_JOIN_TOKEN=" + token.encode() + " java --sun-misc-unsafe-memory-access=allow"
+                + " -jar kdop-edge-agent.jar join --hub " + hubAddress + " --state-dir /var/lib/kdop-agent";
     }
 }

@@ -1,14 +1,17 @@
 package io.kdop.hub.join;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.session.HostDirectory;
+import io.kdop.hub.session.RegisteredHost;
+import io.kdop.proto.JoinToken;
 import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.JoinRequest;
 import io.kdop.proto.v1.JoinResponse;
-import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,14 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class JoinService {
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinService.class);
-    private static final java.util.regex.Pattern TOKEN_ID = java.util.regex.Pattern.compile("[a-z0-9]{8}");
 
     private final TokenRecordStore records;
     private final HostDirectory hosts;
     private final AgentCertificates certificates;
     private final Clock clock;
     private final Consumer<AgentIdentity> onJoined;
-    // Joins are rare; one lock makes "single-use" hold within this hub without a race window.
+    // Serializes joins within this hub; across hubs the record's compare-and-set decides.
     private final ReentrantLock lock = new ReentrantLock();
 
     public JoinService(TokenRecordStore records, HostDirectory hosts, AgentCertificates certificates, Clock clock,
@@ -42,47 +44,61 @@ public final class JoinService {
 
     public JoinResponse join(JoinRequest request) throws StatusRuntimeException {
         LOG.debug("join request with token id {}", request.getTokenId());
-        if (!TOKEN_ID.matcher(request.getTokenId()).matches()) {
-            throw refuse(ErrorReason.TOKEN_UNKNOWN, "the join token is not known to this hub");
+        if (!JoinToken.isTokenId(request.getTokenId())) {
+            throw Refusals.refuse(ErrorReason.TOKEN_UNKNOWN, "the join token is not known to this hub");
+        }
+        String keyHash;
+        try {
+            keyHash = certificates.requestedKeyHash(request.getCsrDer().toByteArray());
+        } catch (IllegalArgumentException e) {
+            throw Refusals.refuse(ErrorReason.CSR_INVALID, e.getMessage());
         }
         lock.lock();
         try {
-            Instant now = clock.instant();
-            Optional<TokenRecord> record = records.find(request.getTokenId());
-            Optional<String> hostUid = record.flatMap(r -> hosts.currentUid(r.host().namespace(), r.host().name()));
-            JoinDecision decision = JoinDecision.decide(record, request.getTokenSecret(), hostUid, now);
-            if (decision instanceof JoinDecision.Refuse(ErrorReason reason, String message)) {
-                LOG.warn("refused join with token {}: {}", request.getTokenId(), message);
-                throw refuse(reason, message);
-            }
-            AgentIdentity host = ((JoinDecision.Accept) decision).host();
-            AgentCertificates.Issued issued;
-            try {
-                issued = certificates.issue(request.getCsrDer().toByteArray(), host);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("refused join of {}: {}", host.hostKey(), e.getMessage());
-                throw refuse(ErrorReason.CSR_INVALID, e.getMessage());
-            }
-            records.markUsed(record.get(), now);
-            LOG.info("agent {} joined as {} with token {}; certificate valid until {}", request.getAgentVersion(),
-                    host, request.getTokenId(), issued.notAfter());
-            onJoined.accept(host);
-            return JoinResponse.newBuilder()
-                    .setCertificatePem(issued.certificatePem())
-                    .setCaBundlePem(issued.caBundlePem())
-                    .setHost(host.toProto())
-                    .build();
+            return decideAndIssue(request, keyHash);
+        } catch (KubernetesClientException e) {
+            LOG.warn("join with token {} failed: the Kubernetes API answered {}", request.getTokenId(), e.getCode());
+            throw Status.UNAVAILABLE.withDescription("the hub cannot reach the Kubernetes API right now; try again")
+                    .asRuntimeException();
         } finally {
             lock.unlock();
         }
     }
 
-    private static StatusRuntimeException refuse(ErrorReason reason, String message) {
-        Status.Code code = switch (reason) {
-            case CSR_INVALID -> Status.Code.INVALID_ARGUMENT;
-            case TOKEN_UNKNOWN, TOKEN_INVALID -> Status.Code.UNAUTHENTICATED;
-            default -> Status.Code.PERMISSION_DENIED;
-        };
-        return Refusals.refuse(code, reason, message);
+    private JoinResponse decideAndIssue(JoinRequest request, String keyHash) {
+        Instant now = clock.instant();
+        Optional<TokenRecord> record = records.find(request.getTokenId());
+        Optional<RegisteredHost> host = record.flatMap(r -> hosts.find(r.host().namespace(), r.host().name()));
+        JoinDecision decision = JoinDecision.decide(record, request.getTokenSecret(), keyHash, host, now);
+        if (decision instanceof JoinDecision.Refuse(ErrorReason reason, String message)) {
+            LOG.warn("refused join with token {}: {}", request.getTokenId(), message);
+            throw Refusals.refuse(reason, message);
+        }
+        JoinDecision.Accept accept = (JoinDecision.Accept) decision;
+        AgentIdentity identity = accept.identity();
+        if (!accept.replay() && !records.markUsed(record.get(), now, keyHash)) {
+            LOG.warn("refused join with token {}: another join used it at the same moment", request.getTokenId());
+            throw Refusals.refuse(ErrorReason.TOKEN_USED, "the join token " + request.getTokenId()
+                    + " was used by another join at the same moment; tokens are single-use");
+        }
+        try {
+            hosts.recordGeneration(identity);
+        } catch (IllegalStateException | KubernetesClientException e) {
+            if (e instanceof KubernetesClientException k && k.getCode() != 404) {
+                throw k;
+            }
+            throw Refusals.refuse(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey()
+                    + " was deleted or recreated during the join");
+        }
+        AgentCertificates.Issued issued = certificates.issue(request.getCsrDer().toByteArray(), identity);
+        LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}", request.getAgentVersion(),
+                identity, request.getTokenId(), accept.replay() ? " (repeated join by the same key)" : "",
+                issued.notAfter());
+        onJoined.accept(identity);
+        return JoinResponse.newBuilder()
+                .setCertificatePem(issued.certificatePem())
+                .setCaBundlePem(issued.caBundlePem())
+                .setHost(identity.toProto())
+                .build();
     }
 }

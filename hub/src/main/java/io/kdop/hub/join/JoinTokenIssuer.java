@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.pki.AgentIdentity;
@@ -20,9 +19,13 @@ import java.util.Optional;
 
 /**
  * Issues a join token for a DockerHost: the hub keeps only the hash (in its own namespace); the
- * full token and the ready-to-paste command go to a Secret beside the host, for the user.
+ * full token and the ready-to-paste commands go to a Secret beside the host, for the user. At
+ * most one token per host is usable: issuing deletes the host's earlier unused tokens.
  */
 public final class JoinTokenIssuer {
+
+    private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    private static final String HUB = "kdop-hub";
 
     private final KubernetesClient client;
     private final TokenRecordStore records;
@@ -42,35 +45,60 @@ public final class JoinTokenIssuer {
     /** What a user needs to know about an issued token; the secret itself is only in the join Secret. */
     public record Issued(String tokenId, Instant expiresAt, String joinSecretName) {}
 
-    public Issued issue(DockerHost host, Duration ttl, Instant now) {
-        JoinToken token = JoinToken.generate(caPin, random);
-        AgentIdentity identity = new AgentIdentity(host.getMetadata().getNamespace(), host.getMetadata().getName(),
-                host.getMetadata().getUid());
-        Instant expiresAt = now.plus(ttl);
-        records.create(new TokenRecord(token.tokenId(), TokenRecord.hash(token.secret()), identity, expiresAt,
-                Optional.empty()));
-        String secretName = joinSecretName(host);
-        client.secrets().inNamespace(identity.namespace()).resource(joinSecret(host, secretName, token, expiresAt))
-                .createOr(NonDeletingOperation::update);
-        return new Issued(token.tokenId(), expiresAt, secretName);
+    /** A Secret with the join Secret's name exists and belongs to someone else: the hub will not touch it. */
+    public static final class ForeignSecretException extends RuntimeException {
+        ForeignSecretException(String message) {
+            super(message);
+        }
     }
 
-    /** Forgets an outstanding token: its record goes, so it can no longer be used. */
-    public void revoke(String tokenId) {
-        records.delete(tokenId);
+    public Issued issue(DockerHost host, Duration ttl, Instant now) {
+        String namespace = host.getMetadata().getNamespace();
+        String secretName = joinSecretName(host);
+        Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
+        if (existing != null && !isOurs(existing, host)) {
+            throw new ForeignSecretException("Secret " + namespace + "/" + secretName + " exists and was not created "
+                    + "by kdop for this DockerHost; the hub will not overwrite it: rename or delete it");
+        }
+        JoinToken token = JoinToken.generate(caPin, random);
+        records.deleteUnusedFor(host.getMetadata().getUid());
+        AgentIdentity identity = new AgentIdentity(namespace, host.getMetadata().getName(), host.getMetadata().getUid(),
+                token.tokenId());
+        Instant expiresAt = now.plus(ttl);
+        records.create(new TokenRecord(token.tokenId(), TokenRecord.hash(token.secret()), identity, expiresAt,
+                Optional.empty(), Optional.empty(), null));
+        Secret secret = joinSecret(host, secretName, token, expiresAt);
+        if (existing == null) {
+            client.secrets().inNamespace(namespace).resource(secret).create();
+        } else {
+            client.secrets().inNamespace(namespace).resource(secret).update();
+        }
+        return new Issued(token.tokenId(), expiresAt, secretName);
     }
 
     public Optional<TokenRecord> find(String tokenId) {
         return records.find(tokenId);
     }
 
-    /** Removes the user-facing Secret once the token is used or the host is gone. */
+    /** Removes the user-facing Secret once the token is used or the host is gone, if it is the hub's. */
     public void deleteJoinSecret(DockerHost host) {
-        client.secrets().inNamespace(host.getMetadata().getNamespace()).withName(joinSecretName(host)).delete();
+        String namespace = host.getMetadata().getNamespace();
+        Secret existing = client.secrets().inNamespace(namespace).withName(joinSecretName(host)).get();
+        if (existing != null && isOurs(existing, host)) {
+            client.secrets().inNamespace(namespace).withName(joinSecretName(host)).delete();
+        }
     }
 
     public static String joinSecretName(DockerHost host) {
         return host.getMetadata().getName() + "-join";
+    }
+
+    private static boolean isOurs(Secret secret, DockerHost host) {
+        boolean labelled = secret.getMetadata().getLabels() != null
+                && HUB.equals(secret.getMetadata().getLabels().get(MANAGED_BY));
+        boolean owned = secret.getMetadata().getOwnerReferences() != null && secret.getMetadata().getOwnerReferences()
+                .stream().anyMatch(ref -> host.getMetadata().getUid().equals(ref.getUid()));
+        return labelled && owned;
     }
 
     private Secret joinSecret(DockerHost host, String name, JoinToken token, Instant expiresAt) {
@@ -78,7 +106,7 @@ public final class JoinTokenIssuer {
                 .withNewMetadata()
                     .withName(name)
                     .withNamespace(host.getMetadata().getNamespace())
-                    .addToLabels("app.kubernetes.io/managed-by", "kdop-hub")
+                    .addToLabels(MANAGED_BY, HUB)
                     .addToLabels("kdop.io.vn/host-name", host.getMetadata().getName())
                     .withOwnerReferences(new OwnerReferenceBuilder()
                             .withApiVersion(host.getApiVersion())

@@ -10,10 +10,13 @@ import java.util.Optional;
 
 /**
  * What the hub remembers of a join token: the hash of its secret (never the secret), the host it
- * was issued for, when it expires and when it was used.
+ * was issued for, when it expires, and when and by which key it was used. {@code version} is the
+ * API server's resourceVersion it was read at, so marking it used is a compare-and-set.
+ *
+ * @param host the host's namespace, name and UID; its generation is this token's id
  */
 public record TokenRecord(String tokenId, String secretSha256, AgentIdentity host, Instant expiresAt,
-        Optional<Instant> usedAt) {
+        Optional<Instant> usedAt, Optional<String> usedByKey, String version) {
 
     public static String hash(String secret) {
         try {
@@ -30,7 +33,7 @@ public record TokenRecord(String tokenId, String secretSha256, AgentIdentity hos
                 hash(presentedSecret).getBytes(StandardCharsets.US_ASCII));
     }
 
-    public TokenRecord markUsed(Instant when) {
-        return new TokenRecord(tokenId, secretSha256, host, expiresAt, Optional.of(when));
+    public TokenRecord markUsed(Instant when, String keyHash) {
+        return new TokenRecord(tokenId, secretSha256, host, expiresAt, Optional.of(when), Optional.of(keyHash), version);
     }
 }

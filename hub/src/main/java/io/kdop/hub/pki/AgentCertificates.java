@@ -15,6 +15,19 @@ public final class AgentCertificates {
         this.lifetime = lifetime;
     }
 
+    /**
+     * The SHA-256 of the public key a CSR asks to certify (the same SubjectPublicKeyInfo hash as a
+     * CA pin); throws IllegalArgumentException for a bad CSR.
+     */
+    public String requestedKeyHash(byte[] csrDer) {
+        return io.kdop.proto.CaPin.of(CertificateAuthority.requestedKey(csrDer)).hex();
+    }
+
+    /** How long issued certificates are valid. */
+    public Duration lifetime() {
+        return lifetime;
+    }
+
     /** A signed certificate for the identity; throws IllegalArgumentException for a bad CSR. */
     public Issued issue(byte[] csrDer, AgentIdentity identity) {
         X509Certificate certificate = ca.signAgentCertificate(csrDer, identity, lifetime);

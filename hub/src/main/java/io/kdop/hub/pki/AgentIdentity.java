@@ -10,19 +10,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The DockerHost an agent certificate names: namespace, name and UID. Carried as a SAN URI
- * {@code urn:kdop:dockerhost:<namespace>:<name>:<uid>}; the UID makes a recreated host a new
- * identity, so an old certificate is useless once its host is deleted.
+ * The DockerHost an agent certificate names: namespace, name, UID and join generation. Carried
+ * as a SAN URI {@code urn:kdop:dockerhost:<namespace>:<name>:<uid>:<generation>}. The UID makes
+ * a recreated host a new identity; the generation (the id of the token the agent joined with)
+ * makes a re-join supersede the previous agent, so two machines never share one identity.
  */
-public record AgentIdentity(String namespace, String name, String uid) {
+public record AgentIdentity(String namespace, String name, String uid, String generation) {
 
     private static final String PREFIX = "urn:kdop:dockerhost:";
     // Kubernetes names and namespaces cannot contain ':' so the split is unambiguous.
-    private static final Pattern URN = Pattern.compile("urn:kdop:dockerhost:([a-z0-9.-]+):([a-z0-9.-]+):([A-Za-z0-9-]+)");
+    private static final Pattern URN = Pattern.compile(
+            "urn:kdop:dockerhost:([a-z0-9.-]+):([a-z0-9.-]+):([A-Za-z0-9-]+):([a-z0-9]+)");
     private static final int SAN_URI = 6;
 
     public String toUri() {
-        return PREFIX + namespace + ":" + name + ":" + uid;
+        return PREFIX + namespace + ":" + name + ":" + uid + ":" + generation;
     }
 
     /** namespace/name, how people and log lines refer to the host. */
@@ -40,7 +42,8 @@ public record AgentIdentity(String namespace, String name, String uid) {
 
     public static Optional<AgentIdentity> fromUri(String uri) {
         Matcher m = URN.matcher(uri);
-        return m.matches() ? Optional.of(new AgentIdentity(m.group(1), m.group(2), m.group(3))) : Optional.empty();
+        return m.matches() ? Optional.of(new AgentIdentity(m.group(1), m.group(2), m.group(3), m.group(4)))
+                : Optional.empty();
     }
 
     /** The identity in a client certificate's SAN, if it carries exactly one. */
@@ -63,6 +66,6 @@ public record AgentIdentity(String namespace, String name, String uid) {
 
     @Override
     public String toString() {
-        return hostKey() + " (uid " + uid + ")";
+        return hostKey() + " (uid " + uid + ", generation " + generation + ")";
     }
 }

@@ -40,7 +40,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 /** The hub's certificate authority: signs the hub's serving certificate and the agents' client certificates. */
 public final class CertificateAuthority {
 
-    /** Agents and hub tolerate this much clock skew on a certificate's start. */
+    /** Agents and hub tolerate this much clock skew on a certificate's start... */
     static final Duration BACKDATE = Duration.ofMinutes(5);
     private static final String SIGNATURE = "SHA256withECDSA";
 
@@ -109,7 +109,7 @@ public final class CertificateAuthority {
      *     or its key is weak
      */
     public X509Certificate signAgentCertificate(byte[] csrDer, AgentIdentity identity, Duration validity) {
-        PublicKey publicKey = verifiedPublicKey(csrDer);
+        PublicKey publicKey = requestedKey(csrDer);
         GeneralNames san = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.toUri()));
         X500Name subject = new X500Name("CN=" + identity.name() + ",OU=" + identity.namespace() + ",O=kdop-agents");
         return issue(subject, publicKey, validity, KeyPurposeId.id_kp_clientAuth, san);
@@ -121,7 +121,7 @@ public final class CertificateAuthority {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, publicKey)
+                    Date.from(now.minus(backdate(validity))), Date.from(now.plus(validity)), subject, publicKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
@@ -134,7 +134,8 @@ public final class CertificateAuthority {
         }
     }
 
-    private static PublicKey verifiedPublicKey(byte[] csrDer) {
+    /** The public key of a CSR whose signature verifies and whose key is strong enough. */
+    public static PublicKey requestedKey(byte[] csrDer) {
         try {
             JcaPKCS10CertificationRequest csr = new JcaPKCS10CertificationRequest(new PKCS10CertificationRequest(csrDer));
             PublicKey publicKey = csr.getPublicKey();
@@ -171,6 +172,15 @@ public final class CertificateAuthority {
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }
+    }
+
+    /**
+     * ...but never more than a tenth of the lifetime: agents renew at two thirds of
+     * [notBefore, notAfter], and a long backdate on a short-lived certificate would skew that.
+     */
+    static Duration backdate(Duration validity) {
+        Duration tenth = validity.dividedBy(10);
+        return tenth.compareTo(BACKDATE) < 0 ? tenth : BACKDATE;
     }
 
     static KeyPair newEcKeyPair(SecureRandom random) {

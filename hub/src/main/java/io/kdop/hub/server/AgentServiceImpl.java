@@ -1,10 +1,8 @@
 package io.kdop.hub.server;
 
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kdop.hub.join.JoinService;
-import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.session.AgentSession;
 import io.kdop.hub.session.SessionServices;
 import io.kdop.proto.Refusals;
@@ -43,14 +41,15 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
 
     @Override
     public StreamObserver<AgentMessage> session(StreamObserver<HubMessage> responses) {
-        Optional<AgentIdentity> peer = PeerIdentityInterceptor.PEER.get();
+        Optional<PeerCertificate> peer = PeerIdentityInterceptor.PEER.get();
         if (peer == null || peer.isEmpty()) {
             LOG.warn("refused a session without a kdop client certificate");
-            responses.onError(Refusals.refuse(Status.Code.UNAUTHENTICATED, ErrorReason.CERTIFICATE_REQUIRED,
+            responses.onError(Refusals.refuse(ErrorReason.CERTIFICATE_REQUIRED,
                     "a session needs the client certificate the agent got when it joined"));
             return new DiscardingObserver();
         }
-        return new AgentSession(peer.get(), (ServerCallStreamObserver<HubMessage>) responses, services);
+        return new AgentSession(peer.get().identity(), peer.get().notAfter(),
+                (ServerCallStreamObserver<HubMessage>) responses, services);
     }
 
     /** Swallows what a refused caller still sends. */

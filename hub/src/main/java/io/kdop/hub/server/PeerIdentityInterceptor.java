@@ -21,16 +21,16 @@ import javax.net.ssl.SSLSession;
  */
 public final class PeerIdentityInterceptor implements ServerInterceptor {
 
-    public static final Context.Key<Optional<AgentIdentity>> PEER = Context.key("kdop-peer-identity");
+    public static final Context.Key<Optional<PeerCertificate>> PEER = Context.key("kdop-peer-certificate");
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        Optional<AgentIdentity> identity = identityOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        Optional<PeerCertificate> identity = identityOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         return Contexts.interceptCall(Context.current().withValue(PEER, identity), call, headers, next);
     }
 
-    public static Optional<AgentIdentity> identityOf(SSLSession session) {
+    public static Optional<PeerCertificate> identityOf(SSLSession session) {
         if (session == null) {
             return Optional.empty();
         }
@@ -38,6 +38,7 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
             Certificate[] chain = session.getPeerCertificates();
             return chain.length > 0 && chain[0] instanceof X509Certificate leaf
                     ? AgentIdentity.fromCertificate(leaf)
+                            .map(id -> new PeerCertificate(id, leaf.getNotAfter().toInstant()))
                     : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();

@@ -1,8 +1,8 @@
 package io.kdop.hub.session;
 
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.state.Revision;
 import io.kdop.proto.Refusals;
@@ -11,36 +11,52 @@ import io.kdop.proto.v1.AgentMessage;
 import io.kdop.proto.v1.CertificateIssued;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.ErrorReason;
+import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
 import io.kdop.proto.v1.HubWelcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One agent's control stream. Its identity comes from the client certificate, fixed for the
- * stream's life; every message is handled as that host and no other.
+ * stream's life; every message is handled as that host and no other, and only while the
+ * certificate is valid.
  */
 public final class AgentSession implements StreamObserver<AgentMessage> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+    private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9.-]{1,253}");
 
     private final AgentIdentity identity;
+    private final Instant certificateNotAfter;
     private final ServerCallStreamObserver<HubMessage> outbound;
     private final SessionServices services;
     // Snapshots are pushed from controller threads while replies go out from the gRPC thread.
     private final ReentrantLock sendLock = new ReentrantLock();
-    private volatile boolean helloReceived;
+    private final ScheduledFuture<?> helloDeadline;
+    private long lastSentRevision = -1;
+    private Instant lastRenewal = Instant.EPOCH;
+    private volatile boolean welcomed;
     private volatile boolean closed;
 
-    public AgentSession(AgentIdentity identity, ServerCallStreamObserver<HubMessage> outbound, SessionServices services) {
+    public AgentSession(AgentIdentity identity, Instant certificateNotAfter,
+            ServerCallStreamObserver<HubMessage> outbound, SessionServices services) {
         this.identity = identity;
+        this.certificateNotAfter = certificateNotAfter;
         this.outbound = outbound;
         this.services = services;
-        outbound.setOnCancelHandler(() -> {
-            closed = true;
-            services.registry().closed(this);
-        });
+        outbound.setOnCancelHandler(this::onCancelled);
+        this.helloDeadline = services.scheduler().schedule(() -> {
+            if (!welcomed) {
+                close(ErrorReason.PROTOCOL_VIOLATION, "no hello within " + services.helloDeadline().toSeconds() + "s");
+            }
+        }, services.helloDeadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public AgentIdentity identity() {
@@ -52,12 +68,18 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         if (closed) {
             return;
         }
-        if (!helloReceived) {
-            if (!message.hasHello()) {
+        if (!services.clock().instant().isBefore(certificateNotAfter)) {
+            // The renewed certificate only takes effect on a new connection: ask for one.
+            close(ErrorReason.CERTIFICATE_REQUIRED, "the client certificate expired at " + certificateNotAfter
+                    + "; reconnect with the renewed certificate");
+            return;
+        }
+        if (!welcomed) {
+            if (message.hasHello()) {
+                onHello(message.getHello());
+            } else {
                 close(ErrorReason.PROTOCOL_VIOLATION, "the first message of a session must be a hello");
-                return;
             }
-            onHello(message.getHello());
             return;
         }
         if (!services.registry().isLive(this)) {
@@ -76,42 +98,65 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
 
     private void onHello(AgentHello hello) {
         if (!hello.hasHost() || !identity.sameAs(hello.getHost())) {
-            LOG.warn("refused session: certificate names {} but the hello claims {}/{}", identity,
-                    hello.getHost().getNamespace(), hello.getHost().getName());
+            LOG.warn("refused session: certificate names {} but the hello claims {}", identity, claimed(hello.getHost()));
             close(ErrorReason.IDENTITY_MISMATCH, "the certificate names " + identity.hostKey()
-                    + " but the hello claims " + hello.getHost().getNamespace() + "/" + hello.getHost().getName());
+                    + " but the hello claims " + claimed(hello.getHost()));
             return;
         }
-        if (!services.hosts().currentUid(identity.namespace(), identity.name()).filter(identity.uid()::equals).isPresent()) {
-            LOG.warn("refused session of {}: the DockerHost was deleted", identity);
-            close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey()
-                    + " no longer exists (or was recreated); this agent's certificate is revoked");
+        if (!services.hosts().admits(identity)) {
+            LOG.warn("refused session of {}: the DockerHost was deleted, recreated or joined again", identity);
+            close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + " no longer exists, was recreated, "
+                    + "or was joined again with a newer token; this agent's certificate is revoked");
             return;
         }
-        helloReceived = true;
-        services.registry().register(this, hello.getAgentVersion(), hello.getFacts(), hello.getAppliedRevision());
-        LOG.info("session opened: {} agent {} Docker {}", identity, hello.getAgentVersion(),
-                hello.getFacts().getDockerVersion());
+        // The welcome goes out before the session is reachable for pushes, so it is always first.
+        welcomed = true;
+        helloDeadline.cancel(false);
         send(HubMessage.newBuilder().setWelcome(HubWelcome.newBuilder()
                 .setHost(identity.toProto())
                 .setHubVersion(services.hubVersion())
                 .setHeartbeatIntervalSeconds((int) services.heartbeatInterval().toSeconds()))
                 .build());
+        SessionRegistry.Registration registration = services.registry().register(this, hello.getAgentVersion(),
+                hello.getFacts(), hello.getAppliedRevision());
+        if (registration != SessionRegistry.Registration.ACCEPTED) {
+            close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + (registration
+                    == SessionRegistry.Registration.REVOKED ? " was deleted" : " was joined again with a newer token")
+                    + "; this agent's certificate is revoked");
+            return;
+        }
+        LOG.info("session opened: {} agent {} Docker {}", identity, hello.getAgentVersion(),
+                hello.getFacts().getDockerVersion());
         Revision applied = new Revision(hello.getAppliedRevision(), hello.getAppliedDigest());
         push(services.desiredStates().forSession(identity.hostKey(), applied));
     }
 
     private void onAck(AgentMessage message) {
         if (!message.getAck().getError().isEmpty()) {
+            // Not recorded as applied: status must not claim a revision the agent could not keep.
             LOG.warn("{} could not apply revision {}: {}", identity.hostKey(), message.getAck().getRevision(),
                     message.getAck().getError());
+            services.registry().heard(this, null);
+            return;
         }
         services.registry().applied(this, message.getAck().getRevision());
     }
 
     private void onRenew(byte[] csrDer) {
+        Instant now = services.clock().instant();
+        // An agent renews at two thirds of its certificate's life; much more often is a fault.
+        Duration spacing = services.certificates().lifetime().dividedBy(4);
+        if (lastRenewal.isAfter(now.minus(spacing))) {
+            LOG.warn("{} asked for certificates too often; ignoring this request", identity.hostKey());
+            return;
+        }
+        lastRenewal = now;
+        if (!services.hosts().admits(identity)) {
+            close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + " is no longer served by this identity");
+            return;
+        }
         try {
-            var certificate = services.certificates().issue(csrDer, identity);
+            AgentCertificates.Issued certificate = services.certificates().issue(csrDer, identity);
             send(HubMessage.newBuilder().setCertificate(CertificateIssued.newBuilder()
                     .setCertificatePem(certificate.certificatePem())
                     .setCaBundlePem(certificate.caBundlePem()))
@@ -122,9 +167,22 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         }
     }
 
-    /** Sends a desired-state snapshot; called on hello and whenever the host's desired state changes. */
+    /**
+     * Sends a desired-state snapshot; called after the hello and whenever the host's desired
+     * state changes. A snapshot older than one already sent is dropped: pushes from different
+     * threads may arrive here out of order, and the agent must never be told to go back.
+     */
     public void push(DesiredState snapshot) {
-        send(HubMessage.newBuilder().setDesiredState(snapshot).build());
+        sendLock.lock();
+        try {
+            if (snapshot.getRevision() <= lastSentRevision) {
+                return;
+            }
+            lastSentRevision = snapshot.getRevision();
+            send(HubMessage.newBuilder().setDesiredState(snapshot).build());
+        } finally {
+            sendLock.unlock();
+        }
     }
 
     /** Ends the session with a refusal the agent can act on. */
@@ -135,19 +193,13 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                 return;
             }
             closed = true;
-            Status.Code code = switch (reason) {
-                case SESSION_REPLACED -> Status.Code.ABORTED;
-                case PROTOCOL_VIOLATION, CSR_INVALID -> Status.Code.INVALID_ARGUMENT;
-                case CERTIFICATE_REQUIRED -> Status.Code.UNAUTHENTICATED;
-                default -> Status.Code.PERMISSION_DENIED;
-            };
-            outbound.onError(Refusals.refuse(code, reason, message));
+            outbound.onError(Refusals.refuse(reason, message));
         } catch (IllegalStateException e) {
             LOG.debug("stream of {} already closed", identity.hostKey());
         } finally {
             sendLock.unlock();
         }
-        services.registry().closed(this);
+        end();
     }
 
     private void send(HubMessage message) {
@@ -165,9 +217,9 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
 
     @Override
     public void onError(Throwable t) {
+        LOG.info("session of {} ended: {}", identity.hostKey(), io.grpc.Status.fromThrowable(t).getCode());
         closed = true;
-        LOG.info("session of {} ended: {}", identity.hostKey(), Status.fromThrowable(t).getCode());
-        services.registry().closed(this);
+        end();
     }
 
     @Override
@@ -184,6 +236,23 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         } finally {
             sendLock.unlock();
         }
+        end();
+    }
+
+    private void onCancelled() {
+        closed = true;
+        end();
+    }
+
+    private void end() {
+        helloDeadline.cancel(false);
         services.registry().closed(this);
+    }
+
+    /** What a hello claims, safe for a log line: a peer could send anything there. */
+    private static String claimed(HostIdentity host) {
+        boolean plausible = KUBERNETES_NAME.matcher(host.getNamespace()).matches()
+                && KUBERNETES_NAME.matcher(host.getName()).matches();
+        return plausible ? host.getNamespace() + "/" + host.getName() : "<an invalid name>";
     }
 }

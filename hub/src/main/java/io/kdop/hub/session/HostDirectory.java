@@ -1,23 +1,21 @@
 package io.kdop.hub.session;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.pki.AgentIdentity;
 import java.util.Optional;
 
-/** Answers "does this DockerHost exist, and with which UID" from the API server, for authorization. */
-public final class HostDirectory {
+/**
+ * Answers "does this DockerHost exist, with which UID, and which agent joined it last", for
+ * authorization; and records a join's generation on the host.
+ */
+public interface HostDirectory {
 
-    private final KubernetesClient client;
+    Optional<RegisteredHost> find(String namespace, String name);
 
-    public HostDirectory(KubernetesClient client) {
-        this.client = client;
-    }
+    /** Marks the identity as the host's current agent; earlier agents of the host are superseded. */
+    void recordGeneration(AgentIdentity identity);
 
-    public Optional<String> currentUid(String namespace, String name) {
-        DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
-        if (host == null || host.getMetadata().getDeletionTimestamp() != null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(host.getMetadata().getUid());
+    /** Whether the identity is the current agent of an existing host. */
+    default boolean admits(AgentIdentity identity) {
+        return find(identity.namespace(), identity.name()).filter(h -> h.admits(identity)).isPresent();
     }
 }

@@ -6,17 +6,25 @@ import io.kdop.proto.v1.HostFacts;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The live agent sessions, at most one per host, and the last known connection facts of every
  * host. Every change is announced to a listener (the DockerHost controller), which owns status.
+ *
+ * <p>Registration, revocation and supersession of one host are atomic with respect to each other
+ * (they go through the same map entry), so a session whose hello raced with the deletion of its
+ * host, or with a newer join, never stays live.
  */
 public final class SessionRegistry {
 
     private final Map<String, AgentSession> live = new ConcurrentHashMap<>();
     private final Map<String, ConnectionView> views = new ConcurrentHashMap<>();
+    private final Set<String> revokedUids = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> latestGeneration = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Consumer<AgentIdentity> onChange;
 
@@ -25,15 +33,37 @@ public final class SessionRegistry {
         this.onChange = onChange;
     }
 
+    /** Outcome of registering a session. */
+    public enum Registration { ACCEPTED, REVOKED, SUPERSEDED }
+
     /** Makes the session the host's live one; an older session of the same host is closed. */
-    void register(AgentSession session, String agentVersion, HostFacts facts, long appliedRevision) {
-        String key = session.identity().hostKey();
-        AgentSession previous = live.put(key, session);
-        if (previous != null && previous != session) {
-            previous.close(ErrorReason.SESSION_REPLACED, "a newer session of " + key + " replaced this one");
+    Registration register(AgentSession session, String agentVersion, HostFacts facts, long appliedRevision) {
+        AgentIdentity identity = session.identity();
+        String key = identity.hostKey();
+        Registration[] outcome = {Registration.ACCEPTED};
+        AgentSession[] replaced = new AgentSession[1];
+        live.compute(key, (k, current) -> {
+            if (revokedUids.contains(identity.uid())) {
+                outcome[0] = Registration.REVOKED;
+                return current;
+            }
+            String latest = latestGeneration.get(key);
+            if (latest != null && !latest.equals(identity.generation())) {
+                outcome[0] = Registration.SUPERSEDED;
+                return current;
+            }
+            replaced[0] = current;
+            return session;
+        });
+        if (outcome[0] != Registration.ACCEPTED) {
+            return outcome[0];
         }
-        views.put(key, new ConnectionView(true, clock.instant(), clock.instant(), agentVersion, facts, appliedRevision));
-        onChange.accept(session.identity());
+        if (replaced[0] != null && replaced[0] != session) {
+            replaced[0].close(ErrorReason.SESSION_REPLACED, "a newer session of " + key + " replaced this one");
+        }
+        views.put(key, new ConnectionView(true, clock.instant(), agentVersion, facts, appliedRevision));
+        onChange.accept(identity);
+        return Registration.ACCEPTED;
     }
 
     boolean isLive(AgentSession session) {
@@ -64,25 +94,40 @@ public final class SessionRegistry {
         return Optional.ofNullable(live.get(hostKey));
     }
 
-    /** Ends the host's session for good (its DockerHost was deleted) and forgets it. */
-    public void revoke(String hostKey, String message) {
+    /** Ends the host's session for good (its DockerHost was deleted) and refuses its UID from now on. */
+    public void revoke(String hostKey, String uid, String message) {
+        revokedUids.add(uid);
         AgentSession session = live.remove(hostKey);
         views.remove(hostKey);
+        latestGeneration.remove(hostKey);
         if (session != null) {
             session.close(ErrorReason.HOST_REVOKED, message);
         }
     }
 
-    public int liveCount() {
-        return live.size();
+    /** An agent just joined the host: sessions of earlier joins of that host end now and are refused later. */
+    public void superseded(AgentIdentity joined) {
+        String key = joined.hostKey();
+        latestGeneration.put(key, joined.generation());
+        AgentSession[] old = new AgentSession[1];
+        live.computeIfPresent(key, (k, current) -> {
+            if (current.identity().generation().equals(joined.generation())) {
+                return current;
+            }
+            old[0] = current;
+            return null;
+        });
+        if (old[0] != null) {
+            old[0].close(ErrorReason.HOST_REVOKED, "DockerHost " + key
+                    + " was joined again with a newer token; this agent's identity is superseded");
+        }
     }
 
-    private void update(AgentSession session, java.util.function.UnaryOperator<ConnectionView> change) {
-        String key = session.identity().hostKey();
+    private void update(AgentSession session, UnaryOperator<ConnectionView> change) {
         if (!isLive(session)) {
             return;
         }
-        views.computeIfPresent(key, (k, view) -> change.apply(view));
+        views.computeIfPresent(session.identity().hostKey(), (k, view) -> change.apply(view));
         onChange.accept(session.identity());
     }
 }

@@ -2,8 +2,16 @@ package io.kdop.hub.session;
 
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.state.DesiredStateBook;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** What an agent session needs from the rest of the hub. */
+/**
+ * What an agent session needs from the rest of the hub.
+ *
+ * @param helloDeadline how long a connected peer may take to say hello before it is dropped
+ * @param scheduler runs the hello deadline; shared by all sessions
+ */
 public record SessionServices(SessionRegistry registry, HostDirectory hosts, DesiredStateBook desiredStates,
-        AgentCertificates certificates, Duration heartbeatInterval, String hubVersion) {}
+        AgentCertificates certificates, Duration heartbeatInterval, Duration helloDeadline, String hubVersion,
+        ScheduledExecutorService scheduler, Clock clock) {}

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The desired state of every host, each a complete snapshot with its revision. Hosts with no
- * workloads have an empty snapshot, which is still a real state the agent must converge to.
+ * The desired state of every host, each a complete snapshot with its revision. A host nobody
+ * has declared workloads for has the empty snapshot, which is still a state the agent converges to.
  */
 public final class DesiredStateBook {
 
@@ -35,11 +35,11 @@ public final class DesiredStateBook {
         return Optional.ofNullable(changed[0]);
     }
 
-    /** The snapshot to send an agent that just said which revision it applied. */
+    /** The snapshot to send an agent that just said which revision it applied; never below it. */
     public DesiredState forSession(String hostKey, Revision agentApplied) {
         return byHost.compute(hostKey, (key, current) -> {
             DesiredState content = current != null ? current : DesiredState.getDefaultInstance();
-            String digest = current != null ? current.getDigest() : digest(content);
+            String digest = digest(content);
             Revision revision = Revision.next(Optional.ofNullable(current).map(DesiredStateBook::revisionOf), digest,
                     agentApplied.equals(Revision.NONE) ? Optional.empty() : Optional.of(agentApplied));
             return content.toBuilder().setRevision(revision.number()).setDigest(digest).build();

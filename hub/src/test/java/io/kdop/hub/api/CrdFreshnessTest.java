@@ -37,8 +37,11 @@ class CrdFreshnessTest {
                 }
             }
         }
-        try (Stream<Path> files = Files.list(generated)) {
-            for (Path file : files.toList()) {
+        try (Stream<Path> generatedFiles = Files.list(generated); Stream<Path> committedFiles = Files.list(COMMITTED)) {
+            assertThat(committedFiles.map(p -> p.getFileName().toString()).sorted().toList())
+                    .as("crds/ holds exactly the generated CRDs: run scripts/update-crds.sh and remove leftovers")
+                    .isEqualTo(Files.list(generated).map(p -> p.getFileName().toString()).sorted().toList());
+            for (Path file : generatedFiles.toList()) {
                 Path committed = COMMITTED.resolve(file.getFileName());
                 assertThat(committed).as("crds/%s is missing: run scripts/update-crds.sh", file.getFileName()).exists();
                 assertThat(Files.readString(committed))

@@ -51,7 +51,7 @@ class HostStatusRulesTest {
     @Test
     void aLiveSessionMakesTheHostConnectedWithItsFacts() {
         Instant now = HUB_START.plusSeconds(100);
-        ConnectionView live = new ConnectionView(true, now.minusSeconds(50), now.minusSeconds(3), "0.1.0", FACTS, 7);
+        ConnectionView live = new ConnectionView(true, now.minusSeconds(3), "0.1.0", FACTS, 7);
 
         HostStatusRules.Outcome outcome = apply(new DockerHostStatus(), Optional.of(live), now);
 
@@ -73,7 +73,7 @@ class HostStatusRulesTest {
         Instant now = HUB_START.plusSeconds(100);
         DockerHostStatus status = new DockerHostStatus();
         status.setPhase("Connected");
-        ConnectionView closed = new ConnectionView(false, now.minusSeconds(90), now.minusSeconds(41), "0.1.0", FACTS, 1);
+        ConnectionView closed = new ConnectionView(false, now.minusSeconds(41), "0.1.0", FACTS, 1);
 
         HostStatusRules.Outcome outcome = apply(status, Optional.of(closed), now);
 
@@ -88,9 +88,12 @@ class HostStatusRulesTest {
         Instant now = HUB_START.plusSeconds(100);
         DockerHostStatus status = new DockerHostStatus();
         status.setPhase("Connected");
-        ConnectionView closed = new ConnectionView(false, now.minusSeconds(90), now.minusSeconds(10), "0.1.0", FACTS, 1);
+        ConnectionView closed = new ConnectionView(false, now.minusSeconds(10), "0.1.0", FACTS, 1);
 
-        assertThat(apply(status, Optional.of(closed), now).status().getPhase()).isEqualTo("Connected");
+        HostStatusRules.Outcome outcome = apply(status, Optional.of(closed), now);
+        assertThat(outcome.status().getPhase()).isEqualTo("Connected");
+        assertThat(ready(outcome).getReason()).isEqualTo("AgentReconnecting");
+        assertThat(ready(outcome).getMessage()).contains("waiting for the agent to reconnect");
     }
 
     @Test
@@ -110,7 +113,7 @@ class HostStatusRulesTest {
         DockerHostStatus status = new DockerHostStatus();
         status.setPhase("Connected");
         status.setLastHeartbeatTime(Timestamps.format(now.minusSeconds(15)));
-        ConnectionView live = new ConnectionView(true, now.minusSeconds(90), now, "0.1.0", FACTS, 1);
+        ConnectionView live = new ConnectionView(true, now, "0.1.0", FACTS, 1);
 
         assertThat(apply(status, Optional.of(live), now).status().getLastHeartbeatTime())
                 .isEqualTo(Timestamps.format(now.minusSeconds(15)));
@@ -123,7 +126,7 @@ class HostStatusRulesTest {
     @Test
     void readyKeepsItsTransitionTimeWhileNothingChanges() {
         Instant now = HUB_START.plusSeconds(100);
-        ConnectionView live = new ConnectionView(true, now.minusSeconds(50), now, "0.1.0", FACTS, 1);
+        ConnectionView live = new ConnectionView(true, now, "0.1.0", FACTS, 1);
         DockerHostStatus first = apply(new DockerHostStatus(), Optional.of(live), now).status();
         String transition = Conditions.find(first.getConditions(), "Ready").orElseThrow().getLastTransitionTime();
 

@@ -18,7 +18,7 @@ class CertificateAuthorityTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final CertificateAuthority ca = CertificateAuthority.create("test-ca", Duration.ofDays(1), RANDOM);
-    private final AgentIdentity identity = new AgentIdentity("edge", "edge-1", "0b1c-uid");
+    private final AgentIdentity identity = new AgentIdentity("edge", "edge-1", "0b1c-uid", "tok3n1d0");
 
     @Test
     void agentCertificatesNameTheIdentityGivenNotTheOneRequested() throws Exception {
@@ -34,6 +34,12 @@ class CertificateAuthorityTest {
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
         long lifetime = cert.getNotAfter().getTime() - cert.getNotBefore().getTime();
         assertThat(Duration.ofMillis(lifetime)).isEqualTo(Duration.ofHours(2).plus(CertificateAuthority.BACKDATE));
+    }
+
+    @Test
+    void shortLivedCertificatesAreBackdatedByATenthOfTheirLifeAtMost() {
+        assertThat(CertificateAuthority.backdate(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(CertificateAuthority.backdate(Duration.ofDays(7))).isEqualTo(CertificateAuthority.BACKDATE);
     }
 
     @Test
@@ -67,6 +73,7 @@ class CertificateAuthorityTest {
     void identityUrisRoundTripAndRejectGarbage() {
         assertThat(AgentIdentity.fromUri(identity.toUri())).contains(identity);
         assertThat(AgentIdentity.fromUri("urn:kdop:dockerhost:a:b")).isEmpty();
+        assertThat(AgentIdentity.fromUri("urn:kdop:dockerhost:a:b:uid")).as("no generation").isEmpty();
         assertThat(AgentIdentity.fromUri("spiffe://x/y")).isEmpty();
     }
 

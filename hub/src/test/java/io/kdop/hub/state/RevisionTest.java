@@ -41,6 +41,25 @@ class RevisionTest {
     }
 
     @Test
+    void anAgentAheadOfARestartedHubIsAdoptedEvenWhenTheHubComputedTheSameContentFirst() {
+        DesiredStateBook book = new DesiredStateBook();
+        // after a restart the controller runs before the agent reconnects: revision 1 ...
+        var restarted = book.update("ns/h", List.of()).orElseThrow();
+        assertThat(restarted.getRevision()).isEqualTo(1);
+        // ... then the agent says it applied 30 of the same content: 30 it stays, never back to 1
+        var snapshot = book.forSession("ns/h", new Revision(30, restarted.getDigest()));
+        assertThat(snapshot.getRevision()).isEqualTo(30);
+        ContainerSpec spec = ContainerSpec.newBuilder().setWorkload(WorkloadRef.newBuilder().setName("web")).build();
+        assertThat(book.update("ns/h", List.of(spec))).hasValueSatisfying(s -> assertThat(s.getRevision()).isEqualTo(31));
+    }
+
+    @Test
+    void anAgentAheadWithOtherContentGetsANumberAboveIts() {
+        assertThat(Revision.next(Optional.of(new Revision(1, "d1")), "d1", Optional.of(new Revision(30, "d0"))))
+                .isEqualTo(new Revision(31, "d1"));
+    }
+
+    @Test
     void aReconnectingAgentAheadOfARestartedHubPushesTheRevisionUp() {
         DesiredStateBook book = new DesiredStateBook();
         var snapshot = book.forSession("ns/h", new Revision(30, "other"));

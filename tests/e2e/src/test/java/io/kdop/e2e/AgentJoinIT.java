@@ -69,11 +69,13 @@ class AgentJoinIT {
         // kubectl get secret edge-1-join -o jsonpath='{.data.join-command}' | base64 -d
         String joinCommand = cluster.secretValue("edge-1-join", "join-command");
         String token = cluster.secretValue("edge-1-join", "token");
-        assertThat(joinCommand).startsWith("java ").contains("-jar kdop-edge-agent.jar join --hub " + hub.address()
-                + " --token " + token);
+        assertThat(joinCommand).startsWith("KDOP_JOIN_TOKEN=" + token + " java ")
+                .contains("-jar kdop-edge-agent.jar join --hub " + hub.address());
         assertThat(cluster.secretValue("edge-1-join", "join-command-docker")).startsWith("docker run -d --name kdop-agent")
-                .contains("-v /var/run/docker.sock:/var/run/docker.sock").contains("--token " + token);
-        assertThat(pending.toString()).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+                .contains("-v /var/run/docker.sock:/var/run/docker.sock").contains("-e KDOP_JOIN_TOKEN=" + token);
+        String secret = token.substring(token.lastIndexOf('.') + 1);
+        assertThat(api.client().getKubernetesSerialization().asJson(cluster.host("edge-1")))
+                .as("the DockerHost, status included, never holds the token secret").doesNotContain(secret);
 
         // On the Docker host: the agent joins with the token and keeps running.
         Path state = work.resolve("agent-state");

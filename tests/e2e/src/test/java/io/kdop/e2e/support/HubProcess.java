@@ -17,13 +17,15 @@ public final class HubProcess extends JavaProcess {
         this.port = port;
     }
 
-    public static HubProcess start(ApiServerStandIn api, int port, Path log) {
-        List<String> args = List.of(
+    /** Starts the hub and waits until it serves; extra arguments are appended to the command line. */
+    public static HubProcess start(ApiServerStandIn api, int port, Path log, String... extraArgs) {
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "--namespace", NAMESPACE,
                 "--grpc-port", String.valueOf(port),
                 "--public-address", "127.0.0.1:" + port,
                 "--heartbeat-interval", "1s",
-                "--heartbeat-grace", HEARTBEAT_GRACE_SECONDS + "s");
+                "--heartbeat-grace", HEARTBEAT_GRACE_SECONDS + "s"));
+        args.addAll(List.of(extraArgs));
         HubProcess hub = new HubProcess(port, args,
                 Map.of("KUBECONFIG", api.kubeconfig().toString(), "KDOP_LOG_LEVEL", "DEBUG"), log);
         hub.awaitLog("serving agents on port " + port, java.time.Duration.ofSeconds(60));

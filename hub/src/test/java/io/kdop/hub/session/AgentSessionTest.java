@@ -1,0 +1,222 @@
+package io.kdop.hub.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kdop.hub.pki.AgentCertificates;
+import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.hub.pki.CertificateAuthority;
+import io.kdop.hub.state.DesiredStateBook;
+import io.kdop.proto.v1.Ack;
+import io.kdop.proto.v1.AgentHello;
+import io.kdop.proto.v1.AgentMessage;
+import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.ErrorReason;
+import io.kdop.proto.v1.Heartbeat;
+import io.kdop.proto.v1.HostIdentity;
+import io.kdop.proto.v1.HubMessage;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Sessions and the registry, without a network or an API server: the races and orderings that matter. */
+class AgentSessionTest {
+
+    private static final AgentIdentity EDGE_A = new AgentIdentity("edge", "edge-1", "uid-1", "gen00001");
+    private static final AgentIdentity EDGE_A_REJOINED = new AgentIdentity("edge", "edge-1", "uid-1", "gen00002");
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Map<String, RegisteredHost> hosts = new ConcurrentHashMap<>();
+    private final List<AgentIdentity> changes = new ArrayList<>();
+    private final SessionRegistry registry = new SessionRegistry(Clock.systemUTC(), changes::add);
+    private final DesiredStateBook book = new DesiredStateBook();
+    private Duration helloDeadline = Duration.ofSeconds(30);
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void aHelloIsAnsweredWithAWelcomeThenTheDesiredState() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream stream = new RecordingStream();
+        AgentSession session = session(EDGE_A, stream);
+
+        session.onNext(hello(EDGE_A, 0));
+
+        assertThat(stream.sent).extracting(HubMessage::getKindCase)
+                .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE);
+        assertThat(registry.liveSession("edge/edge-1")).contains(session);
+    }
+
+    @Test
+    void aHelloClaimingAnotherHostIsRefused() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream stream = new RecordingStream();
+        AgentIdentity other = new AgentIdentity("edge", "edge-2", "uid-2", "gen00009");
+
+        session(EDGE_A, stream).onNext(hello(other, 0));
+
+        assertThat(stream.closedWith()).contains(ErrorReason.IDENTITY_MISMATCH);
+        assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+    }
+
+    @Test
+    void anAgentOfAnEarlierJoinIsRefused() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00002"));
+        RecordingStream stream = new RecordingStream();
+
+        session(EDGE_A, stream).onNext(hello(EDGE_A, 0));
+
+        assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
+    }
+
+    @Test
+    void aHostDeletedBetweenTheHelloCheckAndRegistrationNeverGetsALiveSession() {
+        // the API said the host exists, but its deletion was processed before the session registered
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        registry.revoke("edge/edge-1", "uid-1", "deleted");
+        RecordingStream stream = new RecordingStream();
+
+        session(EDGE_A, stream).onNext(hello(EDGE_A, 0));
+
+        assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
+        assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+    }
+
+    @Test
+    void revokingAHostClosesItsLiveSession() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream stream = new RecordingStream();
+        session(EDGE_A, stream).onNext(hello(EDGE_A, 0));
+
+        registry.revoke("edge/edge-1", "uid-1", "deleted");
+
+        assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
+        assertThat(registry.view("edge/edge-1")).isEmpty();
+    }
+
+    @Test
+    void aNewJoinSupersedesTheOldAgentEvenIfItsHelloWasAlreadyApproved() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream old = new RecordingStream();
+        session(EDGE_A, old).onNext(hello(EDGE_A, 0));
+
+        registry.superseded(EDGE_A_REJOINED);
+
+        assertThat(old.closedWith()).contains(ErrorReason.HOST_REVOKED);
+        // the old agent's reconnect, approved by a stale read of the host, is still refused
+        RecordingStream retry = new RecordingStream();
+        session(EDGE_A, retry).onNext(hello(EDGE_A, 0));
+        assertThat(retry.closedWith()).contains(ErrorReason.HOST_REVOKED);
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00002"));
+        RecordingStream fresh = new RecordingStream();
+        session(EDGE_A_REJOINED, fresh).onNext(hello(EDGE_A_REJOINED, 0));
+        assertThat(fresh.error).isNull();
+    }
+
+    @Test
+    void aSecondSessionOfTheSameHostReplacesTheFirst() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream first = new RecordingStream();
+        session(EDGE_A, first).onNext(hello(EDGE_A, 0));
+        RecordingStream second = new RecordingStream();
+        AgentSession newer = session(EDGE_A, second);
+
+        newer.onNext(hello(EDGE_A, 0));
+
+        assertThat(first.closedWith()).contains(ErrorReason.SESSION_REPLACED);
+        assertThat(registry.liveSession("edge/edge-1")).contains(newer);
+    }
+
+    @Test
+    void anOlderSnapshotPushedLateIsNeverSent() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream stream = new RecordingStream();
+        AgentSession session = session(EDGE_A, stream);
+        session.onNext(hello(EDGE_A, 0));
+
+        session.push(DesiredState.newBuilder().setRevision(5).build());
+        session.push(DesiredState.newBuilder().setRevision(4).build());
+
+        assertThat(stream.sent).filteredOn(HubMessage::hasDesiredState)
+                .extracting(m -> m.getDesiredState().getRevision()).containsExactly(1L, 5L);
+    }
+
+    @Test
+    void aFailedAckIsNotRecordedAsApplied() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        AgentSession session = session(EDGE_A, new RecordingStream());
+        session.onNext(hello(EDGE_A, 0));
+
+        session.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setRevision(1).setError("disk full")).build());
+        assertThat(registry.view("edge/edge-1").orElseThrow().appliedRevision()).isZero();
+
+        session.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setRevision(1)).build());
+        assertThat(registry.view("edge/edge-1").orElseThrow().appliedRevision()).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerThatNeverSaysHelloIsDropped() {
+        helloDeadline = Duration.ofMillis(100);
+        RecordingStream stream = new RecordingStream();
+        session(EDGE_A, stream);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> stream.error != null);
+        assertThat(stream.closedWith()).contains(ErrorReason.PROTOCOL_VIOLATION);
+    }
+
+    @Test
+    void messagesBeforeTheHelloOrAfterTheCertificateExpiredEndTheSession() {
+        RecordingStream noHello = new RecordingStream();
+        session(EDGE_A, noHello).onNext(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        assertThat(noHello.closedWith()).contains(ErrorReason.PROTOCOL_VIOLATION);
+
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream expired = new RecordingStream();
+        new AgentSession(EDGE_A, Instant.now().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
+        assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
+    }
+
+    private AgentSession session(AgentIdentity identity, RecordingStream stream) {
+        return new AgentSession(identity, Instant.now().plusSeconds(3600), stream, services());
+    }
+
+    private SessionServices services() {
+        HostDirectory directory = new HostDirectory() {
+            @Override
+            public Optional<RegisteredHost> find(String namespace, String name) {
+                return Optional.ofNullable(hosts.get(namespace + "/" + name));
+            }
+
+            @Override
+            public void recordGeneration(AgentIdentity identity) {
+                hosts.put(identity.hostKey(), new RegisteredHost(identity.uid(), identity.generation()));
+            }
+        };
+        AgentCertificates certificates = new AgentCertificates(
+                CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom()), Duration.ofHours(1));
+        return new SessionServices(registry, directory, book, certificates, Duration.ofSeconds(10), helloDeadline,
+                "test", scheduler, Clock.systemUTC());
+    }
+
+    private static AgentMessage hello(AgentIdentity identity, long appliedRevision) {
+        return AgentMessage.newBuilder().setHello(AgentHello.newBuilder()
+                .setHost(HostIdentity.newBuilder().setNamespace(identity.namespace()).setName(identity.name())
+                        .setUid(identity.uid()))
+                .setAgentVersion("test")
+                .setAppliedRevision(appliedRevision))
+                .build();
+    }
+}
