@@ -77,6 +77,11 @@ public final class HubCommand implements Callable<Integer> {
         sans.addAll(List.of("localhost", "127.0.0.1"));
         List<String> distinct = sans.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
         String address = publicAddress != null ? publicAddress : distinct.getFirst() + ":" + grpcPort;
+        if (address.startsWith("localhost:") || address.startsWith("127.")) {
+            org.slf4j.LoggerFactory.getLogger(HubCommand.class).warn("join commands will tell agents to dial {}, "
+                    + "which only works on this machine: set --public-address and --tls-san to the name agents reach",
+                    address);
+        }
         HubConfig config = new HubConfig(namespace, grpcPort, address, distinct, heartbeatInterval, heartbeatGrace,
                 clientCertTtl, joinTokenTtl, caSecret, agentImage);
 

@@ -227,6 +227,31 @@ class JoinSecurityIT {
     }
 
     @Test
+    @Order(10)
+    void joiningAHostAgainSupersedesItsPreviousAgent() throws Exception {
+        cluster.createHost("moved", null);
+        AgentProcess original = agent("moved-old", token("moved"));
+        cluster.awaitPhase("moved", "Connected", TIMEOUT);
+
+        // The disk died, or the host moved: the user asks for a new token and joins a new agent.
+        // kubectl annotate dockerhost moved kdop.io.vn/token-request=replacement-1
+        api.client().resources(DockerHost.class).inNamespace(Cluster.NS).withName("moved").edit(h -> {
+            h.getMetadata().getAnnotations().put("kdop.io.vn/token-request", "replacement-1");
+            return h;
+        });
+        cluster.awaitHostStatus("moved", "a new token", s -> "replacement-1".equals(s.getTokenRequest()), TIMEOUT);
+        AgentProcess replacement = agent("moved-new", token("moved"));
+
+        assertThat(original.awaitExit(TIMEOUT)).isEqualTo(REFUSED);
+        assertThat(original.log()).contains("joined again with a newer token");
+        cluster.awaitPhase("moved", "Connected", TIMEOUT);
+        assertThat(replacement.isAlive()).isTrue();
+        SessionClient.Answer stale = SessionClient.hello(hub.port(), storedCredentials(work.resolve("state-moved-old")),
+                identity("moved"));
+        assertThat(Refusals.reasonOf(stale.error())).contains(ErrorReason.HOST_REVOKED);
+    }
+
+    @Test
     @Order(100)
     void noLogLineCarriesATokenSecretOrAPrivateKey() throws Exception {
         List<String> logs = new ArrayList<>();
@@ -234,7 +259,7 @@ class JoinSecurityIT {
         agents.forEach(a -> logs.add(a.log()));
         List<String> secrets = tokens.stream().filter(t -> t.startsWith("kdop1.") && t.split("\\.").length == 4)
                 .map(t -> JoinToken.parse(t).secret()).toList();
-        assertThat(secrets).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(secrets).hasSizeGreaterThanOrEqualTo(7);
         List<String> keyMaterial = new ArrayList<>();
         try (var states = Files.list(work)) {
             for (Path state : states.filter(p -> p.getFileName().toString().startsWith("state-")).toList()) {
