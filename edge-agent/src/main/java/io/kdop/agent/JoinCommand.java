@@ -36,7 +36,10 @@ import picocli.CommandLine.Option;
             "",
             "Run again later without a token to reuse the stored identity (and hub address); run again with"
                     + " the same token and it is not used twice; a different token joins again and replaces"
-                    + " the identity. The token is read from --token, --token-file or $KDOP_JOIN_TOKEN.",
+                    + " the identity.",
+            "",
+            "Give the token in $KDOP_JOIN_TOKEN (recommended: other users cannot read a process's environment,"
+                    + " but they see its command line), or with --token-file or --token; one of them, not several.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -44,8 +47,11 @@ import picocli.CommandLine.Option;
             "0:stopped (SIGTERM)",
             "1:other fatal error",
             "2:usage error or malformed token",
-            "3:the hub's CA does not match the hash pinned in the token",
-            "4:refused for good (token unknown, invalid, expired or used; host revoked; identity mismatch; CSR invalid)"
+            "3:the hub is not the one the token pins (its CA does not match the pinned hash, its certificate"
+                    + " does not name the --hub host or does not verify against that CA, or it sent a CA bundle"
+                    + " without that CA)",
+            "4:refused for good (token unknown, invalid, expired or used; host revoked; identity mismatch;"
+                    + " CSR invalid; client certificate expired)"
         })
 final class JoinCommand implements Callable<Integer> {
 
@@ -61,14 +67,16 @@ final class JoinCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "TOKEN",
             description = "Join token kdop1.<ca-hash>.<id>.<secret>. Visible to other users in the process list:"
-                    + " prefer --token-file or $" + TOKEN_ENV + ".")
+                    + " prefer $" + TOKEN_ENV + " (recommended) or --token-file.")
     String token;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the join token from this file.")
     Path tokenFile;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/kdop-agent",
-            description = "Where the identity and the desired state are kept (0700). Default: ${DEFAULT-VALUE}.")
+            description = "Where the identity and the desired state are kept. Made 0700, also when it exists,"
+                    + " unless it holds other files than the agent's (then it is left as it is; the agent's own"
+                    + " files are 0600 either way). Default: ${DEFAULT-VALUE}.")
     Path stateDir;
 
     @Option(names = "--docker-host", paramLabel = "URI",
@@ -157,10 +165,15 @@ final class JoinCommand implements Callable<Integer> {
     }
 
     private Optional<JoinToken> joinToken() throws AgentExit {
-        if (token != null && tokenFile != null) {
-            throw new AgentExit(AgentExit.USAGE, "give the join token with --token or --token-file, not both");
+        String fromEnv = env.apply(TOKEN_ENV);
+        boolean inEnv = fromEnv != null && !fromEnv.isBlank(); // an empty variable counts as unset
+        int sources = (token != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (inEnv ? 1 : 0);
+        if (sources > 1) {
+            // which one would win is not obvious: refuse rather than join with the wrong one
+            throw new AgentExit(AgentExit.USAGE, "give the join token once: $" + TOKEN_ENV
+                    + " (recommended), --token-file or --token, not several");
         }
-        String text = token;
+        String text = inEnv ? fromEnv : token;
         if (tokenFile != null) {
             try {
                 text = Files.readString(tokenFile, StandardCharsets.UTF_8);
@@ -169,10 +182,7 @@ final class JoinCommand implements Callable<Integer> {
             }
         }
         if (text == null) {
-            text = env.apply(TOKEN_ENV);
-            if (text == null || text.isBlank()) {
-                return Optional.empty();
-            }
+            return Optional.empty();
         }
         try {
             return Optional.of(JoinToken.parse(text)); // its messages never repeat the token

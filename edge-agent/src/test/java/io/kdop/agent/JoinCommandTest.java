@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@Timeout(60) // a regression that retries forever fails instead of hanging the build
 class JoinCommandTest {
 
     @TempDir
@@ -36,12 +39,34 @@ class JoinCommandTest {
     }
 
     @Test
+    void makesAnExistingStateDirectoryPrivate() throws Exception {
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        join(Map.of());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir))).isEqualTo("rwx------");
+    }
+
+    @Test
     void malformedTokensExit2FromEverySource() throws Exception {
         assertThat(join(Map.of(), "--hub", "h:1", "--token", "kdop1.nothex.x.y")).isEqualTo(2);
         Path file = Files.writeString(stateDir.resolve("token"), "garbage\n");
         assertThat(join(Map.of(), "--hub", "h:1", "--token-file", file.toString())).isEqualTo(2);
         assertThat(join(Map.of("KDOP_JOIN_TOKEN", "kdop2.a.b.c"), "--hub", "h:1")).isEqualTo(2);
         assertThat(join(Map.of(), "--token", "a", "--token-file", file.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenGivenTwiceIsAUsageError() throws Exception {
+        String token = "kdop1." + "a".repeat(64) + ".abcd1234." + "b".repeat(32);
+        Path file = Files.writeString(stateDir.resolve("token"), token + "\n");
+        assertThat(join(Map.of("KDOP_JOIN_TOKEN", token), "--hub", "h:1", "--token", token)).isEqualTo(2);
+        assertThat(join(Map.of("KDOP_JOIN_TOKEN", token), "--hub", "h:1", "--token-file", file.toString())).isEqualTo(2);
+        assertThat(stateDir.resolve("identity")).doesNotExist();
+    }
+
+    @Test
+    void helpRecommendsTheEnvironmentForTheToken() {
+        String help = new CommandLine(new AgentCommand()).getSubcommands().get("join").getUsageMessage();
+        assertThat(help).contains("$KDOP_JOIN_TOKEN (recommended");
     }
 
     @Test

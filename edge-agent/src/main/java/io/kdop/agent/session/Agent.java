@@ -4,15 +4,18 @@ import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.kdop.agent.docker.HostInspector;
+import io.kdop.agent.docker.HostMonitor;
 import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
 import io.kdop.agent.store.DesiredStateStore;
+import io.kdop.agent.store.StateDirectory;
 import io.kdop.proto.JoinToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,7 @@ public final class Agent {
 
     private final AgentConfig config;
     private final HostInspector inspector;
+    private final SessionTimings timings;
     private final Clock clock;
     private final RandomGenerator random;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -41,8 +45,14 @@ public final class Agent {
     private volatile Joiner joiner;
 
     public Agent(AgentConfig config, HostInspector inspector, Clock clock, RandomGenerator random) {
+        this(config, inspector, SessionTimings.DEFAULT, clock, random);
+    }
+
+    public Agent(AgentConfig config, HostInspector inspector, SessionTimings timings, Clock clock,
+            RandomGenerator random) {
         this.config = config;
         this.inspector = inspector;
+        this.timings = timings;
         this.clock = clock;
         this.random = random;
     }
@@ -62,7 +72,22 @@ public final class Agent {
     }
 
     public void run() throws AgentExit, IOException, InterruptedException {
-        IdentityStore identities = new IdentityStore(config.stateDir());
+        StateDirectory.secure(config.stateDir());
+        // Docker is read from the start, beside the join, so the first hello rarely waits for it
+        try (HostMonitor host = new HostMonitor(inspector, timings.factsRefresh()).start()) {
+            IdentityStore identities = new IdentityStore(config.stateDir());
+            StoredIdentity identity = identity(identities);
+            if (identity == null) {
+                return; // stopped while joining
+            }
+            DesiredStateReceiver desiredState = new DesiredStateReceiver(DesiredStateStore.open(config.stateDir(), clock));
+            runSessions(new AgentSession.Parts(new CurrentIdentity(identities, identity), desiredState, host, timings,
+                    config.agentVersion()));
+        }
+    }
+
+    /** The stored identity, or a new one from a join with the token; null when stopped while joining. */
+    private StoredIdentity identity(IdentityStore identities) throws AgentExit, IOException, InterruptedException {
         Optional<StoredIdentity> stored = loadOrRejoin(identities);
         StoredIdentity identity;
         if (config.token().isPresent()) {
@@ -76,7 +101,7 @@ public final class Agent {
                         .orElseThrow(() -> new AgentExit(AgentExit.USAGE, "--hub HOST:PORT is required to join"));
                 identity = joinWithRetries(hub, token);
                 if (identity == null) {
-                    return; // stopped while joining
+                    return null;
                 }
                 identities.save(identity);
                 if (stored.isEmpty() || !stored.get().host().equals(identity.host())) {
@@ -94,7 +119,7 @@ public final class Agent {
             identity = identity.withHub(config.hub().get().toString());
             identities.save(identity);
         }
-        runSessions(new CurrentIdentity(identities, identity), DesiredStateStore.open(config.stateDir(), clock));
+        return identity;
     }
 
     /** A corrupt identity is fatal without a token, and just replaced with one. */
@@ -110,48 +135,64 @@ public final class Agent {
         }
     }
 
+    /** One Joiner for the whole run: every retry sends the same key and CSR (see {@link Joiner}). */
     private StoredIdentity joinWithRetries(HubAddress hub, JoinToken token) throws AgentExit, InterruptedException {
         Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), random);
         FailureClassifier.Context context = new FailureClassifier.Context(null, null, config.stateDir());
         LOG.info("joining the hub at {} with token {}", hub, token.tokenId());
-        while (!stopping) {
-            Joiner attempt = new Joiner(hub, token, config.agentVersion());
-            joiner = attempt;
-            if (stopping) {
-                break; // stop() ran before it could see this attempt
+        Joiner run = new Joiner(hub, token, config.agentVersion());
+        joiner = run;
+        try {
+            while (!stopping) {
+                try {
+                    return run.attempt();
+                } catch (StatusRuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    Optional<AgentExit> untrusted = run.untrustedHub();
+                    if (untrusted.isPresent()) {
+                        throw untrusted.get();
+                    }
+                    if (!retryAfter(FailureClassifier.classify(e, context), backoff, "join failed")) {
+                        break;
+                    }
+                }
             }
-            try {
-                return attempt.join();
-            } catch (StatusRuntimeException e) {
-                if (stopping) {
-                    break;
-                }
-                Optional<String> mismatch = attempt.pinMismatch();
-                if (mismatch.isPresent()) {
-                    throw new AgentExit(AgentExit.CA_MISMATCH, mismatch.get());
-                }
-                if (!retryAfter(FailureClassifier.classify(e, context), backoff, "join failed")) {
-                    break;
-                }
-            } finally {
-                joiner = null;
-            }
+            return null;
+        } finally {
+            joiner = null;
         }
-        return null;
     }
 
-    private void runSessions(CurrentIdentity identity, DesiredStateStore desiredState)
-            throws AgentExit, InterruptedException {
+    private void runSessions(AgentSession.Parts parts) throws AgentExit, InterruptedException {
+        CurrentIdentity identity = parts.identity();
         HubAddress hub = HubAddress.parse(identity.get().hub());
-        boolean expiryWarned = false;
         Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), random);
         StoredIdentity channelIdentity = identity.get();
-        ManagedChannel channel = sessionChannel(hub, channelIdentity);
+        ManagedChannel channel = null;
+        Duration helloFactsWait = timings.firstFactsWait(); // only the first hello of the run waits for Docker
         try {
-            LOG.info("connecting to the hub at {} as dockerhost {}", hub, channelIdentity.hostName());
             while (!stopping) {
-                AgentSession s = new AgentSession(channel, identity, desiredState, inspector,
-                        RenewalPolicy.DEFAULT, clock, config.agentVersion());
+                StoredIdentity id = identity.get();
+                FailureClassifier.Context context = context(id);
+                if (context.certificateExpiredAt() != null) {
+                    // checked before every dial: the hub refuses an expired certificate, retrying cannot help
+                    Failure.Fatal expired = FailureClassifier.certificateExpired(context.certificateExpiredAt(), context);
+                    throw new AgentExit(expired.exitCode(), expired.message());
+                }
+                if (channel == null) {
+                    LOG.info("connecting to the hub at {} as dockerhost {}", hub, id.hostName());
+                }
+                if (channel == null || id != channelIdentity) {
+                    // renewed: the next connection must present the new certificate
+                    close(channel);
+                    channelIdentity = id;
+                    channel = sessionChannel(hub, channelIdentity);
+                }
+                AgentSession s = new AgentSession(channel, parts,
+                        new CertificateRenewal(identity, RenewalPolicy.DEFAULT, clock), helloFactsWait);
+                helloFactsWait = Duration.ZERO;
                 session = s;
                 if (stopping) {
                     break; // stop() ran before it could see this session
@@ -164,26 +205,20 @@ public final class Agent {
                 if (end.welcomed()) {
                     backoff.reset();
                 }
-                StoredIdentity id = identity.get();
-                if (!expiryWarned && id.certificate().getNotAfter().toInstant().isBefore(clock.instant())) {
-                    expiryWarned = true;
-                    LOG.warn("the client certificate expired at {}; if the hub keeps refusing it, join again with a new token",
-                            id.certificate().getNotAfter().toInstant());
-                }
-                FailureClassifier.Context context = new FailureClassifier.Context(
-                        id.host().getNamespace(), id.host().getName(), config.stateDir());
-                if (!retryAfter(FailureClassifier.classify(end.error(), context), backoff, "session ended")) {
+                if (!retryAfter(FailureClassifier.classify(end.error(), context(identity.get())), backoff,
+                        "session ended")) {
                     break;
-                }
-                if (id != channelIdentity) { // renewed: the next connection must present the new certificate
-                    close(channel);
-                    channelIdentity = id;
-                    channel = sessionChannel(hub, channelIdentity);
                 }
             }
         } finally {
             close(channel);
         }
+    }
+
+    private FailureClassifier.Context context(StoredIdentity id) {
+        Instant notAfter = id.certificate().getNotAfter().toInstant();
+        return new FailureClassifier.Context(id.host().getNamespace(), id.host().getName(), config.stateDir(),
+                notAfter.isBefore(clock.instant()) ? notAfter : null);
     }
 
     private ManagedChannel sessionChannel(HubAddress hub, StoredIdentity identity) {
@@ -196,6 +231,9 @@ public final class Agent {
     }
 
     private static void close(ManagedChannel channel) throws InterruptedException {
+        if (channel == null) {
+            return;
+        }
         channel.shutdownNow();
         channel.awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.time.Instant;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
@@ -20,8 +21,16 @@ public final class FailureClassifier {
     /**
      * @param namespace the DockerHost's namespace, or null during a join (not known yet)
      * @param name the DockerHost's name, or null during a join
+     * @param certificateExpiredAt when the stored client certificate expired, or null if it has
+     *     not (or there is none yet)
      */
-    public record Context(String namespace, String name, Path stateDir) {}
+    public record Context(String namespace, String name, Path stateDir, Instant certificateExpiredAt) {
+
+        /** A context whose certificate has not expired. */
+        public Context(String namespace, String name, Path stateDir) {
+            this(namespace, name, stateDir, null);
+        }
+    }
 
     private FailureClassifier() {}
 
@@ -35,21 +44,39 @@ public final class FailureClassifier {
             return refusal(reason.get(), Status.fromThrowable(error).getDescription(), context);
         }
         Status status = Status.fromThrowable(error);
+        if (context.certificateExpiredAt() != null && tlsFailure(error).isPresent()) {
+            // the hub refused the expired certificate: no number of retries makes it valid again
+            return certificateExpired(context.certificateExpiredAt(), context);
+        }
         return switch (status.getCode()) {
             case UNAVAILABLE -> new Failure.Retry(transportCause(error, status));
-            case DEADLINE_EXCEEDED -> new Failure.Retry("hub did not answer in time");
+            case DEADLINE_EXCEEDED -> new Failure.Retry("hub did not answer in time"
+                    + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"));
             default -> new Failure.Retry("stream error: " + status.getCode()
                     + (status.getDescription() == null ? "" : " " + status.getDescription()));
         };
     }
 
-    private static Failure refusal(ErrorReason reason, String hubSays, Context c) {
+    /** The stored client certificate is past its notAfter: only a new join helps. */
+    public static Failure.Fatal certificateExpired(Instant notAfter, Context c) {
+        return new Failure.Fatal(AgentExit.REFUSED, "the client certificate expired at " + notAfter
+                + "; the host must join again with a new token (" + tokenRequest(c) + "), then run again with it");
+    }
+
+    private static String tokenRequest(Context c) {
         String host = c.name() == null ? "<dockerhost>" : c.name();
         String ns = c.namespace() == null ? "" : "-n " + c.namespace() + " ";
-        String newToken = "ask for a new one with kubectl " + ns + "annotate dockerhost " + host
-                + " kdop.io.vn/token-request=$(date +%s) --overwrite";
-        String rejoin = "get a new join token (kubectl " + ns + "annotate dockerhost " + host
-                + " kdop.io.vn/token-request=$(date +%s) --overwrite) and run again with --token";
+        return "kubectl " + ns + "annotate dockerhost " + host + " kdop.io.vn/token-request=$(date +%s) --overwrite";
+    }
+
+    private static String rejoin(Context c) {
+        return "get a new join token (" + tokenRequest(c) + ") and run again with --token";
+    }
+
+    private static Failure refusal(ErrorReason reason, String hubSays, Context c) {
+        String host = c.name() == null ? "<dockerhost>" : c.name();
+        String newToken = "ask for a new one with " + tokenRequest(c);
+        String rejoin = rejoin(c);
         String message = switch (reason) {
             case TOKEN_UNKNOWN -> "join token unknown to this hub: check --hub, or " + newToken;
             case TOKEN_INVALID -> "join token secret rejected: copy the token again from the DockerHost's join Secret, or " + newToken;
@@ -73,18 +100,25 @@ public final class FailureClassifier {
     }
 
     private static String transportCause(Throwable error, Status status) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SSLException || t instanceof CertificateException) {
-                return "TLS handshake failed: " + t.getMessage();
-            }
+        Optional<Throwable> tls = tlsFailure(error);
+        if (tls.isPresent()) {
+            return "TLS handshake failed: " + tls.get().getMessage();
+        }
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof NoRouteToHostException) {
                 return "hub unreachable: " + t.getMessage();
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return "hub unavailable: " + (status.getDescription() == null ? "UNAVAILABLE" : status.getDescription());
+    }
+
+    private static Optional<Throwable> tlsFailure(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package io.kdop.agent.session;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.kdop.agent.identity.KeyAndCsr;
@@ -7,6 +8,7 @@ import io.kdop.agent.identity.Pem;
 import io.kdop.agent.identity.PinnedCaTrustManager;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
+import io.kdop.agent.identity.TrustBundles;
 import io.kdop.proto.JoinToken;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import io.kdop.proto.v1.JoinRequest;
@@ -18,79 +20,104 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One join attempt: a TLS connection that trusts the hub only through the token's CA pin, then a
- * Join call carrying the token secret and a CSR for a freshly generated key.
+ * One join run against one hub with one token. The key pair and CSR are made once and every
+ * attempt sends the same request: when a Join response is lost on a flaky link, the retry is the
+ * same token with the same public key, which the hub answers with a certificate again instead of
+ * TOKEN_USED. Each attempt is a new TLS connection that trusts the hub only through the token's
+ * CA pin.
  */
 final class Joiner {
 
     private final HubAddress hub;
     private final JoinToken token;
     private final String agentVersion;
-    private final PinnedCaTrustManager trustManager;
+    private final KeyAndCsr keyAndCsr;
     private volatile ManagedChannel channel;
+    private volatile PinnedCaTrustManager lastTrust;
+    private volatile boolean cancelled;
 
     Joiner(HubAddress hub, JoinToken token, String agentVersion) {
+        this(hub, token, agentVersion, KeyAndCsr.generate());
+    }
+
+    Joiner(HubAddress hub, JoinToken token, String agentVersion, KeyAndCsr keyAndCsr) {
         this.hub = hub;
         this.token = token;
         this.agentVersion = agentVersion;
-        this.trustManager = new PinnedCaTrustManager(token.caPin());
+        this.keyAndCsr = keyAndCsr;
     }
 
     /**
-     * @throws io.grpc.StatusRuntimeException when the call fails; see {@link #pinMismatch()}
-     * @throws AgentExit when the hub answered something unusable
+     * One attempt.
+     *
+     * @throws io.grpc.StatusRuntimeException when the call fails; see {@link #untrustedHub()}
+     * @throws AgentExit when the hub answered something unusable or untrustworthy
      */
-    StoredIdentity join() throws AgentExit {
-        KeyAndCsr keyAndCsr = KeyAndCsr.generate();
-        channel = Grpc.newChannelBuilderForAddress(hub.host(), hub.port(), TlsCredentials.forJoin(trustManager))
+    StoredIdentity attempt() throws AgentExit {
+        PinnedCaTrustManager trust = new PinnedCaTrustManager(token.caPin()); // fresh: no verdict of an earlier try
+        lastTrust = trust;
+        ManagedChannel c = Grpc.newChannelBuilderForAddress(hub.host(), hub.port(), TlsCredentials.forJoin(trust))
                 .userAgent("kdop-edge-agent/" + agentVersion)
                 .build();
+        channel = c;
+        if (cancelled) {
+            c.shutdownNow(); // cancel() ran before it could see this channel: the call fails at once
+        }
         try {
             // the secret goes into a request that grpc sends only once the handshake, and with it
             // the pin check, has succeeded
-            JoinResponse response = AgentServiceGrpc.newBlockingStub(channel)
+            JoinResponse response = AgentServiceGrpc.newBlockingStub(c)
                     .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .join(JoinRequest.newBuilder()
                             .setTokenId(token.tokenId())
                             .setTokenSecret(token.secret())
-                            .setCsrDer(com.google.protobuf.ByteString.copyFrom(keyAndCsr.csrDer()))
+                            .setCsrDer(ByteString.copyFrom(keyAndCsr.csrDer()))
                             .setAgentVersion(agentVersion)
                             .build());
-            return identityFrom(response, keyAndCsr);
+            return identityFrom(response);
         } finally {
-            cancel();
+            c.shutdownNow();
         }
     }
 
-    /** The CA hash the hub presented instead of the pinned one, if that is why the join failed. */
-    Optional<String> pinMismatch() {
-        return trustManager.mismatch().map(presented ->
-                "the hub's CA " + presented + " does not match the pinned " + token.caPin()
-                        + "; refusing to send the join token");
+    /** Why the last attempt's handshake refused the hub, as the exit retrying cannot fix. */
+    Optional<AgentExit> untrustedHub() {
+        PinnedCaTrustManager trust = lastTrust;
+        return trust == null ? Optional.empty()
+                : trust.rejection().map(r -> new AgentExit(AgentExit.CA_MISMATCH, r.message(hub.host())));
     }
 
-    /** Aborts a join in flight (agent stopping). */
+    /** Aborts the attempt in flight and any later one (agent stopping). */
     void cancel() {
+        cancelled = true;
         ManagedChannel c = channel;
         if (c != null) {
             c.shutdownNow();
         }
     }
 
-    private StoredIdentity identityFrom(JoinResponse response, KeyAndCsr keyAndCsr) throws AgentExit {
+    private StoredIdentity identityFrom(JoinResponse response) throws AgentExit {
+        X509Certificate certificate;
+        List<X509Certificate> cas;
         try {
-            X509Certificate certificate = Pem.parseCertificates(response.getCertificatePem()).getFirst();
-            List<X509Certificate> cas = Pem.parseCertificates(response.getCaBundlePem());
-            if (!certificate.getPublicKey().equals(keyAndCsr.keyPair().getPublic())) {
-                throw new AgentExit(AgentExit.FATAL, "the hub returned a certificate for another key than the agent's CSR");
-            }
-            if (response.getHost().getUid().isEmpty() || response.getHost().getName().isEmpty()) {
-                throw new AgentExit(AgentExit.FATAL, "the hub's join response names no DockerHost");
-            }
-            return new StoredIdentity(hub.toString(), response.getHost(), token.tokenId(),
-                    keyAndCsr.keyPair().getPrivate(), certificate, cas);
+            certificate = Pem.parseCertificates(response.getCertificatePem()).getFirst();
+            cas = Pem.parseCertificates(response.getCaBundlePem());
         } catch (CertificateException e) {
             throw new AgentExit(AgentExit.FATAL, "the hub's join response holds no usable certificate: " + e.getMessage());
         }
+        if (!certificate.getPublicKey().equals(keyAndCsr.keyPair().getPublic())) {
+            throw new AgentExit(AgentExit.FATAL, "the hub returned a certificate for another key than the agent's CSR");
+        }
+        if (response.getHost().getUid().isEmpty() || response.getHost().getName().isEmpty()) {
+            throw new AgentExit(AgentExit.FATAL, "the hub's join response names no DockerHost");
+        }
+        try {
+            // the bundle becomes the session's trust anchors: it must stay within what the pin vouched for
+            TrustBundles.checkJoinBundle(cas, token.caPin(), certificate);
+        } catch (CertificateException e) {
+            throw new AgentExit(AgentExit.CA_MISMATCH, e.getMessage() + "; not storing this identity");
+        }
+        return new StoredIdentity(hub.toString(), response.getHost(), token.tokenId(),
+                keyAndCsr.keyPair().getPrivate(), certificate, cas);
     }
 }

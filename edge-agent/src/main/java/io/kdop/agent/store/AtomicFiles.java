@@ -29,8 +29,8 @@ public final class AtomicFiles {
 
     /**
      * Creates the directory (and parents) as 0700 if missing, but leaves an existing one as it is:
-     * the user may point --state-dir at a shared directory, and every file the agent writes in it
-     * is private by itself.
+     * the state directory's permissions are settled once at start by {@link StateDirectory}, and
+     * every file the agent writes is private by itself.
      */
     public static Path ensureDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {

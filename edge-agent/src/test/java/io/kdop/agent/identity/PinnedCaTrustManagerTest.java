@@ -7,6 +7,7 @@ import io.kdop.agent.TestPki;
 import io.kdop.proto.CaPin;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class PinnedCaTrustManagerTest {
     void acceptsAChainFromThePinnedCa() throws Exception {
         PinnedCaTrustManager tm = new PinnedCaTrustManager(CaPin.of(ca.certificate()));
         tm.checkServerTrusted(new X509Certificate[] {server.certificate(), ca.certificate()}, AUTH);
-        assertThat(tm.mismatch()).isEmpty();
+        assertThat(tm.rejection()).isEmpty();
     }
 
     @Test
@@ -39,8 +40,22 @@ class PinnedCaTrustManagerTest {
         assertThatThrownBy(() -> tm.checkServerTrusted(
                 new X509Certificate[] {serverOfOtherCa.certificate(), otherCa.certificate()}, AUTH))
                 .isInstanceOf(CertificateException.class)
-                .hasMessageContaining(CaPin.of(otherCa.certificate()).hex());
-        assertThat(tm.mismatch()).contains(CaPin.of(otherCa.certificate()));
+                .hasMessage("the hub's CA " + CaPin.of(otherCa.certificate()) + " does not match the pinned "
+                        + CaPin.of(ca.certificate()));
+        assertThat(tm.rejection()).containsInstanceOf(UntrustedHub.PinMismatch.class);
+        assertThat(((UntrustedHub.PinMismatch) tm.rejection().orElseThrow()).presented())
+                .isEqualTo(CaPin.of(otherCa.certificate()));
+    }
+
+    @Test
+    void saysWhatWasPresentedWhenTheChainHasOneCertificate() {
+        PinnedCaTrustManager tm = new PinnedCaTrustManager(CaPin.of(ca.certificate()));
+        // a hub that sends its server certificate without the CA: that hash is the server's, not a CA's
+        assertThatThrownBy(() -> tm.checkServerTrusted(new X509Certificate[] {server.certificate()}, AUTH))
+                .isInstanceOf(CertificateException.class)
+                .hasMessage("the hub presented only one certificate (CN=kdop-hub, key " + CaPin.of(server.certificate())
+                        + ") and no CA certificate; none matches the pinned " + CaPin.of(ca.certificate()))
+                .message().doesNotContain("the hub's CA");
     }
 
     @Test
@@ -49,7 +64,16 @@ class PinnedCaTrustManagerTest {
         assertThatThrownBy(() -> tm.checkServerTrusted(
                 new X509Certificate[] {serverOfOtherCa.certificate(), ca.certificate()}, AUTH))
                 .isInstanceOf(CertificateException.class);
-        assertThat(tm.mismatch()).as("the pin matched; the signature did not").isEmpty();
+        assertThat(tm.rejection()).as("the pin matched; the signature did not")
+                .containsInstanceOf(UntrustedHub.ChainInvalid.class);
+    }
+
+    @Test
+    void namesTheServerCertificatesDnsAndIpNames() {
+        assertThat(PinnedCaTrustManager.names(server.certificate())).containsExactly("localhost", "127.0.0.1");
+        assertThat(new UntrustedHub.NameMismatch(List.of("hub.example")).message("10.1.2.3"))
+                .isEqualTo("the hub's certificate does not name 10.1.2.3: its names are [hub.example];"
+                        + " use one of them in --hub or add 10.1.2.3 to the hub's --tls-san");
     }
 
     @Test

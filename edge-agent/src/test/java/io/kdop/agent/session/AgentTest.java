@@ -5,40 +5,51 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.kdop.agent.TestPki;
+import io.kdop.agent.docker.HostInspector;
 import io.kdop.agent.docker.HostSnapshot;
 import io.kdop.agent.docker.ManagedContainers;
 import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.KeyAndCsr;
+import io.kdop.agent.identity.Pem;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.store.DesiredStateStore;
 import io.kdop.proto.CaPin;
 import io.kdop.proto.JoinToken;
 import io.kdop.proto.Refusals;
+import io.kdop.proto.v1.Ack;
 import io.kdop.proto.v1.AgentMessage;
+import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostFacts;
+import io.kdop.proto.v1.JoinRequest;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent against a fake hub over real TLS: join, session, desired state, heartbeats, renewal, refusals. */
+@Timeout(60) // a regression that retries forever fails instead of hanging the build
 class AgentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Short enough to keep the tests fast, long enough for a loaded two-core machine. */
+    private static final SessionTimings TIMINGS =
+            new SessionTimings(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(200));
     private static final HostSnapshot SNAPSHOT = new HostSnapshot(
             HostFacts.newBuilder().setDockerVersion("20.10.test").setOs("linux").setCpus(2).setHostname("edge-box").build(),
             List.of(ManagedContainers.of("c1", List.of("/web"), Map.of(ManagedContainers.WORKLOAD_NAME, "web"), "running")));
@@ -64,9 +75,14 @@ class AgentTest {
     }
 
     private Agent agent(Optional<JoinToken> token, Optional<String> hubAddress) {
+        return agent(token, hubAddress, () -> SNAPSHOT, TIMINGS);
+    }
+
+    private Agent agent(Optional<JoinToken> token, Optional<String> hubAddress, HostInspector inspector,
+            SessionTimings timings) {
         AgentConfig config = new AgentConfig(hubAddress.map(HubAddress::parse), token, stateDir,
                 Duration.ofMillis(50), Duration.ofMillis(400), "test-version");
-        Agent agent = new Agent(config, () -> SNAPSHOT, Clock.systemUTC(), new Random(1));
+        Agent agent = new Agent(config, inspector, timings, Clock.systemUTC(), new Random(1));
         running.add(agent);
         return agent;
     }
@@ -165,17 +181,164 @@ class AgentTest {
     }
 
     @Test
-    void checksTheHubsHostNameDuringTheJoin() throws Exception {
-        try (FakeHub elsewhere = new FakeHub("hub.example")) {
+    void exitsWithCode3WhenTheHubsCertificateDoesNotNameTheDialedHost() throws Exception {
+        try (FakeHub elsewhere = new FakeHub("hub.example", "10.0.0.9")) {
             JoinToken token = JoinToken.generate(CaPin.of(elsewhere.ca.certificate()), new SecureRandom());
-            Joiner joiner = new Joiner(HubAddress.parse(elsewhere.address()), token, "test");
-            assertThatThrownBy(joiner::join).isInstanceOfSatisfying(StatusRuntimeException.class,
-                    e -> assertThat(FailureClassifier.classify(e, new FailureClassifier.Context(null, null, stateDir)))
-                            .isInstanceOfSatisfying(Failure.Retry.class,
-                                    r -> assertThat(r.cause()).startsWith("TLS handshake failed")));
-            assertThat(joiner.pinMismatch()).as("the pin matched; the name did not").isEmpty();
+            Agent agent = agent(Optional.of(token), Optional.of(elsewhere.address()));
+            // the pin matched, so retrying the same name can only fail the same way
+            assertThatThrownBy(agent::run)
+                    .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.CA_MISMATCH))
+                    .hasMessage("the hub's certificate does not name 127.0.0.1: its names are [hub.example, 10.0.0.9];"
+                            + " use one of them in --hub or add 127.0.0.1 to the hub's --tls-san");
             assertThat(elsewhere.joins).isEmpty();
+            assertThat(new IdentityStore(stateDir).load()).isEmpty();
         }
+    }
+
+    @Test
+    void exitsWithCode3WhenTheHubsCertificateDoesNotVerifyAgainstThePinnedCa() throws Exception {
+        try (FakeHub forged = FakeHub.withServerCertificateOfAnotherCa()) {
+            JoinToken token = JoinToken.generate(CaPin.of(forged.ca.certificate()), new SecureRandom());
+            Agent agent = agent(Optional.of(token), Optional.of(forged.address()));
+            assertThatThrownBy(agent::run)
+                    .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.CA_MISMATCH))
+                    .hasMessageStartingWith("the hub's certificate does not verify against the CA pinned in the join token ("
+                            + CaPin.of(forged.ca.certificate()) + ")")
+                    .hasMessageEndingWith("refusing to send the join token");
+            assertThat(forged.joins).isEmpty();
+        }
+    }
+
+    @Test
+    void retriesAJoinWithTheSameKeyAndCsr() throws Exception {
+        hub.lostJoinResponses.set(2); // the hub signed, the answer never arrived: twice
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(agent);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+
+        List<JoinRequest> joins = List.copyOf(hub.joins);
+        assertThat(joins).hasSize(3);
+        assertThat(joins).extracting(JoinRequest::getCsrDer).as("one CSR for the whole join run")
+                .containsOnly(joins.getFirst().getCsrDer());
+        StoredIdentity stored = new IdentityStore(stateDir).load().orElseThrow();
+        assertThat(stored.certificate().getPublicKey())
+                .isEqualTo(FakeHub.csrKey(joins.getFirst().getCsrDer().toByteArray()));
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void refusesAJoinBundleWithoutThePinnedCa() throws Exception {
+        TestPki.Issued otherCa = TestPki.ca("not-the-hub");
+        hub.joinCaBundle = Pem.certificates(List.of(otherCa.certificate()));
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        assertThatThrownBy(agent::run)
+                .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.CA_MISMATCH))
+                .hasMessageStartingWith("the hub's CA bundle does not contain the CA pinned in the join token ("
+                        + CaPin.of(hub.ca.certificate()) + ")");
+        assertThat(new IdentityStore(stateDir).load()).isEmpty();
+    }
+
+    @Test
+    void ignoresARenewalThatWouldTrustAnotherCa() throws Exception {
+        hub.joinedCertAge = Duration.ofHours(3); // renewal due at once
+        hub.renewalCa = TestPki.ca("not-the-hub");
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(agent);
+        // a second request means the first answer was handled, and refused: the old certificate is still due
+        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.RENEW_CERTIFICATE).size() >= 2);
+        StoredIdentity stored = new IdentityStore(stateDir).load().orElseThrow();
+        assertThat(stored.certificate().getSerialNumber()).isEqualTo(hub.sessionSerials.getFirst());
+        assertThat(stored.caCertificates()).containsExactly(hub.ca.certificate());
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void exitsWithCode4BeforeDialingWhenTheStoredCertificateExpired() throws Exception {
+        // the hub is down: only a check made before dialing can tell; retrying would go on forever
+        String downHub = hub.address();
+        hub.close();
+        KeyAndCsr key = KeyAndCsr.generate();
+        Instant now = Instant.now();
+        new IdentityStore(stateDir).save(new StoredIdentity(downHub, FakeHub.HOST, "abcd1234",
+                key.keyPair().getPrivate(), TestPki.client(hub.ca, key.keyPair().getPublic(),
+                        "urn:kdop:dockerhost:edge:edge-1:uid-1", now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))),
+                List.of(hub.ca.certificate())));
+        Instant notAfter = new IdentityStore(stateDir).load().orElseThrow().certificate().getNotAfter().toInstant();
+
+        Agent agent = agent(Optional.empty(), Optional.empty());
+        assertThatThrownBy(agent::run)
+                .isInstanceOfSatisfying(AgentExit.class, e -> assertThat(e.code()).isEqualTo(AgentExit.REFUSED))
+                .hasMessage("the client certificate expired at " + notAfter + "; the host must join again with a new"
+                        + " token (kubectl -n edge annotate dockerhost edge-1 kdop.io.vn/token-request=$(date +%s)"
+                        + " --overwrite), then run again with it");
+    }
+
+    @Test
+    void aHungDockerNeverStallsTheSession() throws Exception {
+        CountDownLatch dockerAnswers = new CountDownLatch(1);
+        HostInspector hung = () -> {
+            try {
+                dockerAnswers.await(); // Docker hangs until the test lets it go
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return SNAPSHOT;
+        };
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()), hung,
+                new SessionTimings(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMillis(200)));
+        CompletableFuture<Void> run = start(agent);
+        try {
+            await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.HELLO).isEmpty());
+            assertThat(received(AgentMessage.KindCase.HELLO).getFirst().getHello().getFacts().getDockerVersion())
+                    .as("the first hello waited a bounded time, then went without facts").isEmpty();
+            await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.HEARTBEAT).size() >= 2);
+            assertThat(received(AgentMessage.KindCase.ACK)).isNotEmpty();
+
+            dockerAnswers.countDown();
+            await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.HEARTBEAT).stream()
+                    .anyMatch(m -> m.getHeartbeat().getFacts().getDockerVersion().equals("20.10.test")));
+        } finally {
+            dockerAnswers.countDown();
+        }
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void reconnectsWhenNoWelcomeArrives() throws Exception {
+        hub.silentSessions.set(1);
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()), () -> SNAPSHOT,
+                new SessionTimings(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200)));
+        CompletableFuture<Void> run = start(agent);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        assertThat(received(AgentMessage.KindCase.HELLO)).hasSize(2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hub.cancelledSessions).as("the silent call was given up")
+                .hasValue(1));
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void neverGoesBackToALowerRevision() throws Exception {
+        Agent first = agent(Optional.of(token()), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(first);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        first.stop();
+        run.get(10, TimeUnit.SECONDS);
+        DesiredState newer = DesiredState.newBuilder().setRevision(9).setDigest("sha256:d9").build();
+        DesiredStateStore.open(stateDir, Clock.systemUTC()).save(newer);
+
+        hub.received.clear();
+        Agent next = agent(Optional.empty(), Optional.empty()); // the hub still sends revision 7
+        CompletableFuture<Void> nextRun = start(next);
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        assertThat(received(AgentMessage.KindCase.ACK).getFirst().getAck()).isEqualTo(Ack.newBuilder()
+                .setRevision(9).setDigest("sha256:d9").setError("stale revision 7 < 9").build());
+        assertThat(DesiredStateStore.open(stateDir, Clock.systemUTC()).current()).contains(newer);
+        next.stop();
+        nextRun.get(10, TimeUnit.SECONDS);
     }
 
     @Test

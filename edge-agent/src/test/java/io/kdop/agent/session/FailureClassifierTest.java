@@ -7,6 +7,7 @@ import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.ErrorReason;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Instant;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,23 @@ class FailureClassifierTest {
     void otherRefusalsAreRetried() {
         assertThat(refused(ErrorReason.SESSION_REPLACED, SESSION)).isEqualTo(new Failure.Retry("refused: SESSION_REPLACED"));
         assertThat(refused(ErrorReason.PROTOCOL_VIOLATION, SESSION)).isInstanceOf(Failure.Retry.class);
+    }
+
+    @Test
+    void aHandshakeFailureWithAnExpiredCertificateIsFatal() {
+        Instant expiredAt = Instant.parse("2025-03-04T05:06:07Z");
+        FailureClassifier.Context expired = new FailureClassifier.Context("edge", "edge-1",
+                Path.of("/var/lib/kdop-agent"), expiredAt);
+        var handshake = Status.UNAVAILABLE.withCause(new SSLHandshakeException("Received fatal alert: certificate_expired"))
+                .asRuntimeException();
+        assertThat(FailureClassifier.classify(handshake, expired)).isEqualTo(new Failure.Fatal(4,
+                "the client certificate expired at 2025-03-04T05:06:07Z; the host must join again with a new token"
+                        + " (kubectl -n edge annotate dockerhost edge-1 kdop.io.vn/token-request=$(date +%s) --overwrite),"
+                        + " then run again with it"));
+        assertThat(FailureClassifier.classify(handshake, SESSION)).as("a valid certificate: worth retrying")
+                .isInstanceOf(Failure.Retry.class);
+        assertThat(FailureClassifier.classify(Status.UNAVAILABLE.withCause(new ConnectException("Connection refused"))
+                .asRuntimeException(), expired)).as("not a handshake failure").isInstanceOf(Failure.Retry.class);
     }
 
     @Test

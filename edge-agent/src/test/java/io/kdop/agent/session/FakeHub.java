@@ -29,6 +29,9 @@ import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -40,8 +43,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
@@ -63,20 +68,46 @@ final class FakeHub implements AutoCloseable {
     final List<BigInteger> sessionSerials = new CopyOnWriteArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger unavailableSessions = new AtomicInteger();
+    /** Joins the hub signs but whose answer is lost (UNAVAILABLE instead), as on a flaky link. */
+    final AtomicInteger lostJoinResponses = new AtomicInteger();
+    /** Sessions whose hello the hub never answers. */
+    final AtomicInteger silentSessions = new AtomicInteger();
+    /** Session calls the agent cancelled. */
+    final AtomicInteger cancelledSessions = new AtomicInteger();
     volatile StatusRuntimeException joinRefusal;
     volatile StatusRuntimeException sessionRefusal;
     /** The validity of the certificate issued at join; renewed ones get 24 hours. */
     volatile Duration joinedCertAge = Duration.ZERO;
+    /** When set, the join response's CA bundle instead of the hub's CA. */
+    volatile String joinCaBundle;
+    /** When set, renewals are signed by this CA and come with it as the bundle. */
+    volatile TestPki.Issued renewalCa;
+    /** The snapshot sent after each welcome. */
+    volatile DesiredState desiredState = STATE;
 
     private final Server server;
     private final List<StreamObserver<HubMessage>> sessions = new CopyOnWriteArrayList<>();
 
     FakeHub(String... serverSans) throws Exception {
-        ca = TestPki.ca("fake-hub-ca");
-        TestPki.Issued serverCert = TestPki.server(ca, serverSans.length == 0 ? new String[] {"localhost", "127.0.0.1"} : serverSans);
+        this(TestPki.ca("fake-hub-ca"), serverSans);
+    }
+
+    private FakeHub(TestPki.Issued ca, String... serverSans) throws Exception {
+        this(ca, TestPki.server(ca, serverSans.length == 0 ? new String[] {"localhost", "127.0.0.1"} : serverSans));
+    }
+
+    /** A hub whose chain holds its CA but whose server certificate another CA signed. */
+    static FakeHub withServerCertificateOfAnotherCa() throws Exception {
+        TestPki.Issued other = TestPki.ca("not-the-hub-ca");
+        return new FakeHub(TestPki.ca("fake-hub-ca"), TestPki.server(other, "localhost", "127.0.0.1"));
+    }
+
+    private FakeHub(TestPki.Issued ca, TestPki.Issued serverCert) throws Exception {
+        this.ca = ca;
         TlsServerCredentials credentials = (TlsServerCredentials) TlsServerCredentials.newBuilder()
-                .keyManager(stream(Pem.certificates(List.of(serverCert.certificate(), ca.certificate()))),
-                        stream(Pem.privateKey(serverCert.keyPair().getPrivate())))
+                // a key manager of our own: a key store would refuse the forged chain of withServerCertificateOfAnotherCa
+                .keyManager(new FixedKeyManager(serverCert.keyPair().getPrivate(),
+                        new X509Certificate[] {serverCert.certificate(), ca.certificate()}))
                 .trustManager(stream(Pem.certificates(List.of(ca.certificate()))))
                 .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
                 .build();
@@ -115,13 +146,19 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
-    private X509Certificate sign(byte[] csrDer, Instant notBefore, Instant notAfter) throws Exception {
+    private static X509Certificate sign(TestPki.Issued signer, byte[] csrDer, Instant notBefore, Instant notAfter)
+            throws Exception {
+        return TestPki.client(signer, csrKey(csrDer), "urn:kdop:dockerhost:edge:edge-1:uid-1", notBefore, notAfter);
+    }
+
+    /** The public key of a CSR, after checking its signature. */
+    static PublicKey csrKey(byte[] csrDer) throws Exception {
         JcaPKCS10CertificationRequest csr = new JcaPKCS10CertificationRequest(csrDer);
         PublicKey key = csr.getPublicKey();
         if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
             throw new IllegalArgumentException("bad CSR signature");
         }
-        return TestPki.client(ca, key, "urn:kdop:dockerhost:edge:edge-1:uid-1", notBefore, notAfter);
+        return key;
     }
 
     private static ByteArrayInputStream stream(String pem) {
@@ -139,10 +176,15 @@ final class FakeHub implements AutoCloseable {
             try {
                 Instant now = Instant.now();
                 Instant notBefore = now.minus(joinedCertAge).minusSeconds(60);
-                X509Certificate cert = sign(request.getCsrDer().toByteArray(), notBefore, now.plus(Duration.ofHours(1)));
+                X509Certificate cert = sign(ca, request.getCsrDer().toByteArray(), notBefore, now.plus(Duration.ofHours(1)));
+                if (lostJoinResponses.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    response.onError(Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
+                    return;
+                }
+                String bundle = joinCaBundle;
                 response.onNext(JoinResponse.newBuilder()
                         .setCertificatePem(Pem.certificates(List.of(cert)))
-                        .setCaBundlePem(Pem.certificates(List.of(ca.certificate())))
+                        .setCaBundlePem(bundle != null ? bundle : Pem.certificates(List.of(ca.certificate())))
                         .setHost(HOST)
                         .build());
                 response.onCompleted();
@@ -171,6 +213,9 @@ final class FakeHub implements AutoCloseable {
 
                 @Override
                 public void onError(Throwable t) {
+                    if (Status.fromThrowable(t).getCode() == Status.Code.CANCELLED) {
+                        cancelledSessions.incrementAndGet();
+                    }
                     sessions.remove(out);
                 }
 
@@ -191,22 +236,72 @@ final class FakeHub implements AutoCloseable {
                         out.onError(Status.UNAVAILABLE.withDescription("hub busy").asRuntimeException());
                     } else if (sessionRefusal != null) {
                         out.onError(sessionRefusal);
+                    } else if (silentSessions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        // says nothing: a hub stuck behind something else
                     } else {
                         out.onNext(HubMessage.newBuilder().setWelcome(HubWelcome.newBuilder()
                                 .setHost(HOST).setHubVersion("fake").setHeartbeatIntervalSeconds(1)).build());
-                        out.onNext(HubMessage.newBuilder().setDesiredState(STATE).build());
+                        out.onNext(HubMessage.newBuilder().setDesiredState(desiredState).build());
                     }
                 }
                 case RENEW_CERTIFICATE -> {
                     Instant now = Instant.now();
-                    X509Certificate cert = sign(message.getRenewCertificate().getCsrDer().toByteArray(),
+                    TestPki.Issued signer = renewalCa != null ? renewalCa : ca;
+                    X509Certificate cert = sign(signer, message.getRenewCertificate().getCsrDer().toByteArray(),
                             now.minusSeconds(60), now.plus(Duration.ofHours(24)));
                     out.onNext(HubMessage.newBuilder().setCertificate(CertificateIssued.newBuilder()
                             .setCertificatePem(Pem.certificates(List.of(cert)))
-                            .setCaBundlePem(Pem.certificates(List.of(ca.certificate())))).build());
+                            .setCaBundlePem(Pem.certificates(List.of(signer.certificate())))).build());
                 }
                 default -> { }
             }
+        }
+    }
+
+    /** Presents one key and chain, whatever the chain says. */
+    private static final class FixedKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "hub";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        FixedKeyManager(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return keyType.startsWith(key.getAlgorithm()) ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keyType.startsWith(key.getAlgorithm()) ? ALIAS : null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keyType.startsWith(key.getAlgorithm()) ? new String[] {ALIAS} : null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return key;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
         }
     }
 
