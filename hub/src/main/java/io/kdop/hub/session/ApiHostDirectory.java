@@ -1,10 +1,12 @@
 package io.kdop.hub.session;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.KdopApi;
 import io.kdop.hub.pki.AgentIdentity;
-import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** The {@link HostDirectory} backed by the Kubernetes API server. */
@@ -29,15 +31,13 @@ public final class ApiHostDirectory implements HostDirectory {
 
     @Override
     public void recordGeneration(AgentIdentity identity) {
-        client.resources(DockerHost.class).inNamespace(identity.namespace()).withName(identity.name()).edit(host -> {
-            if (!identity.uid().equals(host.getMetadata().getUid())) {
-                throw new IllegalStateException("DockerHost " + identity.hostKey() + " was recreated during the join");
-            }
-            if (host.getMetadata().getAnnotations() == null) {
-                host.getMetadata().setAnnotations(new HashMap<>());
-            }
-            host.getMetadata().getAnnotations().put(KdopApi.AGENT_GENERATION_ANNOTATION, identity.generation());
-            return host;
-        });
+        // A merge patch without resourceVersion, as kubectl annotate does: it must not fail because
+        // the hub patched the status a moment ago. The uid in the patch makes the API server refuse
+        // it if the host was deleted and recreated in the meantime.
+        Map<String, Object> patch = Map.of("metadata", Map.of(
+                "uid", identity.uid(),
+                "annotations", Map.of(KdopApi.AGENT_GENERATION_ANNOTATION, identity.generation())));
+        client.resources(DockerHost.class).inNamespace(identity.namespace()).withName(identity.name())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
     }
 }

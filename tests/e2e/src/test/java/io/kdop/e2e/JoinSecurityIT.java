@@ -235,10 +235,7 @@ class JoinSecurityIT {
 
         // The disk died, or the host moved: the user asks for a new token and joins a new agent.
         // kubectl annotate dockerhost moved kdop.io.vn/token-request=replacement-1
-        api.client().resources(DockerHost.class).inNamespace(Cluster.NS).withName("moved").edit(h -> {
-            h.getMetadata().getAnnotations().put("kdop.io.vn/token-request", "replacement-1");
-            return h;
-        });
+        cluster.annotateHost("moved", "kdop.io.vn/token-request", "replacement-1");
         cluster.awaitHostStatus("moved", "a new token", s -> "replacement-1".equals(s.getTokenRequest()), TIMEOUT);
         AgentProcess replacement = agent("moved-new", token("moved"));
 
@@ -314,7 +311,8 @@ class JoinSecurityIT {
     }
 
     private AgentIdentity agentIdentity(String host) {
-        return new AgentIdentity(Cluster.NS, host, uid(host));
+        // an impostor's certificate: the generation hardly matters, its CA is the wrong one anyway
+        return new AgentIdentity(Cluster.NS, host, uid(host), "impostor1");
     }
 
     private java.security.cert.X509Certificate hubCa() {

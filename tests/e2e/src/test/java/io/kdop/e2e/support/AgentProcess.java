@@ -8,18 +8,19 @@ import java.util.Map;
 /** An edge agent as a separate process, with its own state directory, talking to the real Docker daemon. */
 public final class AgentProcess extends JavaProcess {
 
-    private AgentProcess(List<String> args, Path log) {
-        super("agent", Repository.jar("kdop.agent.jar", "edge-agent/target/kdop-edge-agent.jar"), args,
-                Map.of(), log);
+    private static final String TOKEN_VARIABLE = "KDOP_JOIN_TOKEN";
+
+    private AgentProcess(List<String> args, Map<String, String> env, Path log) {
+        super("agent", Repository.jar("kdop.agent.jar", "edge-agent/target/kdop-edge-agent.jar"), args, env, log);
     }
 
-    /** {@code edge-agent join --hub ... [--token ...] --state-dir ...}; a null token means "use the stored identity". */
+    /**
+     * {@code KDOP_JOIN_TOKEN=... edge-agent join --hub ... --state-dir ...}, as the published join
+     * command runs it; a null token means "use the stored identity".
+     */
     public static AgentProcess join(String hubAddress, String token, Path stateDir, Path log) {
         List<String> args = new ArrayList<>(List.of("join", "--hub", hubAddress, "--state-dir", stateDir.toString(),
                 "--max-backoff", "2s"));
-        if (token != null) {
-            args.addAll(List.of("--token", token));
-        }
-        return new AgentProcess(args, log);
+        return new AgentProcess(args, token == null ? Map.of() : Map.of(TOKEN_VARIABLE, token), log);
     }
 }

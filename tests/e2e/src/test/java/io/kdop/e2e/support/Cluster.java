@@ -52,6 +52,14 @@ public final class Cluster {
                 .until(() -> client.resources(DockerHost.class).inNamespace(NS).withName(name).get() == null);
     }
 
+    /** kubectl annotate dockerhost NAME KEY=VALUE --overwrite: a merge patch, no resourceVersion. */
+    public void annotateHost(String name, String key, String value) {
+        client.resources(DockerHost.class).inNamespace(NS).withName(name).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
+    }
+
     public DockerHost host(String name) {
         return client.resources(DockerHost.class).inNamespace(NS).withName(name).get();
     }
