@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.controller.DockerContainerReconciler;
 import io.kdop.hub.controller.DockerHostReconciler;
 import io.kdop.hub.controller.HostStatusRules;
 import io.kdop.hub.join.JoinInstructions;
@@ -19,6 +21,8 @@ import io.kdop.hub.session.ApiHostDirectory;
 import io.kdop.hub.session.HostDirectory;
 import io.kdop.hub.session.SessionRegistry;
 import io.kdop.hub.session.SessionServices;
+import io.kdop.hub.session.WorkloadReports;
+import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.state.DesiredStateBook;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -44,6 +48,8 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
     private final TokenRecordStore tokenRecords;
+    private final DockerContainerReconciler containers;
+    private final KubernetesClient client;
     private final Clock clock;
 
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
@@ -67,7 +73,13 @@ public final class Hub implements AutoCloseable {
             sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace()));
         });
 
-        SessionServices services = new SessionServices(registry, hosts, desiredStates, certificates,
+        SimpleInboundEventSource<DockerContainer> containerEvents = new SimpleInboundEventSource<>("workload-reports");
+        HostWorkloads workloads = new HostWorkloads(desiredStates,
+                (hostKey, snapshot) -> registry.liveSession(hostKey).ifPresent(session -> session.push(snapshot)));
+        WorkloadReports reports = new WorkloadReports(workloads::concerns,
+                ref -> containerEvents.propagateEvent(new ResourceID(ref.getName(), ref.getNamespace())));
+
+        SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services));
 
@@ -77,11 +89,16 @@ public final class Hub implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .checkingCRDAndValidateLocalModel(false)
                 .withCloseClientOnStop(false));
-        operator.register(new DockerHostReconciler(registry, desiredStates, issuer, config.joinTokenTtl(),
-                sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()), clock));
+        operator.register(new DockerHostReconciler(registry, desiredStates, workloads, reports, issuer,
+                config.joinTokenTtl(), sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()),
+                clock));
+        containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents, clock);
+        operator.register(containers);
+        this.client = client;
     }
 
     public void start() throws IOException {
+        containers.warmUp(client.resources(DockerContainer.class).inAnyNamespace().list().getItems());
         server.start();
         LOG.info("serving agents on port {}", server.port());
         operator.start();

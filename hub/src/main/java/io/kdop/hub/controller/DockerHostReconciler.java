@@ -15,6 +15,8 @@ import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
 import io.kdop.hub.join.JoinTokenIssuer;
 import io.kdop.hub.session.SessionRegistry;
+import io.kdop.hub.session.WorkloadReports;
+import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.state.DesiredStateBook;
 import io.kdop.proto.v1.DesiredState;
 import java.time.Clock;
@@ -33,6 +35,8 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
 
     private final SessionRegistry sessions;
     private final DesiredStateBook desiredStates;
+    private final HostWorkloads workloads;
+    private final WorkloadReports reports;
     private final JoinTokenIssuer issuer;
     private final JoinTokenLifecycle tokens;
     private final SimpleInboundEventSource<DockerHost> sessionEvents;
@@ -40,11 +44,14 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     private final Clock clock;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
-    public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, JoinTokenIssuer issuer,
+    public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, HostWorkloads workloads,
+            WorkloadReports reports, JoinTokenIssuer issuer,
             Duration defaultTokenTtl, SimpleInboundEventSource<DockerHost> sessionEvents, HostStatusRules.Timing timing,
             Clock clock) {
         this.sessions = sessions;
         this.desiredStates = desiredStates;
+        this.workloads = workloads;
+        this.reports = reports;
         this.issuer = issuer;
         this.tokens = new JoinTokenLifecycle(issuer, defaultTokenTtl);
         this.sessionEvents = sessionEvents;
@@ -97,6 +104,9 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
         sessions.revoke(key, host.getMetadata().getUid(), "DockerHost " + key
                 + " was deleted; this agent's identity is revoked");
         desiredStates.forget(key);
+        // Its workloads' finalizers are released: there is no agent left to confirm anything.
+        workloads.forgetHost(key);
+        reports.forgetHost(key);
         issuer.deleteJoinSecret(host);
         return DeleteControl.defaultDelete();
     }

@@ -89,7 +89,10 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         switch (message.getKindCase()) {
             case HEARTBEAT -> services.registry().heard(this, message.getHeartbeat().getFacts());
             case ACK -> onAck(message);
-            case STATUS -> services.registry().heard(this, null);
+            case STATUS -> {
+                services.registry().heard(this, null);
+                services.reports().accept(identity.hostKey(), message.getStatus());
+            }
             case RENEW_CERTIFICATE -> onRenew(message.getRenewCertificate().getCsrDer().toByteArray());
             case HELLO -> close(ErrorReason.PROTOCOL_VIOLATION, "a session has only one hello");
             case KIND_NOT_SET -> LOG.debug("{}: ignoring a message of a kind this hub does not know", identity.hostKey());

@@ -13,5 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler runs the hello deadline; shared by all sessions
  */
 public record SessionServices(SessionRegistry registry, HostDirectory hosts, DesiredStateBook desiredStates,
+        WorkloadReports reports,
         AgentCertificates certificates, Duration heartbeatInterval, Duration helloDeadline, String hubVersion,
         ScheduledExecutorService scheduler, Clock clock) {}

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrdFreshnessTest {
 
-    static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS = List.of(DockerHost.class);
+    static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
+            List.of(DockerHost.class, DockerContainer.class);
     private static final Path COMMITTED = Path.of("..", "crds");
 
     @Test

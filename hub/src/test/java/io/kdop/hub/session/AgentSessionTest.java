@@ -40,6 +40,7 @@ class AgentSessionTest {
     private final List<AgentIdentity> changes = new ArrayList<>();
     private final SessionRegistry registry = new SessionRegistry(Clock.systemUTC(), changes::add);
     private final DesiredStateBook book = new DesiredStateBook();
+    private final WorkloadReports reports = new WorkloadReports((host, uid) -> true, ref -> { });
     private Duration helloDeadline = Duration.ofSeconds(30);
 
     @AfterEach
@@ -207,7 +208,7 @@ class AgentSessionTest {
         };
         AgentCertificates certificates = new AgentCertificates(
                 CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom()), Duration.ofHours(1));
-        return new SessionServices(registry, directory, book, certificates, Duration.ofSeconds(10), helloDeadline,
+        return new SessionServices(registry, directory, book, reports, certificates, Duration.ofSeconds(10), helloDeadline,
                 "test", scheduler, Clock.systemUTC());
     }
 

@@ -1,0 +1,168 @@
+package io.kdop.hub.controller;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.kdop.hub.api.DockerContainer;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.container.DockerContainerStatus;
+import io.kdop.hub.container.ContainerTranslator;
+import io.kdop.hub.container.SpecProblem;
+import io.kdop.hub.container.Translation;
+import io.kdop.hub.session.WorkloadReports;
+import io.kdop.hub.state.HostWorkloads;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps each DockerContainer's resolved spec in its host's desired state and its status true.
+ * A spec that cannot be resolved never reaches the agent: the last valid one keeps running and
+ * the Ready condition says what is wrong. Deleting the resource waits (finalizer) until the
+ * agent reports the container gone, or at once when the host itself is gone.
+ */
+@ControllerConfiguration(name = "dockercontainer")
+public final class DockerContainerReconciler implements Reconciler<DockerContainer>, Cleaner<DockerContainer> {
+
+    private static final Duration REMOVAL_RECHECK = Duration.ofSeconds(5);
+
+    private final KubernetesClient client;
+    private final HostLookup hosts;
+    private final HostWorkloads workloads;
+    private final WorkloadReports reports;
+    private final SimpleInboundEventSource<DockerContainer> reportEvents;
+    private final Clock clock;
+
+    public DockerContainerReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
+            WorkloadReports reports, SimpleInboundEventSource<DockerContainer> reportEvents, Clock clock) {
+        this.client = client;
+        this.hosts = new HostLookup(client, hubNamespace);
+        this.workloads = workloads;
+        this.reports = reports;
+        this.reportEvents = reportEvents;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, DockerContainer>> prepareEventSources(EventSourceContext<DockerContainer> context) {
+        // A changed Secret re-resolves every DockerContainer of its namespace that references it.
+        InformerEventSource<Secret, DockerContainer> secrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, DockerContainer.class)
+                        .withName("referenced-secrets")
+                        .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
+                                .list(secret.getMetadata().getNamespace())
+                                .filter(dc -> dc.getSpec() != null && ContainerTranslator.referencedSecrets(dc.getSpec())
+                                        .contains(secret.getMetadata().getName()))
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .build(), context);
+        // A host that appears, connects or disconnects changes the status of the containers placed on it.
+        InformerEventSource<DockerHost, DockerContainer> dockerHosts = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(DockerHost.class, DockerContainer.class)
+                        .withName("docker-hosts")
+                        .withSecondaryToPrimaryMapper(host -> context.getPrimaryCache().list()
+                                .filter(dc -> hosts.refersTo(dc, host))
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .build(), context);
+        return List.of(reportEvents, secrets, dockerHosts);
+    }
+
+    @Override
+    public UpdateControl<DockerContainer> reconcile(DockerContainer container, Context<DockerContainer> context) {
+        long generation = Optional.ofNullable(container.getMetadata().getGeneration()).orElse(0L);
+        Outcome outcome = place(container);
+        String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
+        DockerContainerStatus status = ContainerStatusRules.compute(new ContainerStatusRules.Facts(generation,
+                outcome.hostKey(), outcome.host().isPresent(), hostPhase, outcome.problem(), outcome.placedRevision(),
+                reports.status(container.getMetadata().getUid()), container.getStatus()), clock.instant());
+        if (status.equals(container.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        container.setStatus(status);
+        return UpdateControl.patchStatus(container);
+    }
+
+    /**
+     * Puts the containers that exist now into their hosts' desired state, before the hub serves
+     * any agent: an agent that reconnects right after a hub restart must get its full desired
+     * state, never an empty one that would make it remove healthy containers.
+     */
+    public void warmUp(List<DockerContainer> existing) {
+        existing.stream().filter(dc -> dc.getMetadata().getDeletionTimestamp() == null).forEach(this::place);
+    }
+
+    /** Where a container was placed, or why it could not be. */
+    private record Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem, long placedRevision) {}
+
+    private Outcome place(DockerContainer container) {
+        String uid = container.getMetadata().getUid();
+        Optional<DockerHost> host = hosts.find(container);
+        String hostKey = host.map(HostLookup::key).orElseGet(() -> hosts.wantedKey(container));
+        if (host.isEmpty()) {
+            workloads.remove(uid);
+            return new Outcome(hostKey, host, Optional.empty(), 0);
+        }
+        Translation translation = ContainerTranslator.translate(container, fetchSecrets(container));
+        return switch (translation) {
+            case Translation.Invalid invalid -> new Outcome(hostKey, host, Optional.of(summary(invalid)), 0);
+            case Translation.Valid valid -> switch (workloads.place(hostKey, valid.spec())) {
+                case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
+                case HostWorkloads.Placement.NameTaken taken -> new Outcome(hostKey, host, Optional.of(SpecProblem.of(
+                        "ContainerNameConflict", "another DockerContainer on DockerHost " + hostKey
+                                + " already uses the container name " + valid.spec().getContainerName()
+                                + "; give one of them another spec.containerName")), 0);
+            };
+        };
+    }
+
+    @Override
+    public DeleteControl cleanup(DockerContainer container, Context<DockerContainer> context) {
+        String uid = container.getMetadata().getUid();
+        Optional<HostWorkloads.Removal> removal = workloads.remove(uid);
+        if (removal.isEmpty()) {
+            return DeleteControl.defaultDelete();
+        }
+        String hostKey = removal.get().hostKey();
+        boolean hostGone = hosts.findByKey(hostKey).isEmpty();
+        if (hostGone || reports.confirmsGone(hostKey, removal.get().revision(), uid)) {
+            workloads.forgetRemoval(uid);
+            return DeleteControl.defaultDelete();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(REMOVAL_RECHECK);
+    }
+
+    private Map<String, Optional<Map<String, byte[]>>> fetchSecrets(DockerContainer container) {
+        Set<String> names = ContainerTranslator.referencedSecrets(container.getSpec());
+        Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
+        for (String name : names) {
+            Secret secret = client.secrets().inNamespace(container.getMetadata().getNamespace()).withName(name).get();
+            secrets.put(name, Optional.ofNullable(secret).map(SecretData::decode));
+        }
+        return secrets;
+    }
+
+    private static SpecProblem summary(Translation.Invalid invalid) {
+        if (invalid.problems().size() == 1) {
+            return invalid.first();
+        }
+        String all = invalid.problems().stream().map(SpecProblem::message).collect(Collectors.joining("; "));
+        return SpecProblem.of(invalid.first().reason(), all);
+    }
+}

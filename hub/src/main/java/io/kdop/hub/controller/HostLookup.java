@@ -1,0 +1,59 @@
+package io.kdop.hub.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kdop.hub.api.DockerContainer;
+import io.kdop.hub.api.DockerHost;
+import java.util.Optional;
+
+/**
+ * Finds the DockerHost a workload names: in the workload's namespace first, then in the hub's
+ * namespace (hosts shared by several teams live there); without a name, the host called default.
+ */
+final class HostLookup {
+
+    static final String DEFAULT_HOST = "default";
+
+    private final KubernetesClient client;
+    private final String hubNamespace;
+
+    HostLookup(KubernetesClient client, String hubNamespace) {
+        this.client = client;
+        this.hubNamespace = hubNamespace;
+    }
+
+    Optional<DockerHost> find(DockerContainer container) {
+        String name = hostName(container);
+        return get(container.getMetadata().getNamespace(), name).or(() -> get(hubNamespace, name));
+    }
+
+    Optional<DockerHost> findByKey(String hostKey) {
+        String[] parts = hostKey.split("/", 2);
+        return get(parts[0], parts[1]);
+    }
+
+    /** Where the workload would run if its host existed (for messages). */
+    String wantedKey(DockerContainer container) {
+        return container.getMetadata().getNamespace() + "/" + hostName(container);
+    }
+
+    boolean refersTo(DockerContainer container, DockerHost host) {
+        String ns = host.getMetadata().getNamespace();
+        return hostName(container).equals(host.getMetadata().getName())
+                && (ns.equals(container.getMetadata().getNamespace()) || ns.equals(hubNamespace));
+    }
+
+    static String key(DockerHost host) {
+        return host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
+    }
+
+    private Optional<DockerHost> get(String namespace, String name) {
+        DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
+        return Optional.ofNullable(host).filter(h -> h.getMetadata().getDeletionTimestamp() == null)
+                .filter(h -> h.getSpec() == null || h.getSpec().getHostURL() == null || h.getSpec().getHostURL().isBlank());
+    }
+
+    private static String hostName(DockerContainer container) {
+        String ref = container.getSpec() == null ? null : container.getSpec().dockerHostRef();
+        return ref == null || ref.isBlank() ? DEFAULT_HOST : ref;
+    }
+}

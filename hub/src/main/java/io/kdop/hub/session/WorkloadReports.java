@@ -1,0 +1,82 @@
+package io.kdop.hub.session;
+
+import io.kdop.proto.v1.StatusReport;
+import io.kdop.proto.v1.WorkloadRef;
+import io.kdop.proto.v1.WorkloadStatus;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The latest status report of every host, and through it the observed state of every workload.
+ * A host may only report about workloads placed on it (or being removed from it); anything else
+ * in its report is dropped.
+ */
+public final class WorkloadReports {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadReports.class);
+
+    private final Map<String, StatusReport> byHost = new ConcurrentHashMap<>();
+    private final Map<String, WorkloadStatus> byWorkload = new ConcurrentHashMap<>();
+    private final BiPredicate<String, String> hostConcerns;
+    private final Consumer<WorkloadRef> onChange;
+
+    /**
+     * @param hostConcerns whether a host (key) may report about a workload (uid)
+     * @param onChange told about every workload whose reported state may have changed
+     */
+    public WorkloadReports(BiPredicate<String, String> hostConcerns, Consumer<WorkloadRef> onChange) {
+        this.hostConcerns = hostConcerns;
+        this.onChange = onChange;
+    }
+
+    void accept(String hostKey, StatusReport report) {
+        StatusReport.Builder allowed = StatusReport.newBuilder().setObservedRevision(report.getObservedRevision());
+        for (WorkloadStatus status : report.getWorkloadsList()) {
+            if (hostConcerns.test(hostKey, status.getWorkload().getUid())) {
+                allowed.addWorkloads(status);
+            } else {
+                LOG.warn("{} reported on workload {}/{} which is not placed on it; ignored", hostKey,
+                        status.getWorkload().getNamespace(), status.getWorkload().getName());
+            }
+        }
+        StatusReport accepted = allowed.build();
+        StatusReport previous = byHost.put(hostKey, accepted);
+        Set<WorkloadRef> touched = new HashSet<>();
+        if (previous != null) {
+            for (WorkloadStatus old : previous.getWorkloadsList()) {
+                byWorkload.remove(old.getWorkload().getUid(), old);
+                touched.add(old.getWorkload());
+            }
+        }
+        for (WorkloadStatus status : accepted.getWorkloadsList()) {
+            byWorkload.put(status.getWorkload().getUid(), status);
+            touched.add(status.getWorkload());
+        }
+        touched.forEach(onChange);
+    }
+
+    public Optional<WorkloadStatus> status(String workloadUid) {
+        return Optional.ofNullable(byWorkload.get(workloadUid));
+    }
+
+    /** Whether the host's latest report, made at or after the revision, no longer lists the workload. */
+    public boolean confirmsGone(String hostKey, long revision, String workloadUid) {
+        StatusReport report = byHost.get(hostKey);
+        return report != null && report.getObservedRevision() >= revision
+                && report.getWorkloadsList().stream().noneMatch(s -> s.getWorkload().getUid().equals(workloadUid));
+    }
+
+    public void forgetHost(String hostKey) {
+        StatusReport report = byHost.remove(hostKey);
+        if (report != null) {
+            report.getWorkloadsList().forEach(s -> byWorkload.remove(s.getWorkload().getUid(), s));
+        }
+    }
+}

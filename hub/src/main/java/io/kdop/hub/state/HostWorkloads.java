@@ -1,0 +1,104 @@
+package io.kdop.hub.state;
+
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.DesiredState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Which workloads each host should run. Placing or removing a workload recomputes that host's
+ * snapshot in the {@link DesiredStateBook} and publishes it when it changed. Container names are
+ * unique per host: a second workload asking for a taken name is refused, the first keeps it.
+ */
+public final class HostWorkloads {
+
+    private final DesiredStateBook book;
+    private final BiConsumer<String, DesiredState> publisher;
+    private final Map<String, Map<String, ContainerSpec>> byHost = new HashMap<>();
+    private final Map<String, String> hostOfWorkload = new HashMap<>();
+    private final Map<String, Removal> removals = new HashMap<>();
+
+    /** A workload taken off a host at a revision; gone once the host reports that revision without it. */
+    public record Removal(String hostKey, long revision) {}
+
+    /** The result of placing a workload. */
+    public sealed interface Placement {
+        /** The host's desired state holds the spec now. */
+        record Placed(long revision) implements Placement {}
+
+        /** Another workload on the host already has the container name. */
+        record NameTaken(String holderUid) implements Placement {}
+    }
+
+    public HostWorkloads(DesiredStateBook book, BiConsumer<String, DesiredState> publisher) {
+        this.book = book;
+        this.publisher = publisher;
+    }
+
+    public synchronized Placement place(String hostKey, ContainerSpec spec) {
+        String uid = spec.getWorkload().getUid();
+        Map<String, ContainerSpec> host = byHost.computeIfAbsent(hostKey, k -> new HashMap<>());
+        for (ContainerSpec other : host.values()) {
+            if (!other.getWorkload().getUid().equals(uid) && other.getContainerName().equals(spec.getContainerName())) {
+                return new Placement.NameTaken(other.getWorkload().getUid());
+            }
+        }
+        String previousHost = hostOfWorkload.get(uid);
+        if (previousHost != null && !previousHost.equals(hostKey)) {
+            remove(uid);
+        }
+        host.put(uid, spec);
+        hostOfWorkload.put(uid, hostKey);
+        removals.remove(uid);
+        return new Placement.Placed(publish(hostKey));
+    }
+
+    /** Takes the workload off its host; returns the removal to wait for, if it was placed. */
+    public synchronized Optional<Removal> remove(String uid) {
+        String hostKey = hostOfWorkload.remove(uid);
+        if (hostKey == null) {
+            return Optional.ofNullable(removals.get(uid));
+        }
+        byHost.getOrDefault(hostKey, Map.of()).remove(uid);
+        Removal removal = new Removal(hostKey, publish(hostKey));
+        removals.put(uid, removal);
+        return Optional.of(removal);
+    }
+
+    /** Forgets a removal once it is confirmed (or can never be). */
+    public synchronized void forgetRemoval(String uid) {
+        removals.remove(uid);
+    }
+
+    /** Whether the host may report about the workload: it is placed there, or being removed from there. */
+    public synchronized boolean concerns(String hostKey, String uid) {
+        return hostKey.equals(hostOfWorkload.get(uid))
+                || Optional.ofNullable(removals.get(uid)).filter(r -> r.hostKey().equals(hostKey)).isPresent();
+    }
+
+    public synchronized Optional<String> hostOf(String uid) {
+        return Optional.ofNullable(hostOfWorkload.get(uid));
+    }
+
+    /** Forgets a host entirely (its DockerHost was deleted); returns the workloads that were on it. */
+    public synchronized List<String> forgetHost(String hostKey) {
+        Map<String, ContainerSpec> host = byHost.remove(hostKey);
+        List<String> uids = host == null ? List.of() : List.copyOf(host.keySet());
+        uids.forEach(hostOfWorkload::remove);
+        removals.values().removeIf(r -> r.hostKey().equals(hostKey));
+        return uids;
+    }
+
+    private long publish(String hostKey) {
+        List<ContainerSpec> specs = new ArrayList<>(byHost.getOrDefault(hostKey, Map.of()).values());
+        // A stable order, so the same set of workloads always has the same digest.
+        specs.sort(Comparator.comparing(s -> s.getWorkload().getUid()));
+        book.update(hostKey, specs).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
+        return book.current(hostKey).map(DesiredState::getRevision).orElse(0L);
+    }
+}
