@@ -64,6 +64,10 @@ public final class ContainerTranslator {
         if (spec == null || spec.image() == null || spec.image().isBlank()) {
             return new Translation.Invalid(List.of(SpecProblem.of("MissingImage", "spec.image is required")));
         }
+        if (spec.imagePullPolicy() != null && !List.of("Always", "IfNotPresent", "Never").contains(spec.imagePullPolicy())) {
+            problems.add(SpecProblem.of("InvalidPullPolicy", "spec.imagePullPolicy \"" + spec.imagePullPolicy()
+                    + "\" is not Always, IfNotPresent or Never"));
+        }
         ContainerSpec.Builder out = ContainerSpec.newBuilder()
                 .setWorkload(WorkloadRef.newBuilder()
                         .setKind("DockerContainer")

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 final class SpecFields {
 
     private static final Pattern PORT = Pattern.compile(
-            "^(?:(?:(?<ip>\\[[0-9a-fA-F:]+]|[0-9.]+):)?(?<host>\\d{1,5}):)?(?<container>\\d{1,5})(?:/(?<proto>tcp|udp))?$");
+            "^(?:(?:(?<ip>\\[[0-9a-fA-F:]+]|\\d{1,3}(?:\\.\\d{1,3}){3}):)?(?<host>\\d{1,5}):)?(?<container>\\d{1,5})"
+                    + "(?:/(?<proto>tcp|udp))?$");
 
     private SpecFields() {}
 

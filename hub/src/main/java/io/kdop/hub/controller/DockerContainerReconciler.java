@@ -91,7 +91,8 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
         DockerContainerStatus status = ContainerStatusRules.compute(new ContainerStatusRules.Facts(generation,
                 outcome.hostKey(), outcome.host().isPresent(), hostPhase, outcome.problem(), outcome.placedRevision(),
-                reports.status(container.getMetadata().getUid()), container.getStatus()), clock.instant());
+                reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus()),
+                clock.instant());
         if (status.equals(container.getStatus())) {
             return UpdateControl.noUpdate();
         }

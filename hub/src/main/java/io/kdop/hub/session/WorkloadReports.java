@@ -23,7 +23,6 @@ public final class WorkloadReports {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadReports.class);
 
     private final Map<String, StatusReport> byHost = new ConcurrentHashMap<>();
-    private final Map<String, WorkloadStatus> byWorkload = new ConcurrentHashMap<>();
     private final BiPredicate<String, String> hostConcerns;
     private final Consumer<WorkloadRef> onChange;
 
@@ -50,20 +49,17 @@ public final class WorkloadReports {
         StatusReport previous = byHost.put(hostKey, accepted);
         Set<WorkloadRef> touched = new HashSet<>();
         if (previous != null) {
-            for (WorkloadStatus old : previous.getWorkloadsList()) {
-                byWorkload.remove(old.getWorkload().getUid(), old);
-                touched.add(old.getWorkload());
-            }
+            previous.getWorkloadsList().forEach(old -> touched.add(old.getWorkload()));
         }
-        for (WorkloadStatus status : accepted.getWorkloadsList()) {
-            byWorkload.put(status.getWorkload().getUid(), status);
-            touched.add(status.getWorkload());
-        }
+        accepted.getWorkloadsList().forEach(status -> touched.add(status.getWorkload()));
         touched.forEach(onChange);
     }
 
-    public Optional<WorkloadStatus> status(String workloadUid) {
-        return Optional.ofNullable(byWorkload.get(workloadUid));
+    /** What the host last reported about the workload (a workload that moved is reported by two hosts). */
+    public Optional<WorkloadStatus> status(String hostKey, String workloadUid) {
+        StatusReport report = byHost.get(hostKey);
+        return report == null ? Optional.empty() : report.getWorkloadsList().stream()
+                .filter(s -> s.getWorkload().getUid().equals(workloadUid)).findFirst();
     }
 
     /** Whether the host's latest report, made at or after the revision, no longer lists the workload. */
@@ -74,9 +70,6 @@ public final class WorkloadReports {
     }
 
     public void forgetHost(String hostKey) {
-        StatusReport report = byHost.remove(hostKey);
-        if (report != null) {
-            report.getWorkloadsList().forEach(s -> byWorkload.remove(s.getWorkload().getUid(), s));
-        }
+        byHost.remove(hostKey);
     }
 }

@@ -54,7 +54,8 @@ public final class HostWorkloads {
         }
         host.put(uid, spec);
         hostOfWorkload.put(uid, hostKey);
-        removals.remove(uid);
+        // Back on the host it was being removed from: nothing to wait for there any more.
+        removals.computeIfPresent(uid, (k, removal) -> removal.hostKey().equals(hostKey) ? null : removal);
         return new Placement.Placed(publish(hostKey));
     }
 

@@ -1,0 +1,66 @@
+package io.kdop.hub.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.WorkloadRef;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostWorkloadsTest {
+
+    private final List<String> published = new ArrayList<>();
+    private final DesiredStateBook book = new DesiredStateBook();
+    private final HostWorkloads workloads = new HostWorkloads(book,
+            (host, snapshot) -> published.add(host + "@" + snapshot.getRevision() + ":" + snapshot.getContainersCount()));
+
+    @Test
+    void placingPublishesTheHostsNewSnapshotOnlyWhenItChanges() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        workloads.place("edge/h1", spec("uid-b", "db", "postgres:16"));
+
+        assertThat(published).containsExactly("edge/h1@1:1", "edge/h1@2:2");
+    }
+
+    @Test
+    void aContainerNameBelongsToTheFirstWorkloadOnAHost() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+
+        assertThat(workloads.place("edge/h1", spec("uid-b", "web", "httpd:2")))
+                .isEqualTo(new HostWorkloads.Placement.NameTaken("uid-a"));
+        assertThat(workloads.place("edge/h2", spec("uid-b", "web", "httpd:2")))
+                .isInstanceOf(HostWorkloads.Placement.Placed.class);
+    }
+
+    @Test
+    void movingAWorkloadTakesItOffTheOldHost() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        workloads.place("edge/h2", spec("uid-a", "web", "nginx:1"));
+
+        assertThat(book.current("edge/h1").map(DesiredState::getContainersCount)).contains(0);
+        assertThat(workloads.hostOf("uid-a")).contains("edge/h2");
+        assertThat(workloads.concerns("edge/h1", "uid-a")).as("still reporting its removal").isTrue();
+    }
+
+    @Test
+    void aRemovalIsRememberedUntilForgotten() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+
+        HostWorkloads.Removal removal = workloads.remove("uid-a").orElseThrow();
+
+        assertThat(removal).isEqualTo(new HostWorkloads.Removal("edge/h1", 2));
+        assertThat(workloads.remove("uid-a")).contains(removal);
+        assertThat(workloads.concerns("edge/h1", "uid-a")).isTrue();
+        workloads.forgetRemoval("uid-a");
+        assertThat(workloads.concerns("edge/h1", "uid-a")).isFalse();
+        assertThat(workloads.remove("uid-a")).isEmpty();
+    }
+
+    private static ContainerSpec spec(String uid, String name, String image) {
+        return ContainerSpec.newBuilder().setWorkload(WorkloadRef.newBuilder().setUid(uid)).setContainerName(name)
+                .setImage(image).build();
+    }
+}
