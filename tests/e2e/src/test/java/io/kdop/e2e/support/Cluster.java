@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.container.DockerContainerSpec;
+import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.api.DockerHostSpec;
 import io.kdop.hub.api.DockerHostStatus;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +53,67 @@ public final class Cluster {
         client.resources(DockerHost.class).inNamespace(NS).withName(name).delete();
         await("DockerHost " + name + " gone").atMost(Duration.ofSeconds(30))
                 .until(() -> client.resources(DockerHost.class).inNamespace(NS).withName(name).get() == null);
+    }
+
+    /** kubectl apply of a DockerContainer in the edge namespace (create or replace its spec). */
+    public DockerContainer apply(String name, DockerContainerSpec spec) {
+        DockerContainer existing = client.resources(DockerContainer.class).inNamespace(NS).withName(name).get();
+        if (existing == null) {
+            DockerContainer dc = new DockerContainer();
+            dc.getMetadata().setName(name);
+            dc.getMetadata().setNamespace(NS);
+            dc.setSpec(spec);
+            return client.resource(dc).create();
+        }
+        return client.resources(DockerContainer.class).inNamespace(NS).withName(name).edit(dc -> {
+            dc.setSpec(spec);
+            return dc;
+        });
+    }
+
+    public DockerContainer container(String name) {
+        return client.resources(DockerContainer.class).inNamespace(NS).withName(name).get();
+    }
+
+    /** kubectl delete dockercontainer NAME, waiting until it is gone (its finalizer released). */
+    public void deleteContainer(String name, Duration timeout) {
+        client.resources(DockerContainer.class).inNamespace(NS).withName(name).delete();
+        await("DockerContainer " + name + " gone").atMost(timeout)
+                .until(() -> client.resources(DockerContainer.class).inNamespace(NS).withName(name).get() == null);
+    }
+
+    public DockerContainerStatus awaitContainer(String name, String description, Predicate<DockerContainerStatus> condition,
+            Duration timeout) {
+        await("DockerContainer " + name + " " + description).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> Optional.ofNullable(container(name)).map(DockerContainer::getStatus).filter(condition)
+                        .isPresent());
+        return container(name).getStatus();
+    }
+
+    public static String readyReason(DockerContainerStatus status) {
+        return Conditions.find(status.conditions(), Conditions.READY).map(c -> c.getReason()).orElse("");
+    }
+
+    /** kubectl create secret generic NAME --from-literal=... (or replace its data). */
+    public void secret(String name, java.util.Map<String, String> values) {
+        java.util.Map<String, String> data = new java.util.HashMap<>();
+        values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(name).withNamespace(NS).endMetadata().withData(data).build())
+                .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    }
+
+    /** kubectl create secret docker-registry NAME --docker-server=... --docker-username=... --docker-password=... */
+    public void registrySecret(String name, String server, String user, String password) {
+        String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String json = "{\"auths\":{\"" + server + "\":{\"username\":\"" + user + "\",\"password\":\"" + password
+                + "\",\"auth\":\"" + auth + "\"}}}";
+        client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .withData(java.util.Map.of(".dockerconfigjson",
+                        Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8))))
+                .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     }
 
     /** kubectl annotate dockerhost NAME KEY=VALUE --overwrite: a merge patch, no resourceVersion. */
