@@ -1,0 +1,85 @@
+package io.kdop.hub.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kdop.hub.api.DockerContainer;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.container.ContainerTranslator;
+import io.kdop.hub.container.Translation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every manifest in examples/ is valid: each document is a known kind, and every DockerContainer
+ * translates into a spec for its agent (with the Secrets the examples tell the user to create).
+ * The e2e tests run examples on a real Docker daemon.
+ */
+class ExamplesTest {
+
+    private static final Path EXAMPLES = Path.of("..", "examples");
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+    ExamplesTest() {
+        serialization.registerKubernetesResource(DockerHost.class);
+        serialization.registerKubernetesResource(DockerContainer.class);
+    }
+
+    @Test
+    void everyExampleIsAKnownKindAndEveryContainerTranslates() throws IOException {
+        List<HasMetadata> all = load();
+        assertThat(all).extracting(HasMetadata::getKind).contains("DockerHost", "DockerContainer");
+
+        Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
+        for (HasMetadata doc : all) {
+            if (doc instanceof Secret secret) {
+                Map<String, byte[]> data = new HashMap<>();
+                secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+                secrets.put(secret.getMetadata().getName(), Optional.of(data));
+            }
+        }
+        // the Secret the private-registry example asks the user to create
+        secrets.put("regcred", Optional.of(Map.of(".dockerconfigjson",
+                "{\"auths\":{\"registry.example.org:5000\":{\"username\":\"u\",\"password\":\"p\"}}}"
+                        .getBytes(StandardCharsets.UTF_8))));
+
+        for (HasMetadata doc : all) {
+            assertThat(doc).as(doc.getMetadata().getName()).isInstanceOfAny(DockerHost.class, DockerContainer.class,
+                    Secret.class);
+            if (doc instanceof DockerContainer dc) {
+                dc.getMetadata().setNamespace("edge");
+                dc.getMetadata().setUid("uid-" + dc.getMetadata().getName());
+                assertThat(ContainerTranslator.translate(dc, secrets)).as(dc.getMetadata().getName())
+                        .isInstanceOf(Translation.Valid.class);
+            }
+        }
+    }
+
+    private List<HasMetadata> load() throws IOException {
+        List<HasMetadata> docs = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                String text = Files.readString(file);
+                for (String part : text.split("(?m)^---\\s*$")) {
+                    if (part.lines().anyMatch(l -> l.startsWith("kind:"))) {
+                        try (InputStream in = new java.io.ByteArrayInputStream(part.getBytes(StandardCharsets.UTF_8))) {
+                            docs.add(serialization.unmarshal(in));
+                        }
+                    }
+                }
+            }
+        }
+        return docs;
+    }
+}
