@@ -2,11 +2,13 @@ package io.kdop.agent;
 
 import ch.qos.logback.classic.Level;
 import io.kdop.agent.docker.DockerInspector;
+import io.kdop.agent.docker.ReconcileLoop;
 import io.kdop.agent.session.Agent;
 import io.kdop.agent.session.AgentConfig;
 import io.kdop.agent.session.AgentExit;
 import io.kdop.agent.session.Durations;
 import io.kdop.agent.session.HubAddress;
+import io.kdop.agent.session.SessionTimings;
 import io.kdop.proto.JoinToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Option;
         versionProvider = AgentVersion.class,
         sortOptions = false,
         description = {
-            "Joins the hub with a join token, stores the identity it gets, and keeps a session with the hub.",
+            "Joins the hub with a join token, stores the identity it gets, keeps a session with the hub, and keeps"
+                    + " this host's containers as the hub declares them, also while the hub is unreachable.",
             "",
             "Run again later without a token to reuse the stored identity (and hub address); run again with"
                     + " the same token and it is not used twice; a different token joins again and replaces"
@@ -88,6 +91,13 @@ final class JoinCommand implements Callable<Integer> {
             description = "The longest wait between reconnection attempts (e.g. 500ms, 30s, 5m). Default: ${DEFAULT-VALUE}.")
     Duration maxBackoff;
 
+    @Option(names = "--resync-interval", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How often the agent compares every managed container with the desired state in full"
+                    + " (drift detection), besides reacting to Docker events within about a second."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration resyncInterval;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}.")
     LogLevel logLevel;
@@ -111,7 +121,8 @@ final class JoinCommand implements Callable<Integer> {
                     maxBackoff, AgentVersion.current());
             LOG.info("kdop-edge-agent {} starting (state in {}, Docker at {})", AgentVersion.current(), stateDir, dockerHost);
             try (DockerInspector docker = new DockerInspector(dockerHost)) {
-                runUntilStopped(new Agent(config, docker, Clock.systemUTC(), RandomGenerator.getDefault()));
+                runUntilStopped(new Agent(config, docker, SessionTimings.DEFAULT, Clock.systemUTC(),
+                        RandomGenerator.getDefault(), ReconcileLoop.starter(dockerHost, stateDir, resyncInterval)));
             }
             return 0;
         } catch (AgentExit e) {

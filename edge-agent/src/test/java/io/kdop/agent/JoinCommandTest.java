@@ -67,6 +67,7 @@ class JoinCommandTest {
     void helpRecommendsTheEnvironmentForTheToken() {
         String help = new CommandLine(new AgentCommand()).getSubcommands().get("join").getUsageMessage();
         assertThat(help).contains("$KDOP_JOIN_TOKEN (recommended");
+        assertThat(help).contains("--resync-interval=DURATION").contains("Default: 30s");
     }
 
     @Test
@@ -74,5 +75,7 @@ class JoinCommandTest {
         assertThat(join(Map.of(), "--hub", "no-port")).isEqualTo(2);
         assertThat(join(Map.of(), "--max-backoff", "soon")).isEqualTo(2);
         assertThat(join(Map.of(), "--log-level", "LOUD")).isEqualTo(2);
+        assertThat(join(Map.of(), "--resync-interval", "often")).isEqualTo(2);
+        assertThat(join(Map.of(), "--resync-interval", "0s")).isEqualTo(2);
     }
 }

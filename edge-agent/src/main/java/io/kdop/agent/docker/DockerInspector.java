@@ -4,9 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.kdop.proto.v1.HostFacts;
 import io.kdop.proto.v1.ManagedContainer;
 import java.io.IOException;
@@ -28,17 +25,7 @@ public final class DockerInspector implements HostInspector, AutoCloseable {
 
     public DockerInspector(String dockerHost) {
         this.dockerHost = dockerHost;
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .build();
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .connectionTimeout(Duration.ofSeconds(3))
-                .responseTimeout(Duration.ofSeconds(15))
-                .maxConnections(4)
-                .build();
-        this.client = DockerClientImpl.getInstance(config, http);
+        this.client = DockerClients.create(dockerHost, Duration.ofSeconds(15), 4);
     }
 
     @Override

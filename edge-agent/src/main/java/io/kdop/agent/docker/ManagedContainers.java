@@ -15,6 +15,8 @@ public final class ManagedContainers {
     public static final String WORKLOAD_NAME = "kdop.io.vn/workload-name";
     public static final String WORKLOAD_UID = "kdop.io.vn/workload-uid";
     public static final String SPEC_HASH = "kdop.io.vn/spec-hash";
+    /** The UID of the DockerHost identity whose agent created the container. */
+    public static final String HOST_UID = "kdop.io.vn/host-uid";
 
     private ManagedContainers() {}
 

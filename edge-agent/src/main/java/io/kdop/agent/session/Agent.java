@@ -8,6 +8,7 @@ import io.kdop.agent.docker.HostMonitor;
 import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
+import io.kdop.agent.reconcile.Workloads;
 import io.kdop.agent.store.DesiredStateStore;
 import io.kdop.agent.store.StateDirectory;
 import io.kdop.proto.JoinToken;
@@ -39,6 +40,7 @@ public final class Agent {
     private final SessionTimings timings;
     private final Clock clock;
     private final RandomGenerator random;
+    private final Workloads.Starter workloads;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile AgentSession session;
@@ -50,6 +52,13 @@ public final class Agent {
 
     public Agent(AgentConfig config, HostInspector inspector, SessionTimings timings, Clock clock,
             RandomGenerator random) {
+        this(config, inspector, timings, clock, random, Workloads.NONE);
+    }
+
+    /** @param workloads what enforces the desired state on the host (the Docker reconciler in production) */
+    public Agent(AgentConfig config, HostInspector inspector, SessionTimings timings, Clock clock,
+            RandomGenerator random, Workloads.Starter workloads) {
+        this.workloads = workloads;
         this.config = config;
         this.inspector = inspector;
         this.timings = timings;
@@ -80,9 +89,13 @@ public final class Agent {
             if (identity == null) {
                 return; // stopped while joining
             }
-            DesiredStateReceiver desiredState = new DesiredStateReceiver(DesiredStateStore.open(config.stateDir(), clock));
-            runSessions(new AgentSession.Parts(new CurrentIdentity(identities, identity), desiredState, host, timings,
-                    config.agentVersion()));
+            DesiredStateStore store = DesiredStateStore.open(config.stateDir(), clock);
+            // the reconciler starts from the persisted snapshot now, whether or not the hub answers
+            try (Workloads running = workloads.start(identity.host(), store::current)) {
+                DesiredStateReceiver desiredState = new DesiredStateReceiver(store, running::desiredStateChanged);
+                runSessions(new AgentSession.Parts(new CurrentIdentity(identities, identity), desiredState, host,
+                        timings, config.agentVersion(), running.status()));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.kdop.agent.docker.HostMonitor;
 import io.kdop.agent.docker.HostSnapshot;
 import io.kdop.agent.identity.StoredIdentity;
+import io.kdop.agent.reconcile.StatusBoard;
 import io.kdop.proto.v1.AgentHello;
 import io.kdop.proto.v1.AgentMessage;
 import io.kdop.proto.v1.AgentServiceGrpc;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +38,13 @@ final class AgentSession {
 
     /** What a session works with, shared by the sessions of one agent run. */
     record Parts(CurrentIdentity identity, DesiredStateReceiver desiredState, HostMonitor host,
-            SessionTimings timings, String agentVersion) {}
+            SessionTimings timings, String agentVersion, StatusBoard status) {}
 
     private sealed interface Event {
         record Received(HubMessage message) implements Event {}
         record Closed(Throwable error) implements Event {}
         record Stop() implements Event {}
+        record StatusChanged() implements Event {}
     }
 
     private final Channel channel;
@@ -49,6 +52,9 @@ final class AgentSession {
     private final CertificateRenewal renewal;
     private final Duration helloFactsWait;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final StatusSender statusSender;
+    // one StatusChanged in the queue is enough: the sender always takes the latest report
+    private final AtomicBoolean statusQueued = new AtomicBoolean();
 
     private ClientCallStreamObserver<AgentMessage> out;
     private boolean welcomed;
@@ -64,6 +70,7 @@ final class AgentSession {
         this.parts = parts;
         this.renewal = renewal;
         this.helloFactsWait = helloFactsWait;
+        this.statusSender = new StatusSender(parts.status());
     }
 
     /** Ends the session from another thread: half-closes the stream and returns from run(). */
@@ -72,6 +79,22 @@ final class AgentSession {
     }
 
     End run() throws InterruptedException {
+        StatusBoard.Subscription subscription = parts.status().subscribe(this::statusChanged);
+        try {
+            return converse();
+        } finally {
+            subscription.close();
+        }
+    }
+
+    /** Called on the reconciler's thread: only enqueues. */
+    private void statusChanged() {
+        if (statusQueued.compareAndSet(false, true)) {
+            events.add(new Event.StatusChanged());
+        }
+    }
+
+    private End converse() throws InterruptedException {
         AgentHello hello = hello(); // before the stream is open: the wait for facts is not the hub's time
         AgentServiceGrpc.newStub(channel).session(new ClientResponseObserver<AgentMessage, HubMessage>() {
             @Override
@@ -113,6 +136,12 @@ final class AgentSession {
                 case Event.Stop stop -> {
                     closeForStop();
                     return new End(welcomed, null, true);
+                }
+                case Event.StatusChanged changed -> {
+                    statusQueued.set(false);
+                    if (welcomed) {
+                        sendStatus();
+                    }
                 }
             }
         }
@@ -163,7 +192,12 @@ final class AgentSession {
         }
         LOG.info("connected to the hub as dockerhost {} (hub {}, heartbeat every {}s)", id.hostName(),
                 welcome.getHubVersion().isEmpty() ? "?" : welcome.getHubVersion(), heartbeat.toSeconds());
+        sendStatus();
         maybeRenew();
+    }
+
+    private void sendStatus() {
+        statusSender.next().ifPresent(report -> out.onNext(AgentMessage.newBuilder().setStatus(report).build()));
     }
 
     private void onHeartbeatTick() {

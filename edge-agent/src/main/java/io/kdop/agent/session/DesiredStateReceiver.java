@@ -17,9 +17,16 @@ final class DesiredStateReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(DesiredStateReceiver.class);
 
     private final DesiredStateStore store;
+    private final Runnable onPersisted;
 
     DesiredStateReceiver(DesiredStateStore store) {
+        this(store, () -> {});
+    }
+
+    /** @param onPersisted told (without waiting) after each new snapshot is persisted: the reconciler's trigger */
+    DesiredStateReceiver(DesiredStateStore store, Runnable onPersisted) {
         this.store = store;
+        this.onPersisted = onPersisted;
     }
 
     /** The snapshot the agent holds, for the hello. */
@@ -44,6 +51,7 @@ final class DesiredStateReceiver {
         try {
             if (store.save(state)) {
                 LOG.info("desired state revision {} persisted ({} containers)", state.getRevision(), state.getContainersCount());
+                onPersisted.run();
             } else {
                 LOG.debug("desired state revision {} unchanged", state.getRevision());
             }

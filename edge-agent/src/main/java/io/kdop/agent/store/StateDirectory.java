@@ -22,14 +22,18 @@ public final class StateDirectory {
     /** What {@link #secure} found and did. */
     public enum Outcome { ABSENT, ALREADY_PRIVATE, TIGHTENED, SHARED_LEFT_ALONE }
 
+    /** The subdirectory that holds the workloads' secret files (see SecretFileStore). */
+    public static final String SECRETS_DIRECTORY = "secrets";
+
     private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
     /**
      * Everything the agent itself creates in the state directory (see IdentityStore,
-     * DesiredStateStore, AtomicFiles), and lost+found, which a file system of its own brings.
+     * DesiredStateStore, AtomicFiles, SecretFileStore), and lost+found, which a file system of its
+     * own brings.
      */
     private static final List<String> OWN_PREFIXES = List.of("identity", DesiredStateStore.FILE_NAME,
-            "." + DesiredStateStore.FILE_NAME, "lost+found");
+            "." + DesiredStateStore.FILE_NAME, SECRETS_DIRECTORY, "lost+found");
 
     private StateDirectory() {}
 

@@ -13,6 +13,8 @@ import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.KeyAndCsr;
 import io.kdop.agent.identity.Pem;
 import io.kdop.agent.identity.StoredIdentity;
+import io.kdop.agent.reconcile.StatusBoard;
+import io.kdop.agent.reconcile.Workloads;
 import io.kdop.agent.store.DesiredStateStore;
 import io.kdop.proto.CaPin;
 import io.kdop.proto.JoinToken;
@@ -22,7 +24,11 @@ import io.kdop.proto.v1.AgentMessage;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostFacts;
+import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.JoinRequest;
+import io.kdop.proto.v1.StatusReport;
+import io.kdop.proto.v1.WorkloadRef;
+import io.kdop.proto.v1.WorkloadStatus;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,7 +41,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +149,66 @@ class AgentTest {
 
         agent.stop();
         run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void reportsStatusAfterEachWelcomeAndOnEveryChange() throws Exception {
+        StatusBoard board = new StatusBoard();
+        AtomicInteger desiredChanges = new AtomicInteger();
+        List<HostIdentity> startedFor = new CopyOnWriteArrayList<>();
+        Workloads.Starter workloads = (host, desired) -> {
+            startedFor.add(host);
+            return new Workloads() {
+                @Override
+                public void desiredStateChanged() {
+                    desiredChanges.incrementAndGet();
+                }
+
+                @Override
+                public StatusBoard status() {
+                    return board;
+                }
+
+                @Override
+                public void close() {}
+            };
+        };
+        StatusReport first = report("Pending");
+        board.publish(first); // before any session: sent right after the welcome
+        AgentConfig config = new AgentConfig(Optional.of(HubAddress.parse(hub.address())), Optional.of(token()), stateDir,
+                Duration.ofMillis(50), Duration.ofMillis(400), "test-version");
+        Agent agent = new Agent(config, () -> SNAPSHOT, TIMINGS, Clock.systemUTC(), new Random(1), workloads);
+        running.add(agent);
+        CompletableFuture<Void> run = start(agent);
+
+        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.STATUS).size() == 1);
+        assertThat(received(AgentMessage.KindCase.STATUS).getFirst().getStatus()).isEqualTo(first);
+        assertThat(startedFor).containsExactly(FakeHub.HOST);
+        await().atMost(WAIT).until(() -> desiredChanges.get() == 1); // the snapshot after the welcome was persisted
+
+        StatusReport second = report("Running");
+        board.publish(second);
+        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.STATUS).size() == 2);
+        assertThat(received(AgentMessage.KindCase.STATUS).get(1).getStatus()).isEqualTo(second);
+        board.publish(second);
+        int heartbeats = received(AgentMessage.KindCase.HEARTBEAT).size();
+        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.HEARTBEAT).size() > heartbeats);
+        assertThat(received(AgentMessage.KindCase.STATUS)).as("an unchanged report is not sent again").hasSize(2);
+
+        // a new session sends the full report again, right after its welcome
+        hub.dropSessions();
+        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.STATUS).size() == 3);
+        assertThat(received(AgentMessage.KindCase.STATUS).get(2).getStatus()).isEqualTo(second);
+        assertThat(desiredChanges).as("the same snapshot again is not a change").hasValue(1);
+
+        agent.stop();
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    private static StatusReport report(String phase) {
+        return StatusReport.newBuilder().addWorkloads(WorkloadStatus.newBuilder()
+                .setWorkload(WorkloadRef.newBuilder().setNamespace("shop").setName("web").setUid("u1"))
+                .setPhase(phase)).build();
     }
 
     @Test

@@ -32,6 +32,7 @@ class StateDirectoryTest {
 
         Path used = dir("used", "rwxrwxr-x");
         Files.createDirectory(used.resolve("identity"));
+        Files.createDirectory(used.resolve(StateDirectory.SECRETS_DIRECTORY));
         Files.writeString(used.resolve(DesiredStateStore.FILE_NAME), "x");
         Files.writeString(used.resolve(DesiredStateStore.FILE_NAME + ".corrupt-1"), "x");
         assertThat(StateDirectory.secure(used)).isEqualTo(StateDirectory.Outcome.TIGHTENED);

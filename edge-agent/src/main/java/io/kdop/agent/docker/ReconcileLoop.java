@@ -1,0 +1,205 @@
+package io.kdop.agent.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import io.kdop.agent.reconcile.FailureTracker;
+import io.kdop.agent.reconcile.SecretLayout;
+import io.kdop.agent.reconcile.StatusBoard;
+import io.kdop.agent.reconcile.Workloads;
+import io.kdop.agent.store.SecretFileStore;
+import io.kdop.agent.store.StateDirectory;
+import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.HostIdentity;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconciler's thread, independent of the hub session. It runs a pass at start (from the
+ * persisted desired state, so it works while the hub is unreachable), when a new desired state is
+ * persisted, shortly after Docker events about managed containers (coalesced over
+ * {@link #EVENT_DELAY}), when a failure backoff ends, and every resync interval. Passes never
+ * overlap: there is one thread.
+ */
+public final class ReconcileLoop implements Workloads {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
+    /** Events come in bursts (kill, die, stop, destroy): one pass after the burst repairs them all. */
+    public static final Duration EVENT_DELAY = Duration.ofMillis(200);
+    /** The default of --resync-interval. */
+    public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
+    private static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+
+    private final ReconcilePass pass;
+    private final StatusBoard board;
+    private final Duration resyncInterval;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean requested;
+    private long dueNanos;
+    private volatile boolean closed;
+    private Thread thread;
+    private DockerEvents events;
+    private AutoCloseable[] resources = new AutoCloseable[0];
+    private String lastError; // the last pass failure logged, so a persistent one is logged once
+
+    private ReconcileLoop(ReconcilePass pass, StatusBoard board, Duration resyncInterval, Clock clock) {
+        this.pass = pass;
+        this.board = board;
+        this.resyncInterval = resyncInterval;
+        this.clock = clock;
+    }
+
+    /**
+     * What the agent starts once it knows its identity: a loop on the Docker daemon at
+     * {@code dockerHost}, with secret files under {@code <stateDir>/secrets}.
+     */
+    public static Workloads.Starter starter(String dockerHost, Path stateDir, Duration resyncInterval) {
+        return (host, desired) -> start(dockerHost, stateDir, resyncInterval, host, desired, Clock.systemUTC());
+    }
+
+    /** Builds the loop and its Docker clients and starts it (the first pass runs at once). */
+    public static ReconcileLoop start(String dockerHost, Path stateDir, Duration resyncInterval, HostIdentity host,
+            Supplier<Optional<DesiredState>> desired, Clock clock) {
+        // a hung daemon must not hang the loop forever; a pull streams progress well within this
+        DockerClient commands = DockerClients.create(dockerHost, Duration.ofMinutes(5), 4);
+        DockerClient stream = DockerClients.create(dockerHost, DockerClients.STREAM, 1);
+        StatusBoard board = new StatusBoard();
+        SecretFileStore secrets = new SecretFileStore(new SecretLayout(stateDir.resolve(StateDirectory.SECRETS_DIRECTORY)));
+        ReconcilePass pass = new ReconcilePass(new DockerObserver(commands, host.getUid()),
+                new DockerExecutor(commands, PULL_TIMEOUT), secrets, host.getUid(), desired, board,
+                new FailureTracker(clock));
+        ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
+        loop.events = new DockerEvents(stream, Map.of(
+                ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE,
+                ManagedContainers.HOST_UID, host.getUid()), loop::dockerEvent);
+        loop.resources = new AutoCloseable[] {stream, commands};
+        loop.start();
+        loop.events.start();
+        return loop;
+    }
+
+    /** Starts the thread; the first pass runs at once. */
+    private ReconcileLoop start() {
+        request(Duration.ZERO);
+        thread = Thread.ofVirtual().name("kdop-reconciler").start(this::loop);
+        return this;
+    }
+
+    @Override
+    public void desiredStateChanged() {
+        request(Duration.ZERO);
+    }
+
+    /** A Docker event about a managed container: a pass soon. */
+    public void dockerEvent() {
+        request(EVENT_DELAY);
+    }
+
+    @Override
+    public StatusBoard status() {
+        return board;
+    }
+
+    /** Asks for a pass after {@code delay}, unless one is already due sooner. */
+    private void request(Duration delay) {
+        lock.lock();
+        try {
+            long due = System.nanoTime() + Math.max(0, delay.toNanos());
+            if (!requested || due - dueNanos < 0) {
+                requested = true;
+                dueNanos = due;
+                wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        long nextResync = System.nanoTime() + resyncInterval.toNanos();
+        while (true) {
+            lock.lock();
+            try {
+                while (!closed) {
+                    long target = requested && dueNanos - nextResync < 0 ? dueNanos : nextResync;
+                    long wait = target - System.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                    wake.awaitNanos(wait);
+                }
+                if (closed) {
+                    return;
+                }
+                requested = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                Optional<Instant> retry = runPass();
+                retry.ifPresent(at -> request(Duration.between(clock.instant(), at)));
+            } catch (InterruptedException e) {
+                return;
+            }
+            nextResync = System.nanoTime() + resyncInterval.toNanos();
+        }
+    }
+
+    private Optional<Instant> runPass() throws InterruptedException {
+        try {
+            Optional<Instant> retry = pass.run();
+            lastError = null;
+            return retry;
+        } catch (RuntimeException e) {
+            String why = DockerErrors.describe(e);
+            if (!closed && !why.equals(lastError)) {
+                LOG.warn("reconciliation pass failed: {}", why);
+                LOG.debug("reconciliation pass failed", e);
+                lastError = why;
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (events != null) {
+            events.close();
+        }
+        try {
+            if (thread != null && !thread.join(Duration.ofSeconds(2))) {
+                // a pass still busy (a pull, a stop's grace period): interrupt it; closing the
+                // clients below ends a Docker call that does not notice
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("closing a Docker client: {}", e.toString());
+            }
+        }
+    }
+}

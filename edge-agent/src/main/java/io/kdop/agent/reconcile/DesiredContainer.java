@@ -1,0 +1,105 @@
+package io.kdop.agent.reconcile;
+
+import io.kdop.agent.docker.ManagedContainers;
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.HealthCheck;
+import io.kdop.proto.v1.RestartPolicy;
+import io.kdop.proto.v1.WorkloadRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A desired workload as the container kdop creates for it: name, labels and the exact settings
+ * of the create request. Drift detection compares against the same object, so "what kdop
+ * creates" and "what kdop expects to find" cannot disagree.
+ *
+ * @param specHash see {@link SpecHash#of}
+ * @param attemptKey see {@link SpecHash#attempt}: what failures and their backoff are kept under
+ */
+public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig config, Map<String, String> labels,
+        String specHash, String attemptKey) {
+
+    public DesiredContainer {
+        labels = Map.copyOf(labels);
+    }
+
+    public static DesiredContainer of(ContainerSpec spec, String hostUid, SecretLayout secrets) {
+        WorkloadRef w = spec.getWorkload();
+        String hash = SpecHash.of(spec);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE);
+        labels.put(ManagedContainers.HOST_UID, hostUid);
+        labels.put(ManagedContainers.WORKLOAD_KIND, w.getKind().isEmpty() ? "DockerContainer" : w.getKind());
+        labels.put(ManagedContainers.WORKLOAD_NAMESPACE, w.getNamespace());
+        labels.put(ManagedContainers.WORKLOAD_NAME, w.getName());
+        labels.put(ManagedContainers.WORKLOAD_UID, w.getUid());
+        labels.put(ManagedContainers.SPEC_HASH, hash);
+
+        List<String> binds = new ArrayList<>();
+        spec.getMountsList().forEach(m -> binds.add(ContainerConfig.bind(m.getHostPath(), m.getContainerPath(), m.getReadOnly())));
+        for (int n = 0; n < spec.getSecretFilesCount(); n++) {
+            binds.add(ContainerConfig.bind(secrets.directory(w.getUid(), n).toString(),
+                    spec.getSecretFiles(n).getMountPath(), true));
+        }
+        ContainerConfig config = new ContainerConfig(
+                spec.getImage(),
+                spec.getCommandList(),
+                spec.getEntrypointList(),
+                spec.getEnvList().stream().map(e -> e.getName() + "=" + e.getValue()).toList(),
+                restartPolicy(spec.getRestartPolicy()),
+                // Docker refuses a retry count with any other policy
+                spec.getRestartPolicy() == RestartPolicy.RESTART_ON_FAILURE ? Math.max(0, spec.getMaxRestartCount()) : 0,
+                spec.getPortsList().stream()
+                        .map(p -> new PortMapping(p.getHostIp(), p.getHostPort(), p.getContainerPort(), p.getProtocol()))
+                        .toList(),
+                binds,
+                spec.hasHealthCheck() ? health(spec.getHealthCheck()) : null,
+                spec.getResources().getNanoCpus(),
+                spec.getResources().getMemoryBytes(),
+                spec.getNetworkMode());
+        return new DesiredContainer(spec, spec.getContainerName(), config, labels, hash, SpecHash.attempt(spec));
+    }
+
+    /** The workload's UID, the key of everything the agent keeps per workload. */
+    public String uid() {
+        return spec.getWorkload().getUid();
+    }
+
+    public WorkloadRef workload() {
+        return spec.getWorkload();
+    }
+
+    /** The agent restarts a stopped container itself only under these policies (declared state wins). */
+    public boolean keepsRunning() {
+        return spec.getRestartPolicy() == RestartPolicy.RESTART_ALWAYS
+                || spec.getRestartPolicy() == RestartPolicy.RESTART_UNLESS_STOPPED;
+    }
+
+    /** "namespace/name" of the workload, for logs and messages. */
+    public String describe() {
+        WorkloadRef w = workload();
+        return (w.getKind().isEmpty() ? "DockerContainer" : w.getKind()) + " " + w.getNamespace() + "/" + w.getName();
+    }
+
+    static String restartPolicy(RestartPolicy policy) {
+        return switch (policy) {
+            case RESTART_NO -> "no";
+            case RESTART_ON_FAILURE -> "on-failure";
+            case RESTART_UNLESS_STOPPED -> "unless-stopped";
+            // ALWAYS is the proto's default; an unknown value from a newer hub keeps the container up
+            case RESTART_ALWAYS, UNRECOGNIZED -> "always";
+        };
+    }
+
+    private static HealthConfig health(HealthCheck h) {
+        return new HealthConfig(h.getTestList(), nanos(h.getIntervalMillis()), nanos(h.getTimeoutMillis()),
+                h.getRetries(), nanos(h.getStartPeriodMillis()));
+    }
+
+    private static long nanos(long millis) {
+        return Duration.ofMillis(millis).toNanos();
+    }
+}

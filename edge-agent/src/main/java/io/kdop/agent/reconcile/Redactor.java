@@ -1,0 +1,46 @@
+package io.kdop.agent.reconcile;
+
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.EnvVar;
+import io.kdop.proto.v1.RegistryCredential;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Takes a spec's secret values out of a text before it goes into a log line or a status
+ * message: Docker echoes parts of a request in some errors, and a status reaches the cluster.
+ */
+public final class Redactor {
+
+    private static final int MAX_LENGTH = 1024;
+    /** Shorter values would blank out ordinary words; Docker never echoes such values alone anyway. */
+    private static final int MIN_SECRET_LENGTH = 4;
+
+    private final List<String> secrets;
+
+    private Redactor(List<String> secrets) {
+        this.secrets = secrets;
+    }
+
+    /** The secrets of a spec: registry passwords and env values taken from Secrets. */
+    public static Redactor forSpec(ContainerSpec spec) {
+        List<String> secrets = new ArrayList<>();
+        spec.getRegistryCredentialsList().stream().map(RegistryCredential::getPassword).forEach(secrets::add);
+        spec.getEnvList().stream().filter(EnvVar::getFromSecret).map(EnvVar::getValue).forEach(secrets::add);
+        return new Redactor(secrets.stream()
+                .filter(s -> s.length() >= MIN_SECRET_LENGTH)
+                .distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed()) // a secret inside another goes last
+                .toList());
+    }
+
+    /** The text with every secret replaced by {@code ***}, and cut to a length fit for a status. */
+    public String clean(String text) {
+        String s = text == null ? "" : text;
+        for (String secret : secrets) {
+            s = s.replace(secret, "***");
+        }
+        return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) + "..." : s;
+    }
+}

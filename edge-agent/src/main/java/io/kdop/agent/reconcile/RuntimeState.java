@@ -1,0 +1,20 @@
+package io.kdop.agent.reconcile;
+
+/**
+ * A container's state as Docker reports it.
+ *
+ * @param status Docker's status: created, running, paused, restarting, removing, exited or dead
+ * @param health starting, healthy, unhealthy, or "" without a health check
+ * @param ipv4 the container's address on its network, "" if none
+ * @param restartCount Docker's RestartCount (restarts by its restart policy)
+ * @param startedAt RFC 3339, "" if it never started
+ * @param exitCode of the last run
+ * @param error Docker's error for the last start, "" if none
+ */
+public record RuntimeState(String status, String health, String ipv4, int restartCount, String startedAt,
+        int exitCode, boolean oomKilled, String error) {
+
+    public boolean running() {
+        return status.equals("running");
+    }
+}
