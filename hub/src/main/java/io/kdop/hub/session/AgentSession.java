@@ -120,6 +120,10 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                 .setHubVersion(services.hubVersion())
                 .setHeartbeatIntervalSeconds((int) services.heartbeatInterval().toSeconds()))
                 .build());
+        // The snapshot exists before the session is registered, so the status written on
+        // registration already knows the host's desired revision.
+        Revision applied = new Revision(hello.getAppliedRevision(), hello.getAppliedDigest());
+        DesiredState snapshot = services.desiredStates().forSession(identity.hostKey(), applied);
         SessionRegistry.Registration registration = services.registry().register(this, hello.getAgentVersion(),
                 hello.getFacts(), hello.getAppliedRevision());
         if (registration != SessionRegistry.Registration.ACCEPTED) {
@@ -130,8 +134,8 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         }
         LOG.info("session opened: {} agent {} Docker {}", identity, hello.getAgentVersion(),
                 hello.getFacts().getDockerVersion());
-        Revision applied = new Revision(hello.getAppliedRevision(), hello.getAppliedDigest());
-        push(services.desiredStates().forSession(identity.hostKey(), applied));
+        push(services.desiredStates().current(identity.hostKey()).filter(s -> s.getRevision() > snapshot.getRevision())
+                .orElse(snapshot));
     }
 
     private void onAck(AgentMessage message) {

@@ -80,7 +80,9 @@ class AgentJoinIT {
         // On the Docker host: the agent joins with the token and keeps running.
         Path state = work.resolve("agent-state");
         agent = AgentProcess.join(hub.address(), token, state, work.resolve("agent.log"));
-        DockerHostStatus connected = cluster.awaitPhase("edge-1", "Connected", STARTUP);
+        DockerHostStatus connected = cluster.awaitHostStatus("edge-1", "Connected, desired state applied",
+                s -> "Connected".equals(s.getPhase()) && s.getDesiredRevision() != null
+                        && s.getDesiredRevision().equals(s.getAppliedRevision()), STARTUP);
         assertThat(Cluster.readyReason(connected)).isEqualTo("AgentConnected");
         assertThat(connected.getDockerVersion()).isEqualTo(Docker.serverVersion());
         assertThat(connected.getOs()).isEqualTo("linux");
@@ -90,7 +92,6 @@ class AgentJoinIT {
         assertThat(connected.getAgentVersion()).isNotBlank();
         assertThat(connected.getLastHeartbeatTime()).isNotNull();
         assertThat(connected.getJoinedAt()).isNotNull();
-        assertThat(connected.getAppliedRevision()).isEqualTo(connected.getDesiredRevision());
         // The token is spent: the Secret holding it is gone and the status no longer points at it.
         assertThat(connected.getJoinSecretName()).isNull();
         cluster.awaitHostStatus("edge-1", "join Secret deleted",
