@@ -97,6 +97,43 @@ class DockerContainerIT {
     }
 
     @Test
+    void anUnhealthyContainerIsReportedAndNotReady() {
+        cluster.apply("sick", Specs.image(IMAGE).name(PREFIX + "sick").command("sleep", "3600").host("edge-1")
+                .healthCheck("1s", "CMD", "false").build());
+
+        DockerContainerStatus s = cluster.awaitContainer("sick", "unhealthy", st -> "unhealthy".equals(st.health()), TIMEOUT);
+
+        assertThat(s.phase()).isEqualTo("Running");
+        assertThat(Cluster.readyReason(s)).isEqualTo("Unhealthy");
+        assertThat(DockerCli.inspect(PREFIX + "sick", "{{.State.Health.Status}}")).isEqualTo("unhealthy");
+    }
+
+    @Test
+    void aContainerChangedBehindKdopsBackIsPutBack() {
+        cluster.apply("drifty", Specs.image(IMAGE).name(PREFIX + "drifty").command("sleep", "3600").env("MODE=declared")
+                .host("edge-1").build());
+        String original = cluster.awaitContainer("drifty", "Running", s -> "Running".equals(s.phase()), TIMEOUT)
+                .containerID();
+        String labels = DockerCli.inspect(PREFIX + "drifty", "{{range $k, $v := .Config.Labels}}{{$k}}={{$v}}\n{{end}}");
+
+        // someone recreates it by hand, with kdop's labels but other env
+        DockerCli.must("docker", "rm", "-f", PREFIX + "drifty");
+        List<String> run = new java.util.ArrayList<>(List.of("docker", "run", "-d", "--name", PREFIX + "drifty",
+                "-e", "MODE=tampered"));
+        labels.lines().filter(l -> !l.isBlank()).forEach(l -> run.addAll(List.of("--label", l)));
+        run.addAll(List.of(IMAGE, "sleep", "3600"));
+        DockerCli.must(run.toArray(String[]::new));
+        String tampered = DockerCli.id(PREFIX + "drifty");
+
+        await("drift corrected").atMost(TIMEOUT).until(() -> {
+            String id = DockerCli.id(PREFIX + "drifty");
+            return id != null && !id.equals(tampered) && DockerCli.running(PREFIX + "drifty")
+                    && DockerCli.env(PREFIX + "drifty").contains("MODE=declared");
+        });
+        assertThat(DockerCli.id(PREFIX + "drifty")).isNotEqualTo(original);
+    }
+
+    @Test
     void aChangedSpecRecreatesTheContainerButChangedMetadataDoesNot() {
         cluster.apply("app", Specs.image(IMAGE).name(PREFIX + "app").command("sleep", "3600").env("VERSION=1")
                 .host("edge-1").build());
@@ -117,6 +154,17 @@ class DockerContainerIT {
                         && "Running".equals(Cluster.readyReason(s)), TIMEOUT);
         assertThat(second.containerID()).isEqualTo(DockerCli.id(PREFIX + "app"));
         assertThat(DockerCli.env(PREFIX + "app")).contains("VERSION=2").doesNotContain("VERSION=1");
+
+        // command and ports too
+        int port = Ports.free();
+        cluster.apply("app", Specs.image(IMAGE).name(PREFIX + "app").command("sleep", "7200").env("VERSION=2")
+                .port("127.0.0.1:" + port + ":9000").host("edge-1").build());
+        cluster.awaitContainer("app", "recreated again",
+                s -> "Running".equals(s.phase()) && !second.containerID().equals(s.containerID())
+                        && "Running".equals(Cluster.readyReason(s)), TIMEOUT);
+        assertThat(DockerCli.inspect(PREFIX + "app", "{{join .Config.Cmd \" \"}}")).isEqualTo("sleep 7200");
+        assertThat(DockerCli.inspect(PREFIX + "app", "{{(index (index .HostConfig.PortBindings \"9000/tcp\") 0).HostPort}}"))
+                .isEqualTo(String.valueOf(port));
     }
 
     @Test
