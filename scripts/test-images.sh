@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the local images the tests run (no registry is reachable from these machines):
-# kdop-test/busybox:1 is a root filesystem of Debian's static busybox, imported into Docker.
+# kdop-test/busybox:1 is a root filesystem of Debian's static busybox, imported into Docker;
+# kdop-test/busybox:2 is the same image under another reference (for image-change tests).
 set -euo pipefail
 image=kdop-test/busybox:1
 if docker image inspect "$image" >/dev/null 2>&1; then
+  docker tag "$image" kdop-test/busybox:2
   exit 0
 fi
 root=$(mktemp -d)
@@ -15,4 +17,5 @@ for tool in sh ls cat echo sleep env true false wc nc httpd id hostname; do
 done
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 tar -C "$root" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin' - "$image" >/dev/null
-echo "built $image"
+docker tag "$image" kdop-test/busybox:2
+echo "built $image and kdop-test/busybox:2"

@@ -155,13 +155,14 @@ class DockerContainerIT {
         assertThat(second.containerID()).isEqualTo(DockerCli.id(PREFIX + "app"));
         assertThat(DockerCli.env(PREFIX + "app")).contains("VERSION=2").doesNotContain("VERSION=1");
 
-        // command and ports too
+        // image, command and ports too
         int port = Ports.free();
-        cluster.apply("app", Specs.image(IMAGE).name(PREFIX + "app").command("sleep", "7200").env("VERSION=2")
-                .port("127.0.0.1:" + port + ":9000").host("edge-1").build());
+        cluster.apply("app", Specs.image("kdop-test/busybox:2").name(PREFIX + "app").command("sleep", "7200")
+                .env("VERSION=2").port("127.0.0.1:" + port + ":9000").host("edge-1").build());
         cluster.awaitContainer("app", "recreated again",
                 s -> "Running".equals(s.phase()) && !second.containerID().equals(s.containerID())
                         && "Running".equals(Cluster.readyReason(s)), TIMEOUT);
+        assertThat(DockerCli.inspect(PREFIX + "app", "{{.Config.Image}}")).isEqualTo("kdop-test/busybox:2");
         assertThat(DockerCli.inspect(PREFIX + "app", "{{join .Config.Cmd \" \"}}")).isEqualTo("sleep 7200");
         assertThat(DockerCli.inspect(PREFIX + "app", "{{(index (index .HostConfig.PortBindings \"9000/tcp\") 0).HostPort}}"))
                 .isEqualTo(String.valueOf(port));
