@@ -98,9 +98,12 @@ public final class ReconcilePass {
         }
         List<WorkloadPlan> plans = Planner.plan(desired, observed);
         plans.stream().filter(p -> p.current() != null).forEach(p -> ledger.sawContainer(p.uid()));
-        boolean acted = false;
+        // Removals first, all at once: each may wait out a graceful stop, and none depends on another.
+        boolean acted = removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());
         for (WorkloadPlan plan : plans) {
-            acted |= execute(plan, revision);
+            if (plan.action() != WorkloadPlan.Action.REMOVE) {
+                acted |= execute(plan, revision);
+            }
         }
         if (acted) {
             try {
@@ -138,7 +141,7 @@ public final class ReconcilePass {
                 yield false;
             }
             case INVALID -> false; // never acted on (and a duplicate UID must not clear the first's failure)
-            case REMOVE -> remove(plan);
+            case REMOVE -> throw new IllegalStateException("removals run in removeAll");
             case CREATE, RECREATE, START -> {
                 if (failures.backingOff(plan.uid(), plan.desired().attemptKey())) {
                     yield false;
@@ -258,19 +261,55 @@ public final class ReconcilePass {
         LOG.warn("{}: {} (attempt {}; next at {})", who, message, f.attempts(), f.retryAt());
     }
 
-    private boolean remove(WorkloadPlan plan) {
+    /**
+     * Stops and removes the containers of every undesired workload concurrently (Docker calls on
+     * virtual threads), then records the outcomes here, on the pass's thread.
+     */
+    private boolean removeAll(List<WorkloadPlan> removals) throws InterruptedException {
+        if (removals.isEmpty()) {
+            return false;
+        }
+        Map<WorkloadPlan, java.util.concurrent.Future<RuntimeException>> outcomes = new java.util.LinkedHashMap<>();
+        try (var workers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (WorkloadPlan plan : removals) {
+                outcomes.put(plan, workers.submit(() -> stopAndRemoveAll(plan)));
+            }
+        }
+        boolean changed = false;
+        for (var outcome : outcomes.entrySet()) {
+            try {
+                changed |= remove(outcome.getKey(), outcome.getValue().get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                changed |= remove(outcome.getKey(), new IllegalStateException(e.getCause()));
+            }
+        }
+        return changed;
+    }
+
+    /** @return the failure that stopped the removal, or null when every container is gone */
+    private RuntimeException stopAndRemoveAll(WorkloadPlan plan) {
+        for (Step step : plan.steps()) {
+            try {
+                executor.stopAndRemove(((Step.Remove) step).container().id());
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private boolean remove(WorkloadPlan plan, RuntimeException failure) {
         boolean changed = false;
         for (Step step : plan.steps()) {
             ObservedContainer c = ((Step.Remove) step).container();
-            try {
-                executor.stopAndRemove(c.id());
-                changed = true;
-                LOG.info("removed container {} ({}) of {} {}/{}: no longer desired", c.name(), c.shortId(),
-                        plan.workload().getKind(), plan.workload().getNamespace(), plan.workload().getName());
-            } catch (RuntimeException e) {
-                fail(plan, Reason.RemoveFailed, "cannot remove container " + c.name() + ": " + DockerErrors.describe(e));
-                return changed;
+            if (failure != null) {
+                fail(plan, Reason.RemoveFailed, "cannot remove the containers of this workload: "
+                        + DockerErrors.describe(failure));
+                return true; // some may be gone: look again
             }
+            changed = true;
+            LOG.info("removed container {} ({}) of {} {}/{}: no longer desired", c.name(), c.shortId(),
+                    plan.workload().getKind(), plan.workload().getNamespace(), plan.workload().getName());
         }
         failures.succeeded(plan.uid());
         try {

@@ -338,6 +338,41 @@ class ReconcileLoopDockerTest {
     }
 
     @Test
+    void undesiredContainersAreStoppedTogetherNotOneAfterAnother() throws Exception {
+        // `sleep` as PID 1 ignores SIGTERM, so each stop waits out the whole grace period
+        String a = "kdop-test-slow-a-" + suffix;
+        String b = "kdop-test-slow-b-" + suffix;
+        publish(1, slow("slow-a", a), slow("slow-b", b));
+        ReconcileLoop loop = startLoop();
+        String idA = runningContainer(a).getId();
+        String idB = runningContainer(b).getId();
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscription = docker.eventsCmd().withContainerFilter(idA, idB).withEventFilter("kill", "die")
+                .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Event event) {
+                        events.add(event.getAction() + ":" + event.getActor().getAttributes().getOrDefault("signal", ""));
+                    }
+                });
+        try {
+            publish(2);
+            loop.desiredStateChanged();
+            await().atMost(Duration.ofSeconds(40)).until(() -> container(a).isEmpty() && container(b).isEmpty());
+            await().atMost(WAIT).until(() -> events.stream().filter(e -> e.startsWith("die")).count() == 2);
+        } finally {
+            subscription.close();
+        }
+        // Both got their SIGTERM before either died: the graceful stops overlapped.
+        int firstDeath = events.indexOf(events.stream().filter(e -> e.startsWith("die")).findFirst().orElseThrow());
+        assertThat(events.subList(0, firstDeath)).as("events " + events).filteredOn("kill:15"::equals).hasSize(2);
+    }
+
+    private ContainerSpec slow(String workloadName, String containerName) {
+        return ContainerSpec.newBuilder().setWorkload(workload(workloadName)).setContainerName(containerName)
+                .setImage(IMAGE).addAllCommand(List.of("sleep", "3600")).build();
+    }
+
+    @Test
     void isolatesFailuresAndNeverTouchesAForeignContainer() throws Exception {
         String taken = "kdop-test-taken-" + suffix;
         String foreignId = docker.createContainerCmd(IMAGE).withName(taken).withCmd("true").exec().getId();
