@@ -126,8 +126,10 @@ public final class DockerExecutor {
             return;
         }
         try {
-            // forced: a restart policy may have brought it back between the stop and the removal
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            // forced: a restart policy may have brought it back between the stop and the removal.
+            // Volumes stay: an image's VOLUME (a database's data) must survive a recreation; a
+            // dangling anonymous volume is the user's to prune, lost data is not recoverable.
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
         } catch (NotFoundException e) {
             // gone already
         }

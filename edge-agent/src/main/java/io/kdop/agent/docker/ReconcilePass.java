@@ -96,7 +96,7 @@ public final class ReconcilePass {
             dockerDown(e, desired, revision);
             return Optional.empty();
         }
-        List<WorkloadPlan> plans = Planner.plan(desired, observed);
+        List<WorkloadPlan> plans = Planner.plan(desired, observed, Set.copyOf(state.get().getRetainedWorkloadUidsList()));
         plans.stream().filter(p -> p.current() != null).forEach(p -> ledger.sawContainer(p.uid()));
         // Removals first, all at once: each may wait out a graceful stop, and none depends on another.
         boolean acted = removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());

@@ -25,6 +25,14 @@ public final class Planner {
     private Planner() {}
 
     public static List<WorkloadPlan> plan(List<DesiredContainer> desired, ObservedState observed) {
+        return plan(desired, observed, Set.of());
+    }
+
+    /**
+     * @param retained workloads the hub cannot resolve right now: their containers are neither
+     *     removed nor changed, only left as they are
+     */
+    public static List<WorkloadPlan> plan(List<DesiredContainer> desired, ObservedState observed, Set<String> retained) {
         Map<String, List<ObservedContainer>> byUid = new LinkedHashMap<>();
         observed.managed().stream()
                 .sorted(Comparator.comparing(ObservedContainer::name).thenComparing(ObservedContainer::id))
@@ -34,7 +42,7 @@ public final class Planner {
 
         List<WorkloadPlan> plans = new ArrayList<>();
         byUid.forEach((uid, containers) -> {
-            if (!desiredByUid.containsKey(uid)) {
+            if (!desiredByUid.containsKey(uid) && !retained.contains(uid)) {
                 plans.add(new WorkloadPlan(containers.getFirst().workload(), null, containers.getFirst(), Action.REMOVE,
                         containers.stream().<Step>map(Step.Remove::new).toList(), "no longer desired"));
             }

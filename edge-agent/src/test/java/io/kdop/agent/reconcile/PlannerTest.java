@@ -240,6 +240,18 @@ class PlannerTest {
     }
 
     @Test
+    void leavesTheContainerOfARetainedWorkloadExactlyAsItIs() {
+        DesiredContainer invalidNow = desired(full("a"));
+        DesiredContainer gone = desired(full("b"));
+        List<WorkloadPlan> plans = Planner.plan(List.of(), observedState(List.of(observed(invalidNow, "running"),
+                observed(gone, "running")), Map.of()), java.util.Set.of(invalidNow.uid()));
+        assertThat(plans).singleElement().satisfies(p -> {
+            assertThat(p.action()).isEqualTo(Action.REMOVE);
+            assertThat(p.workload()).isEqualTo(gone.workload());
+        });
+    }
+
+    @Test
     void leavesAContainerItDidNotCreateAloneAndReportsTheConflict() {
         DesiredContainer d = desired(full("web"));
         NameHolder foreign = new NameHolder("foreign-id", "web", "");

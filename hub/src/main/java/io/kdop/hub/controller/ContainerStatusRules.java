@@ -46,6 +46,12 @@ final class ContainerStatusRules {
             }
             return status(f, "Unknown", f.reported(), message, ready(conditions, false, "HostDisconnected", message, f, now));
         }
+        if (f.reported().isEmpty() && f.previous() != null && f.previous().containerID() != null
+                && f.previous().observedGeneration() != null && f.previous().observedGeneration() == f.generation()) {
+            // Nothing changed since it last ran, but this hub has no report yet (it restarted):
+            // what was last known stays, rather than flashing Pending on every workload.
+            return f.previous();
+        }
         if (f.reported().isEmpty()) {
             String message = "sent to DockerHost " + f.hostKey() + " in revision " + f.placedRevision()
                     + "; waiting for the agent's report";

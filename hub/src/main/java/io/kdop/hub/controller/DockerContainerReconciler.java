@@ -106,7 +106,11 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
      * state, never an empty one that would make it remove healthy containers.
      */
     public void warmUp(List<DockerContainer> existing) {
-        existing.stream().filter(dc -> dc.getMetadata().getDeletionTimestamp() == null).forEach(this::place);
+        // Oldest first, as they most likely claimed their container names at run time too.
+        existing.stream().filter(dc -> dc.getMetadata().getDeletionTimestamp() == null)
+                .sorted(java.util.Comparator.comparing((DockerContainer dc) -> String.valueOf(
+                        dc.getMetadata().getCreationTimestamp())).thenComparing(dc -> dc.getMetadata().getUid()))
+                .forEach(this::place);
     }
 
     /** Where a container was placed, or why it could not be. */
@@ -117,12 +121,16 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         Optional<DockerHost> host = hosts.find(container);
         String hostKey = host.map(HostLookup::key).orElseGet(() -> hosts.wantedKey(container));
         if (host.isEmpty()) {
-            workloads.remove(uid);
+            // Nothing is taken off a host because a reference does not resolve (a typo, a host
+            // being deleted): what runs keeps running, and the status says why nothing changes.
             return new Outcome(hostKey, host, Optional.empty(), 0);
         }
         Translation translation = ContainerTranslator.translate(container, fetchSecrets(container));
         return switch (translation) {
-            case Translation.Invalid invalid -> new Outcome(hostKey, host, Optional.of(summary(invalid)), 0);
+            case Translation.Invalid invalid -> {
+                workloads.retain(hostKey, uid);
+                yield new Outcome(hostKey, host, Optional.of(summary(invalid)), 0);
+            }
             case Translation.Valid valid -> switch (workloads.place(hostKey, valid.spec())) {
                 case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
                 case HostWorkloads.Placement.NameTaken taken -> new Outcome(hostKey, host, Optional.of(SpecProblem.of(
@@ -138,7 +146,12 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         String uid = container.getMetadata().getUid();
         Optional<HostWorkloads.Removal> removal = workloads.remove(uid);
         if (removal.isEmpty()) {
-            return DeleteControl.defaultDelete();
+            // Deleted before this hub placed it (it restarted meanwhile): the host may still run it.
+            Optional<DockerHost> host = hosts.find(container);
+            if (host.isEmpty()) {
+                return DeleteControl.defaultDelete();
+            }
+            removal = Optional.of(workloads.expectRemoval(HostLookup.key(host.get()), uid));
         }
         String hostKey = removal.get().hostKey();
         boolean hostGone = hosts.findByKey(hostKey).isEmpty();

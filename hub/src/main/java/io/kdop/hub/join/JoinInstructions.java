@@ -9,12 +9,14 @@ import io.kdop.proto.JoinToken;
 public record JoinInstructions(String hubAddress, String agentImage) {
 
     /**
-     * Runs the agent as a container with the Docker socket mounted; its identity lives in a named
-     * volume. Needs the agent image (--agent-image), which kdop does not publish yet.
+     * Runs the agent as a container with the Docker socket and its state directory mounted. Needs
+     * the agent image (--agent-image), which kdop does not publish yet.
      */
     public String dockerCommand(JoinToken token) {
         return "docker run -d --name kdop-agent --restart unless-stopped"
-                + " -v /var/run/docker.sock:/var/run/docker.sock -v kdop-agent:/var/lib/kdop-agent"
+                // the state directory at the same path inside and out: Docker resolves the agent's
+                // bind mounts (secret files) on the host
+                + " -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/kdop-agent:/var/lib/kdop-agent"
                 + " -e KDOP_JOIN_TOKEN=" + token.encode() + " " + agentImage + " join --hub " + hubAddress;
     }
 

@@ -20,7 +20,16 @@ public final class DesiredStateBook {
 
     /** Replaces a host's workloads; returns the new snapshot if its content changed. */
     public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers) {
-        DesiredState content = DesiredState.newBuilder().addAllContainers(containers).build();
+        return update(hostKey, containers, List.of());
+    }
+
+    /**
+     * Replaces a host's workloads and the workloads it must leave alone; returns the new snapshot
+     * if its content changed.
+     */
+    public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<String> retainedUids) {
+        DesiredState content = DesiredState.newBuilder().addAllContainers(containers)
+                .addAllRetainedWorkloadUids(retainedUids).build();
         String digest = digest(content);
         DesiredState[] changed = new DesiredState[1];
         byHost.compute(hostKey, (key, current) -> {

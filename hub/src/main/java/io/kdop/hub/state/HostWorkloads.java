@@ -22,13 +22,15 @@ public final class HostWorkloads {
     private final Map<String, Map<String, ContainerSpec>> byHost = new HashMap<>();
     private final Map<String, String> hostOfWorkload = new HashMap<>();
     private final Map<String, Removal> removals = new HashMap<>();
+    private final Map<String, java.util.Set<String>> retained = new HashMap<>();
+    private final Map<String, Long> specRevision = new HashMap<>();
 
     /** A workload taken off a host at a revision; gone once the host reports that revision without it. */
     public record Removal(String hostKey, long revision) {}
 
     /** The result of placing a workload. */
     public sealed interface Placement {
-        /** The host's desired state holds the spec now. */
+        /** The host's desired state holds the spec now, since the given revision. */
         record Placed(long revision) implements Placement {}
 
         /** Another workload on the host already has the container name. */
@@ -52,15 +54,40 @@ public final class HostWorkloads {
         if (previousHost != null && !previousHost.equals(hostKey)) {
             remove(uid);
         }
-        host.put(uid, spec);
+        ContainerSpec before = host.put(uid, spec);
         hostOfWorkload.put(uid, hostKey);
+        boolean wasRetained = retained.getOrDefault(hostKey, java.util.Set.of()).contains(uid);
+        retained.getOrDefault(hostKey, new java.util.HashSet<>()).remove(uid);
         // Back on the host it was being removed from: nothing to wait for there any more.
         removals.computeIfPresent(uid, (k, removal) -> removal.hostKey().equals(hostKey) ? null : removal);
-        return new Placement.Placed(publish(hostKey));
+        long revision = publish(hostKey);
+        if (!spec.equals(before) || wasRetained || !specRevision.containsKey(uid)) {
+            specRevision.put(uid, revision);
+        }
+        return new Placement.Placed(specRevision.get(uid));
+    }
+
+    /**
+     * A workload that exists but cannot be resolved now and is not placed (after a hub restart,
+     * say): its host must leave its containers alone rather than remove them.
+     */
+    public synchronized void retain(String hostKey, String uid) {
+        if (hostOfWorkload.containsKey(uid)) {
+            return; // its last valid spec is placed and keeps running
+        }
+        if (retained.computeIfAbsent(hostKey, k -> new java.util.HashSet<>()).add(uid)) {
+            publish(hostKey);
+        }
     }
 
     /** Takes the workload off its host; returns the removal to wait for, if it was placed. */
     public synchronized Optional<Removal> remove(String uid) {
+        specRevision.remove(uid);
+        retained.forEach((host, uids) -> {
+            if (uids.remove(uid)) {
+                publish(host);
+            }
+        });
         String hostKey = hostOfWorkload.remove(uid);
         if (hostKey == null) {
             return Optional.ofNullable(removals.get(uid));
@@ -69,6 +96,15 @@ public final class HostWorkloads {
         Removal removal = new Removal(hostKey, publish(hostKey));
         removals.put(uid, removal);
         return Optional.of(removal);
+    }
+
+    /**
+     * A workload being deleted that this hub never placed (it started after the deletion began):
+     * wait for the host to report it gone at or after the host's current revision.
+     */
+    public synchronized Removal expectRemoval(String hostKey, String uid) {
+        return removals.computeIfAbsent(uid, k -> new Removal(hostKey,
+                book.current(hostKey).map(DesiredState::getRevision).orElse(0L)));
     }
 
     /** Forgets a removal once it is confirmed (or can never be). */
@@ -91,6 +127,8 @@ public final class HostWorkloads {
         Map<String, ContainerSpec> host = byHost.remove(hostKey);
         List<String> uids = host == null ? List.of() : List.copyOf(host.keySet());
         uids.forEach(hostOfWorkload::remove);
+        uids.forEach(specRevision::remove);
+        retained.remove(hostKey);
         removals.values().removeIf(r -> r.hostKey().equals(hostKey));
         return uids;
     }
@@ -99,7 +137,8 @@ public final class HostWorkloads {
         List<ContainerSpec> specs = new ArrayList<>(byHost.getOrDefault(hostKey, Map.of()).values());
         // A stable order, so the same set of workloads always has the same digest.
         specs.sort(Comparator.comparing(s -> s.getWorkload().getUid()));
-        book.update(hostKey, specs).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
+        List<String> keep = retained.getOrDefault(hostKey, java.util.Set.of()).stream().sorted().toList();
+        book.update(hostKey, specs, keep).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
         return book.current(hostKey).map(DesiredState::getRevision).orElse(0L);
     }
 }

@@ -80,6 +80,17 @@ class ContainerStatusRulesTest {
     }
 
     @Test
+    void afterAHubRestartTheLastKnownStatusStaysUntilTheAgentReports() {
+        DockerContainerStatus before = compute("Connected", Optional.empty(), 3, Optional.of(RUNNING));
+        DockerContainerStatus s = ContainerStatusRules.compute(new ContainerStatusRules.Facts(1, "edge/h1", true,
+                "Connected", Optional.empty(), 3, Optional.empty(), before), NOW);
+        assertThat(s).isEqualTo(before);
+        DockerContainerStatus changed = ContainerStatusRules.compute(new ContainerStatusRules.Facts(2, "edge/h1", true,
+                "Connected", Optional.empty(), 4, Optional.empty(), before), NOW);
+        assertThat(ready(changed)).as("a new generation waits for the agent").isEqualTo("False/WaitingForAgent");
+    }
+
+    @Test
     void beforeTheFirstReportItWaitsForTheAgent() {
         assertThat(ready(compute("Connected", Optional.empty(), 3, Optional.empty()))).isEqualTo("False/WaitingForAgent");
         assertThat(ready(compute("Pending", Optional.empty(), 3, Optional.empty()))).isEqualTo("False/HostNotConnected");

@@ -59,6 +59,40 @@ class HostWorkloadsTest {
         assertThat(workloads.remove("uid-a")).isEmpty();
     }
 
+    @Test
+    void aWorkloadThatCannotBeResolvedIsRetainedNotRemovedUntilItIsPlacedOrDeleted() {
+        workloads.retain("edge/h1", "uid-a");
+        assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList()).containsExactly("uid-a");
+
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList()).isEmpty();
+
+        workloads.retain("edge/h1", "uid-a");
+        assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList())
+                .as("a placed workload keeps its last valid spec instead").isEmpty();
+
+        workloads.retain("edge/h1", "uid-b");
+        workloads.remove("uid-b");
+        assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList()).isEmpty();
+    }
+
+    @Test
+    void aWorkloadsRevisionMovesOnlyWhenItsOwnSpecChanges() {
+        var first = (HostWorkloads.Placement.Placed) workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        workloads.place("edge/h1", spec("uid-b", "db", "postgres:16"));
+        var again = (HostWorkloads.Placement.Placed) workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        assertThat(again.revision()).isEqualTo(first.revision());
+        var changed = (HostWorkloads.Placement.Placed) workloads.place("edge/h1", spec("uid-a", "web", "nginx:2"));
+        assertThat(changed.revision()).isGreaterThan(first.revision());
+    }
+
+    @Test
+    void aDeletionTheHubDidNotSeeStartWaitsForTheHostsCurrentRevision() {
+        workloads.place("edge/h1", spec("uid-b", "db", "postgres:16"));
+        assertThat(workloads.expectRemoval("edge/h1", "uid-x")).isEqualTo(new HostWorkloads.Removal("edge/h1", 1));
+        assertThat(workloads.concerns("edge/h1", "uid-x")).isTrue();
+    }
+
     private static ContainerSpec spec(String uid, String name, String image) {
         return ContainerSpec.newBuilder().setWorkload(WorkloadRef.newBuilder().setUid(uid)).setContainerName(name)
                 .setImage(image).build();
