@@ -68,6 +68,15 @@ class OfflineAutonomyIT {
             cluster.awaitContainer(name, "Running", s -> "Running".equals(s.phase()), TIMEOUT);
         }
 
+        // A bad edit of a running workload: refused, and its container keeps running its last valid spec ...
+        cluster.apply("delta", Specs.image(DockerContainerIT.IMAGE).name(PREFIX + "delta").command("sleep", "3600")
+                .host("edge-1").build());
+        cluster.awaitContainer("delta", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
+        String delta = DockerCli.inspect(PREFIX + "delta", "{{.Id}} {{.State.StartedAt}}");
+        cluster.apply("delta", Specs.image(DockerContainerIT.IMAGE).name(PREFIX + "delta").command("sleep", "3600")
+                .port("not-a-port").host("edge-1").build());
+        cluster.awaitContainer("delta", "refused", s -> "InvalidPort".equals(Cluster.readyReason(s)), TIMEOUT);
+
         // The hub goes away; on the edge a removed container is recreated from the persisted desired state.
         hub.stop();
 
@@ -97,6 +106,9 @@ class OfflineAutonomyIT {
             assertThat(s.containerID()).isEqualTo(DockerCli.id(PREFIX + name));
         }
         assertThat(snapshot(names)).isEqualTo(beforeHub);
+        // ... and a restarted hub, which never saw delta's valid spec, does not take it away either.
+        cluster.awaitContainer("delta", "still refused", s -> "InvalidPort".equals(Cluster.readyReason(s)), TIMEOUT);
+        assertThat(DockerCli.inspect(PREFIX + "delta", "{{.Id}} {{.State.StartedAt}}")).isEqualTo(delta);
 
         // Now the agent goes away while the hub stays: the host is Disconnected, the workloads'
         // phase Unknown, and the containers keep running on the host.

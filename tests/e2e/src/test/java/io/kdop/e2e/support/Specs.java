@@ -22,7 +22,9 @@ public final class Specs {
     private String restartPolicy;
     private String host;
     private String pullSecret;
+    private String pullPolicy;
     private final List<SecretVolume> secretVolumes = new ArrayList<>();
+    private final List<io.kdop.hub.api.container.VolumeMount> volumes = new ArrayList<>();
     private HealthCheck healthCheck;
     private Resources resources;
 
@@ -67,8 +69,18 @@ public final class Specs {
         return this;
     }
 
+    public Specs pullPolicy(String policy) {
+        this.pullPolicy = policy;
+        return this;
+    }
+
     public Specs pullSecret(String secret) {
         this.pullSecret = secret;
+        return this;
+    }
+
+    public Specs volume(String hostPath, String containerPath) {
+        volumes.add(new io.kdop.hub.api.container.VolumeMount(hostPath, containerPath, false));
         return this;
     }
 
@@ -90,7 +102,7 @@ public final class Specs {
     public DockerContainerSpec build() {
         return new DockerContainerSpec(image, containerName, command, env.isEmpty() ? null : List.copyOf(env),
                 envVars.isEmpty() ? null : List.copyOf(envVars), ports.isEmpty() ? null : List.copyOf(ports),
-                restartPolicy, host, pullSecret, null, null, null,
+                restartPolicy, host, pullSecret, null, pullPolicy, volumes.isEmpty() ? null : List.copyOf(volumes),
                 secretVolumes.isEmpty() ? null : List.copyOf(secretVolumes), null, null, healthCheck, resources);
     }
 }
