@@ -20,10 +20,35 @@ import java.util.Map;
  * @param attemptKey see {@link SpecHash#attempt}: what failures and their backoff are kept under
  */
 public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig config, Map<String, String> labels,
-        String specHash, String attemptKey) {
+        String specHash, String attemptKey, java.util.Optional<String> mountProblem) {
+
+    /** The Docker socket: whoever mounts it owns the host. */
+    private static final List<java.nio.file.Path> DOCKER_SOCKETS =
+            List.of(java.nio.file.Path.of("/var/run/docker.sock"), java.nio.file.Path.of("/run/docker.sock"));
 
     public DesiredContainer {
         labels = Map.copyOf(labels);
+    }
+
+    /**
+     * Why a host mount may not be made: it would hand the container this agent's state (its
+     * identity key, every workload's secrets, the desired state) or the Docker socket, i.e. the
+     * host and the other tenants' secrets. A workload of another namespace on a shared host
+     * must not get those by declaring a volume.
+     */
+    static java.util.Optional<String> mountProblem(ContainerSpec spec, java.nio.file.Path stateDir) {
+        List<java.nio.file.Path> guarded = new ArrayList<>(DOCKER_SOCKETS);
+        guarded.add(stateDir.toAbsolutePath().normalize());
+        for (var m : spec.getMountsList()) {
+            java.nio.file.Path host = java.nio.file.Path.of(m.getHostPath()).normalize();
+            for (java.nio.file.Path g : guarded) {
+                if (host.startsWith(g) || g.startsWith(host)) {
+                    return java.util.Optional.of("mount of host path " + m.getHostPath() + " refused: it would expose "
+                            + (DOCKER_SOCKETS.contains(g) ? "the Docker socket" : "the agent's state directory " + g));
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     public static DesiredContainer of(ContainerSpec spec, String hostUid, SecretLayout secrets) {
@@ -60,7 +85,8 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
                 spec.getResources().getNanoCpus(),
                 spec.getResources().getMemoryBytes(),
                 spec.getNetworkMode());
-        return new DesiredContainer(spec, spec.getContainerName(), config, labels, hash, SpecHash.attempt(spec));
+        return new DesiredContainer(spec, spec.getContainerName(), config, labels, hash, SpecHash.attempt(spec),
+                mountProblem(spec, secrets.root().getParent()));
     }
 
     /** The workload's UID, the key of everything the agent keeps per workload. */

@@ -58,7 +58,7 @@ public final class Planner {
                         "the desired state lists workload UID " + d.uid() + " twice"));
                 continue;
             }
-            Optional<String> problem = SpecCheck.problem(d.spec());
+            Optional<String> problem = SpecCheck.problem(d.spec()).or(d::mountProblem);
             if (problem.isPresent()) {
                 plans.add(new WorkloadPlan(d.workload(), d, current, Action.INVALID, List.of(), problem.get()));
                 continue;

@@ -240,6 +240,22 @@ class PlannerTest {
     }
 
     @Test
+    void refusesHostMountsThatWouldExposeTheAgentsStateOrTheDockerSocket() {
+        java.nio.file.Path state = java.nio.file.Path.of("/var/lib/kdop-agent");
+        for (String hostPath : List.of("/var/lib/kdop-agent", "/var/lib/kdop-agent/secrets/uid", "/var/lib", "/",
+                "/var/run/docker.sock", "/run", "/var/lib/kdop-agent/../kdop-agent")) {
+            var spec = io.kdop.proto.v1.ContainerSpec.newBuilder().addMounts(io.kdop.proto.v1.HostMount.newBuilder()
+                    .setHostPath(hostPath).setContainerPath("/x")).build();
+            assertThat(DesiredContainer.mountProblem(spec, state)).as(hostPath).isPresent();
+        }
+        for (String hostPath : List.of("/srv/data", "/var/lib/postgres", "/run/udev", "/var/lib/kdop-agent-backup")) {
+            var spec = io.kdop.proto.v1.ContainerSpec.newBuilder().addMounts(io.kdop.proto.v1.HostMount.newBuilder()
+                    .setHostPath(hostPath).setContainerPath("/x")).build();
+            assertThat(DesiredContainer.mountProblem(spec, state)).as(hostPath).isEmpty();
+        }
+    }
+
+    @Test
     void leavesTheContainerOfARetainedWorkloadExactlyAsItIs() {
         DesiredContainer invalidNow = desired(full("a"));
         DesiredContainer gone = desired(full("b"));

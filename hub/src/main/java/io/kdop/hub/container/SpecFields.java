@@ -28,6 +28,13 @@ final class SpecFields {
         int container = portNumber(m.group("container"), text);
         int host = m.group("host") == null ? 0 : portNumber(m.group("host"), text);
         String ip = m.group("ip") == null ? "" : m.group("ip").replace("[", "").replace("]", "");
+        if (!ip.isEmpty() && !ip.contains(":")) {
+            for (String octet : ip.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    throw new IllegalArgumentException("port \"" + text + "\": " + ip + " is not an IPv4 address");
+                }
+            }
+        }
         return PortBinding.newBuilder().setHostIp(ip).setHostPort(host).setContainerPort(container)
                 .setProtocol(m.group("proto") == null ? "tcp" : m.group("proto")).build();
     }
@@ -50,7 +57,11 @@ final class SpecFields {
         String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.startsWith("on-failure:")) {
             try {
-                return new Restart(RestartPolicy.RESTART_ON_FAILURE, Integer.parseInt(t.substring("on-failure:".length())));
+                int retries = Integer.parseInt(t.substring("on-failure:".length()));
+                if (retries < 0) {
+                    throw new IllegalArgumentException("restartPolicy \"" + text + "\": the retry count must not be negative");
+                }
+                return new Restart(RestartPolicy.RESTART_ON_FAILURE, retries);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("restartPolicy \"" + text + "\": the retry count must be a number");
             }
@@ -79,7 +90,8 @@ final class SpecFields {
     static long memoryBytes(String text) {
         long bytes = quantity(text, "memoryLimit").longValue();
         if (bytes < 6 * 1024 * 1024) {
-            throw new IllegalArgumentException("memoryLimit \"" + text + "\" is below Docker's minimum of 6Mi");
+            String hint = text.strip().endsWith("m") ? " (in Kubernetes quantities m means milli: write 512Mi or 512M)" : "";
+            throw new IllegalArgumentException("memoryLimit \"" + text + "\" is below Docker's minimum of 6Mi" + hint);
         }
         return bytes;
     }

@@ -39,10 +39,10 @@ public final class WorkloadReports {
         StatusReport.Builder allowed = StatusReport.newBuilder().setObservedRevision(report.getObservedRevision());
         for (WorkloadStatus status : report.getWorkloadsList()) {
             if (hostConcerns.test(hostKey, status.getWorkload().getUid())) {
-                allowed.addWorkloads(status);
+                allowed.addWorkloads(bounded(status));
             } else {
-                LOG.warn("{} reported on workload {}/{} which is not placed on it; ignored", hostKey,
-                        status.getWorkload().getNamespace(), status.getWorkload().getName());
+                LOG.warn("{} reported on workload uid {} which is not placed on it; ignored", hostKey,
+                        cap(status.getWorkload().getUid()).replaceAll("[^A-Za-z0-9-]", "?"));
             }
         }
         StatusReport accepted = allowed.build();
@@ -53,6 +53,25 @@ public final class WorkloadReports {
         }
         accepted.getWorkloadsList().forEach(status -> touched.add(status.getWorkload()));
         touched.forEach(onChange);
+    }
+
+    private static final java.util.Set<String> PHASES = java.util.Set.of("Pending", "Pulling", "Creating", "Running",
+            "Restarting", "Exited", "Failed", "Removing");
+    private static final int MAX_TEXT = 1024;
+
+    /** An agent's words go into Kubernetes status: known phases only, and no unbounded text. */
+    private static WorkloadStatus bounded(WorkloadStatus status) {
+        WorkloadStatus.Builder b = status.toBuilder();
+        if (!PHASES.contains(b.getPhase())) {
+            b.setPhase("Unknown");
+        }
+        b.setMessage(cap(b.getMessage())).setReason(cap(b.getReason())).setHealth(cap(b.getHealth()))
+                .setIpv4(cap(b.getIpv4())).setContainerId(cap(b.getContainerId())).setStartedAt(cap(b.getStartedAt()));
+        return b.build();
+    }
+
+    private static String cap(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
     /** What the host last reported about the workload (a workload that moved is reported by two hosts). */

@@ -104,6 +104,11 @@ class ContainerTranslatorTest {
                 .isEqualTo(new SpecProblem("InvalidPort", "spec.port \"8080:80:70\" is not [hostIP:]hostPort:containerPort[/tcp|udp]"));
         assertThat(problem(spec("busybox", List.of("70000:80"), null, null, null)).message()).contains("70000 is not between 1 and 65535");
         assertThat(problem(spec("busybox", null, null, "sometimes", null)).reason()).isEqualTo("InvalidRestartPolicy");
+        assertThat(problem(spec("busybox", null, null, "on-failure:-1", null)).message()).contains("must not be negative");
+        assertThat(problem(spec("busybox", List.of("999.1.1.1:80:80"), null, null, null)).message())
+                .contains("is not an IPv4 address");
+        assertThat(problem(spec("busybox", null, null, null, new Resources(null, "512m"))).message())
+                .contains("m means milli");
         assertThat(problem(spec("busybox", null, null, null, new Resources("lots", null))))
                 .satisfies(p -> assertThat(p.reason()).isEqualTo("InvalidResources"))
                 .satisfies(p -> assertThat(p.message()).contains("cpuLimit \"lots\""));
