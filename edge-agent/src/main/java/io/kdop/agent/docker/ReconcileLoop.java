@@ -37,6 +37,7 @@ public final class ReconcileLoop implements Workloads {
     public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
 
+    private final java.util.concurrent.atomic.AtomicLong completedPasses = new java.util.concurrent.atomic.AtomicLong();
     private final ReconcilePass pass;
     private final StatusBoard board;
     private final Duration resyncInterval;
@@ -94,6 +95,11 @@ public final class ReconcileLoop implements Workloads {
         return this;
     }
 
+    /** How many passes have finished, so callers (and tests) can wait for the next one. */
+    public long completedPasses() {
+        return completedPasses.get();
+    }
+
     @Override
     public void desiredStateChanged() {
         request(Duration.ZERO);
@@ -148,6 +154,7 @@ public final class ReconcileLoop implements Workloads {
             }
             try {
                 Optional<Instant> retry = runPass();
+                completedPasses.incrementAndGet();
                 retry.ifPresent(at -> request(Duration.between(clock.instant(), at)));
             } catch (InterruptedException e) {
                 return;

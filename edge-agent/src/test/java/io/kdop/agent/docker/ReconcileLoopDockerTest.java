@@ -163,6 +163,13 @@ class ReconcileLoopDockerTest {
         return loop;
     }
 
+    /** Asks for a full pass and waits until it has finished. */
+    private static void anotherPass(ReconcileLoop loop) {
+        long done = loop.completedPasses();
+        loop.desiredStateChanged();
+        await().atMost(WAIT).until(() -> loop.completedPasses() > done);
+    }
+
     private static void stop(ReconcileLoop loop) {
         loop.close();
     }
@@ -322,8 +329,7 @@ class ReconcileLoopDockerTest {
         stop(second);
         ReconcileLoop third = startLoop();
         await().atMost(WAIT).until(() -> phase(third, "web", "Running"));
-        third.desiredStateChanged(); // one more full pass for good measure
-        Thread.sleep(500);
+        anotherPass(third); // one more full pass for good measure
         InspectContainerResponse after = docker.inspectContainerCmd(name).exec();
         assertThat(after.getId()).isEqualTo(fixed.getId());
         assertThat(after.getState().getStartedAt()).isEqualTo(fixed.getState().getStartedAt());
@@ -403,8 +409,7 @@ class ReconcileLoopDockerTest {
         String jobId = exited.getContainerId();
 
         // another full pass: the exited container (policy no) is not restarted, the foreign one not touched
-        loop.desiredStateChanged();
-        Thread.sleep(500);
+        anotherPass(loop);
         InspectContainerResponse foreignNow = docker.inspectContainerCmd(taken).exec();
         assertThat(foreignNow.getId()).isEqualTo(foreignId);
         assertThat(foreignNow.getState().getStatus()).isEqualTo("created");

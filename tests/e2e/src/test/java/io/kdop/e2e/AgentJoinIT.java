@@ -8,6 +8,7 @@ import io.kdop.e2e.support.Cluster;
 import io.kdop.e2e.support.Docker;
 import io.kdop.e2e.support.HubProcess;
 import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.DockerHostStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +45,7 @@ class AgentJoinIT {
 
     @AfterEach
     void stopEverything() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        api.close();
+        Teardown.closeAll(agent, hub, api);
     }
 
     @Test

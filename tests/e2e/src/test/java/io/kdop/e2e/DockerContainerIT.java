@@ -11,6 +11,7 @@ import io.kdop.e2e.support.DockerCli;
 import io.kdop.e2e.support.HubProcess;
 import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Specs;
+import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.proto.v1.ContainerSpec;
@@ -60,15 +61,7 @@ class DockerContainerIT {
 
     @AfterAll
     void stopAll() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        Teardown.closeAll(agent, hub, api);
         DockerCli.removeAll(PREFIX);
     }
 

@@ -11,6 +11,7 @@ import io.kdop.e2e.support.DockerCli;
 import io.kdop.e2e.support.HubProcess;
 import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Specs;
+import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,15 +37,7 @@ class OfflineAutonomyIT {
 
     @AfterEach
     void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        Teardown.closeAll(agent, hub, api);
         DockerCli.removeAll(PREFIX);
     }
 
