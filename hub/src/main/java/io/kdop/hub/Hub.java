@@ -6,8 +6,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerJob;
 import io.kdop.hub.controller.DockerContainerReconciler;
 import io.kdop.hub.controller.DockerHostReconciler;
+import io.kdop.hub.controller.DockerJobReconciler;
 import io.kdop.hub.controller.HostStatusRules;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinService;
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Assembles the hub: CA, join service, agent sessions, the DockerHost controller and the gRPC port. */
+/** Assembles the hub: CA, join service, agent sessions, the controllers of every kind and the gRPC port. */
 public final class Hub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
@@ -49,6 +51,7 @@ public final class Hub implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
     private final TokenRecordStore tokenRecords;
     private final DockerContainerReconciler containers;
+    private final DockerJobReconciler jobs;
     private final KubernetesClient client;
     private final Clock clock;
 
@@ -76,8 +79,15 @@ public final class Hub implements AutoCloseable {
         SimpleInboundEventSource<DockerContainer> containerEvents = new SimpleInboundEventSource<>("workload-reports");
         HostWorkloads workloads = new HostWorkloads(desiredStates,
                 (hostKey, snapshot) -> registry.liveSession(hostKey).ifPresent(session -> session.push(snapshot)));
-        WorkloadReports reports = new WorkloadReports(workloads::concerns,
-                ref -> containerEvents.propagateEvent(new ResourceID(ref.getName(), ref.getNamespace())));
+        SimpleInboundEventSource<DockerJob> jobEvents = new SimpleInboundEventSource<>("job-reports");
+        WorkloadReports reports = new WorkloadReports(workloads::concerns, ref -> {
+            ResourceID id = new ResourceID(ref.getName(), ref.getNamespace());
+            if ("DockerJob".equals(ref.getKind())) {
+                jobEvents.propagateEvent(id);
+            } else {
+                containerEvents.propagateEvent(id);
+            }
+        });
 
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
@@ -94,11 +104,14 @@ public final class Hub implements AutoCloseable {
                 clock));
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents, clock);
         operator.register(containers);
+        jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents, clock);
+        operator.register(jobs);
         this.client = client;
     }
 
     public void start() throws IOException {
         containers.warmUp(client.resources(DockerContainer.class).inAnyNamespace().list().getItems());
+        jobs.warmUp(client.resources(DockerJob.class).inAnyNamespace().list().getItems());
         server.start();
         LOG.info("serving agents on port {}", server.port());
         operator.start();

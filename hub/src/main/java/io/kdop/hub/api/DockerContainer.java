@@ -30,4 +30,11 @@ import io.kdop.hub.api.container.DockerContainerStatus;
 @AdditionalPrinterColumn(name = "Container", jsonPath = ".status.containerID", type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class DockerContainer extends CustomResource<DockerContainerSpec, DockerContainerStatus> implements Namespaced {}
+public class DockerContainer extends CustomResource<DockerContainerSpec, DockerContainerStatus>
+        implements Namespaced, HostBound {
+
+    @Override
+    public String dockerHostRef() {
+        return getSpec() == null ? null : getSpec().dockerHostRef();
+    }
+}

@@ -59,7 +59,20 @@ public final class ContainerTranslator {
      * @param secrets every referenced Secret's data by name; an absent value means the Secret does not exist
      */
     public static Translation translate(DockerContainer container, Map<String, Optional<Map<String, byte[]>>> secrets) {
-        DockerContainerSpec spec = container.getSpec();
+        return translate(WorkloadRef.newBuilder()
+                .setKind("DockerContainer")
+                .setNamespace(container.getMetadata().getNamespace())
+                .setName(container.getMetadata().getName())
+                .setUid(container.getMetadata().getUid())
+                .build(), containerName(container), container.getSpec(), secrets);
+    }
+
+    /**
+     * Translates a container spec on behalf of any workload kind (a DockerJob's attempts run from
+     * one, too).
+     */
+    static Translation translate(WorkloadRef workload, String containerName, DockerContainerSpec spec,
+            Map<String, Optional<Map<String, byte[]>>> secrets) {
         List<SpecProblem> problems = new ArrayList<>();
         if (spec == null || spec.image() == null || spec.image().isBlank()) {
             return new Translation.Invalid(List.of(SpecProblem.of("MissingImage", "spec.image is required")));
@@ -69,12 +82,8 @@ public final class ContainerTranslator {
                     + "\" is not Always, IfNotPresent or Never"));
         }
         ContainerSpec.Builder out = ContainerSpec.newBuilder()
-                .setWorkload(WorkloadRef.newBuilder()
-                        .setKind("DockerContainer")
-                        .setNamespace(container.getMetadata().getNamespace())
-                        .setName(container.getMetadata().getName())
-                        .setUid(container.getMetadata().getUid()))
-                .setContainerName(containerName(container))
+                .setWorkload(workload)
+                .setContainerName(containerName)
                 .setImage(spec.image().strip())
                 .setPullPolicy(pullPolicy(spec.imagePullPolicy()))
                 .addAllCommand(nn(spec.command()))

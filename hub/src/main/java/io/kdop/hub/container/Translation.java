@@ -14,5 +14,14 @@ public sealed interface Translation {
         public SpecProblem first() {
             return problems.getFirst();
         }
+
+        /** One problem for a status condition: the first one's reason, every message. */
+        public SpecProblem summary() {
+            if (problems.size() == 1) {
+                return first();
+            }
+            return SpecProblem.of(first().reason(), problems.stream().map(SpecProblem::message)
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
     }
 }

@@ -40,14 +40,13 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "dockercontainer")
 public final class DockerContainerReconciler implements Reconciler<DockerContainer>, Cleaner<DockerContainer> {
 
-    private static final Duration REMOVAL_RECHECK = Duration.ofSeconds(5);
-
     private final KubernetesClient client;
     private final HostLookup hosts;
     private final HostWorkloads workloads;
     private final WorkloadReports reports;
     private final SimpleInboundEventSource<DockerContainer> reportEvents;
     private final Clock clock;
+    private final WorkloadFinalizer finalizer;
 
     public DockerContainerReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
             WorkloadReports reports, SimpleInboundEventSource<DockerContainer> reportEvents, Clock clock) {
@@ -57,6 +56,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         this.reports = reports;
         this.reportEvents = reportEvents;
         this.clock = clock;
+        this.finalizer = new WorkloadFinalizer(hosts, workloads, reports);
     }
 
     @Override
@@ -125,11 +125,12 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
             // being deleted): what runs keeps running, and the status says why nothing changes.
             return new Outcome(hostKey, host, Optional.empty(), 0);
         }
-        Translation translation = ContainerTranslator.translate(container, fetchSecrets(container));
+        Translation translation = ContainerTranslator.translate(container, SecretData.fetch(client,
+                container.getMetadata().getNamespace(), ContainerTranslator.referencedSecrets(container.getSpec())));
         return switch (translation) {
             case Translation.Invalid invalid -> {
                 workloads.retain(hostKey, uid);
-                yield new Outcome(hostKey, host, Optional.of(summary(invalid)), 0);
+                yield new Outcome(hostKey, host, Optional.of(invalid.summary()), 0);
             }
             case Translation.Valid valid -> switch (workloads.place(hostKey, valid.spec())) {
                 case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
@@ -143,40 +144,6 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
 
     @Override
     public DeleteControl cleanup(DockerContainer container, Context<DockerContainer> context) {
-        String uid = container.getMetadata().getUid();
-        Optional<HostWorkloads.Removal> removal = workloads.remove(uid);
-        if (removal.isEmpty()) {
-            // Deleted before this hub placed it (it restarted meanwhile): the host may still run it.
-            Optional<DockerHost> host = hosts.find(container);
-            if (host.isEmpty()) {
-                return DeleteControl.defaultDelete();
-            }
-            removal = Optional.of(workloads.expectRemoval(HostLookup.key(host.get()), uid));
-        }
-        String hostKey = removal.get().hostKey();
-        boolean hostGone = hosts.findByKey(hostKey).isEmpty();
-        if (hostGone || reports.confirmsGone(hostKey, removal.get().revision(), uid)) {
-            workloads.forgetRemoval(uid);
-            return DeleteControl.defaultDelete();
-        }
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(REMOVAL_RECHECK);
-    }
-
-    private Map<String, Optional<Map<String, byte[]>>> fetchSecrets(DockerContainer container) {
-        Set<String> names = ContainerTranslator.referencedSecrets(container.getSpec());
-        Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
-        for (String name : names) {
-            Secret secret = client.secrets().inNamespace(container.getMetadata().getNamespace()).withName(name).get();
-            secrets.put(name, Optional.ofNullable(secret).map(SecretData::decode));
-        }
-        return secrets;
-    }
-
-    private static SpecProblem summary(Translation.Invalid invalid) {
-        if (invalid.problems().size() == 1) {
-            return invalid.first();
-        }
-        String all = invalid.problems().stream().map(SpecProblem::message).collect(Collectors.joining("; "));
-        return SpecProblem.of(invalid.first().reason(), all);
+        return finalizer.cleanup(container);
     }
 }

@@ -1,8 +1,9 @@
 package io.kdop.hub.controller;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.HostBound;
 import java.util.Optional;
 
 /**
@@ -21,9 +22,9 @@ final class HostLookup {
         this.hubNamespace = hubNamespace;
     }
 
-    Optional<DockerHost> find(DockerContainer container) {
-        String name = hostName(container);
-        return get(container.getMetadata().getNamespace(), name).or(() -> get(hubNamespace, name));
+    <W extends HasMetadata & HostBound> Optional<DockerHost> find(W workload) {
+        String name = hostName(workload);
+        return get(workload.getMetadata().getNamespace(), name).or(() -> get(hubNamespace, name));
     }
 
     Optional<DockerHost> findByKey(String hostKey) {
@@ -32,14 +33,14 @@ final class HostLookup {
     }
 
     /** Where the workload would run if its host existed (for messages). */
-    String wantedKey(DockerContainer container) {
-        return container.getMetadata().getNamespace() + "/" + hostName(container);
+    <W extends HasMetadata & HostBound> String wantedKey(W workload) {
+        return workload.getMetadata().getNamespace() + "/" + hostName(workload);
     }
 
-    boolean refersTo(DockerContainer container, DockerHost host) {
+    <W extends HasMetadata & HostBound> boolean refersTo(W workload, DockerHost host) {
         String ns = host.getMetadata().getNamespace();
-        return hostName(container).equals(host.getMetadata().getName())
-                && (ns.equals(container.getMetadata().getNamespace()) || ns.equals(hubNamespace));
+        return hostName(workload).equals(host.getMetadata().getName())
+                && (ns.equals(workload.getMetadata().getNamespace()) || ns.equals(hubNamespace));
     }
 
     static String key(DockerHost host) {
@@ -52,8 +53,8 @@ final class HostLookup {
                 .filter(h -> h.getSpec() == null || h.getSpec().getHostURL() == null || h.getSpec().getHostURL().isBlank());
     }
 
-    private static String hostName(DockerContainer container) {
-        String ref = container.getSpec() == null ? null : container.getSpec().dockerHostRef();
+    private static String hostName(HostBound workload) {
+        String ref = workload.dockerHostRef();
         return ref == null || ref.isBlank() ? DEFAULT_HOST : ref;
     }
 }

@@ -1,15 +1,29 @@
 package io.kdop.hub.controller;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** A Secret's values as bytes: data decoded from base64, stringData (as the API server would merge it) on top. */
 final class SecretData {
 
     private SecretData() {}
+
+    /** The data of each named Secret of the namespace; an absent value means the Secret does not exist. */
+    static Map<String, Optional<Map<String, byte[]>>> fetch(KubernetesClient client, String namespace,
+            Set<String> names) {
+        Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
+        for (String name : names) {
+            Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+            secrets.put(name, Optional.ofNullable(secret).map(SecretData::decode));
+        }
+        return secrets;
+    }
 
     static Map<String, byte[]> decode(Secret secret) {
         Map<String, byte[]> values = new HashMap<>();

@@ -56,8 +56,10 @@ public final class WorkloadReports {
     }
 
     private static final java.util.Set<String> PHASES = java.util.Set.of("Pending", "Pulling", "Creating", "Running",
-            "Restarting", "Exited", "Failed", "Removing");
+            "Restarting", "Exited", "Failed", "Removing", "Succeeded");
     private static final int MAX_TEXT = 1024;
+    /** A failed job's message ends with the tail of its output (the agent keeps at most 2 KiB of it). */
+    private static final int MAX_MESSAGE = 4096;
 
     /** An agent's words go into Kubernetes status: known phases only, and no unbounded text. */
     private static WorkloadStatus bounded(WorkloadStatus status) {
@@ -65,13 +67,21 @@ public final class WorkloadReports {
         if (!PHASES.contains(b.getPhase())) {
             b.setPhase("Unknown");
         }
-        b.setMessage(cap(b.getMessage())).setReason(cap(b.getReason())).setHealth(cap(b.getHealth()))
+        b.setMessage(cap(b.getMessage(), MAX_MESSAGE)).setReason(cap(b.getReason())).setHealth(cap(b.getHealth()))
                 .setIpv4(cap(b.getIpv4())).setContainerId(cap(b.getContainerId())).setStartedAt(cap(b.getStartedAt()));
+        if (b.hasJob()) {
+            b.getJobBuilder().setStartTime(cap(b.getJob().getStartTime()))
+                    .setCompletionTime(cap(b.getJob().getCompletionTime())).setSpecDigest(cap(b.getJob().getSpecDigest()));
+        }
         return b.build();
     }
 
     private static String cap(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
+        return cap(text, MAX_TEXT);
+    }
+
+    private static String cap(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     /** What the host last reported about the workload (a workload that moved is reported by two hosts). */

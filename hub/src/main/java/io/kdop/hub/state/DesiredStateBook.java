@@ -2,6 +2,7 @@ package io.kdop.hub.state;
 
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.JobSpec;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -28,7 +29,16 @@ public final class DesiredStateBook {
      * if its content changed.
      */
     public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<String> retainedUids) {
-        DesiredState content = DesiredState.newBuilder().addAllContainers(containers)
+        return update(hostKey, containers, List.of(), retainedUids);
+    }
+
+    /**
+     * Replaces a host's containers, jobs and the workloads it must leave alone; returns the new
+     * snapshot if its content changed.
+     */
+    public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<JobSpec> jobs,
+            List<String> retainedUids) {
+        DesiredState content = DesiredState.newBuilder().addAllContainers(containers).addAllJobs(jobs)
                 .addAllRetainedWorkloadUids(retainedUids).build();
         String digest = digest(content);
         DesiredState[] changed = new DesiredState[1];

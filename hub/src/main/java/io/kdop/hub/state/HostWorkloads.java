@@ -2,7 +2,7 @@ package io.kdop.hub.state;
 
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
-import java.util.ArrayList;
+import io.kdop.proto.v1.JobSpec;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -13,17 +13,25 @@ import java.util.function.BiConsumer;
 /**
  * Which workloads each host should run. Placing or removing a workload recomputes that host's
  * snapshot in the {@link DesiredStateBook} and publishes it when it changed. Container names are
- * unique per host: a second workload asking for a taken name is refused, the first keeps it.
+ * unique per host, across long-running containers and jobs: a second workload asking for a taken
+ * name is refused, the first keeps it.
  */
 public final class HostWorkloads {
 
     private final DesiredStateBook book;
     private final BiConsumer<String, DesiredState> publisher;
-    private final Map<String, Map<String, ContainerSpec>> byHost = new HashMap<>();
+    private final Map<String, Map<String, Entry>> byHost = new HashMap<>();
     private final Map<String, String> hostOfWorkload = new HashMap<>();
     private final Map<String, Removal> removals = new HashMap<>();
     private final Map<String, java.util.Set<String>> retained = new HashMap<>();
     private final Map<String, Long> specRevision = new HashMap<>();
+
+    /** A placed workload: a long-running container, or a job (whose container is job.container). */
+    private record Entry(ContainerSpec container, JobSpec job) {
+        String uid() {
+            return container.getWorkload().getUid();
+        }
+    }
 
     /** A workload taken off a host at a revision; gone once the host reports that revision without it. */
     public record Removal(String hostKey, long revision) {}
@@ -43,18 +51,27 @@ public final class HostWorkloads {
     }
 
     public synchronized Placement place(String hostKey, ContainerSpec spec) {
-        String uid = spec.getWorkload().getUid();
-        Map<String, ContainerSpec> host = byHost.computeIfAbsent(hostKey, k -> new HashMap<>());
-        for (ContainerSpec other : host.values()) {
-            if (!other.getWorkload().getUid().equals(uid) && other.getContainerName().equals(spec.getContainerName())) {
-                return new Placement.NameTaken(other.getWorkload().getUid());
+        return place(hostKey, new Entry(spec, null));
+    }
+
+    public synchronized Placement placeJob(String hostKey, JobSpec job) {
+        return place(hostKey, new Entry(job.getContainer(), job));
+    }
+
+    private Placement place(String hostKey, Entry spec) {
+        String uid = spec.uid();
+        Map<String, Entry> host = byHost.computeIfAbsent(hostKey, k -> new HashMap<>());
+        for (Entry other : host.values()) {
+            if (!other.uid().equals(uid)
+                    && other.container().getContainerName().equals(spec.container().getContainerName())) {
+                return new Placement.NameTaken(other.uid());
             }
         }
         String previousHost = hostOfWorkload.get(uid);
         if (previousHost != null && !previousHost.equals(hostKey)) {
             remove(uid);
         }
-        ContainerSpec before = host.put(uid, spec);
+        Entry before = host.put(uid, spec);
         hostOfWorkload.put(uid, hostKey);
         boolean wasRetained = retained.getOrDefault(hostKey, java.util.Set.of()).contains(uid);
         retained.getOrDefault(hostKey, new java.util.HashSet<>()).remove(uid);
@@ -124,7 +141,7 @@ public final class HostWorkloads {
 
     /** Forgets a host entirely (its DockerHost was deleted); returns the workloads that were on it. */
     public synchronized List<String> forgetHost(String hostKey) {
-        Map<String, ContainerSpec> host = byHost.remove(hostKey);
+        Map<String, Entry> host = byHost.remove(hostKey);
         List<String> uids = host == null ? List.of() : List.copyOf(host.keySet());
         uids.forEach(hostOfWorkload::remove);
         uids.forEach(specRevision::remove);
@@ -134,11 +151,13 @@ public final class HostWorkloads {
     }
 
     private long publish(String hostKey) {
-        List<ContainerSpec> specs = new ArrayList<>(byHost.getOrDefault(hostKey, Map.of()).values());
         // A stable order, so the same set of workloads always has the same digest.
-        specs.sort(Comparator.comparing(s -> s.getWorkload().getUid()));
+        List<Entry> entries = byHost.getOrDefault(hostKey, Map.of()).values().stream()
+                .sorted(Comparator.comparing(Entry::uid)).toList();
+        List<ContainerSpec> containers = entries.stream().filter(e -> e.job() == null).map(Entry::container).toList();
+        List<JobSpec> jobs = entries.stream().filter(e -> e.job() != null).map(Entry::job).toList();
         List<String> keep = retained.getOrDefault(hostKey, java.util.Set.of()).stream().sorted().toList();
-        book.update(hostKey, specs, keep).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
+        book.update(hostKey, containers, jobs, keep).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
         return book.current(hostKey).map(DesiredState::getRevision).orElse(0L);
     }
 }

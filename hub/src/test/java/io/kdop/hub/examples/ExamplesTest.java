@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerJob;
+import io.kdop.hub.container.JobTranslation;
+import io.kdop.hub.container.JobTranslator;
 import io.kdop.hub.container.ContainerTranslator;
 import io.kdop.hub.container.Translation;
 import java.io.IOException;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every manifest in examples/ is valid: each document is a known kind, and every DockerContainer
- * translates into a spec for its agent (with the Secrets the examples tell the user to create).
+ * and DockerJob translates into a spec for its agent (with the Secrets the examples tell the user to create).
  * The e2e tests run examples on a real Docker daemon.
  */
 class ExamplesTest {
@@ -34,12 +37,13 @@ class ExamplesTest {
     ExamplesTest() {
         serialization.registerKubernetesResource(DockerHost.class);
         serialization.registerKubernetesResource(DockerContainer.class);
+        serialization.registerKubernetesResource(DockerJob.class);
     }
 
     @Test
     void everyExampleIsAKnownKindAndEveryContainerTranslates() throws IOException {
         List<HasMetadata> all = load();
-        assertThat(all).extracting(HasMetadata::getKind).contains("DockerHost", "DockerContainer");
+        assertThat(all).extracting(HasMetadata::getKind).contains("DockerHost", "DockerContainer", "DockerJob");
 
         Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
         for (HasMetadata doc : all) {
@@ -56,12 +60,18 @@ class ExamplesTest {
 
         for (HasMetadata doc : all) {
             assertThat(doc).as(doc.getMetadata().getName()).isInstanceOfAny(DockerHost.class, DockerContainer.class,
-                    Secret.class);
+                    DockerJob.class, Secret.class);
             if (doc instanceof DockerContainer dc) {
                 dc.getMetadata().setNamespace("edge");
                 dc.getMetadata().setUid("uid-" + dc.getMetadata().getName());
                 assertThat(ContainerTranslator.translate(dc, secrets)).as(dc.getMetadata().getName())
                         .isInstanceOf(Translation.Valid.class);
+            }
+            if (doc instanceof DockerJob job) {
+                job.getMetadata().setNamespace("edge");
+                job.getMetadata().setUid("uid-" + job.getMetadata().getName());
+                assertThat(JobTranslator.translate(job, secrets)).as(job.getMetadata().getName())
+                        .isInstanceOf(JobTranslation.Valid.class);
             }
         }
     }

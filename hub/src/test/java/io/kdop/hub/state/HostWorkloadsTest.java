@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.WorkloadRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,22 @@ class HostWorkloadsTest {
                 .isEqualTo(new HostWorkloads.Placement.NameTaken("uid-a"));
         assertThat(workloads.place("edge/h2", spec("uid-b", "web", "httpd:2")))
                 .isInstanceOf(HostWorkloads.Placement.Placed.class);
+    }
+
+    @Test
+    void jobsTravelBesideContainersAndShareTheirNames() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        JobSpec job = JobSpec.newBuilder().setContainer(spec("uid-j", "job-migrate", "app:1")).setBackoffLimit(2).build();
+
+        assertThat(workloads.placeJob("edge/h1", job)).isInstanceOf(HostWorkloads.Placement.Placed.class);
+        assertThat(workloads.placeJob("edge/h1", JobSpec.newBuilder().setContainer(spec("uid-k", "web", "app:1")).build()))
+                .as("a job cannot take a container's name").isEqualTo(new HostWorkloads.Placement.NameTaken("uid-a"));
+
+        DesiredState snapshot = book.current("edge/h1").orElseThrow();
+        assertThat(snapshot.getContainersList()).extracting(c -> c.getWorkload().getUid()).containsExactly("uid-a");
+        assertThat(snapshot.getJobsList()).containsExactly(job);
+        assertThat(workloads.remove("uid-j")).isPresent();
+        assertThat(book.current("edge/h1").orElseThrow().getJobsList()).isEmpty();
     }
 
     @Test

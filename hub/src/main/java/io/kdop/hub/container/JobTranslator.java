@@ -1,0 +1,148 @@
+package io.kdop.hub.container;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.kdop.hub.api.DockerJob;
+import io.kdop.hub.api.container.DockerContainerSpec;
+import io.kdop.hub.api.job.DockerJobSpec;
+import io.kdop.hub.api.job.DockerJobStatus;
+import io.kdop.proto.v1.JobOutcome;
+import io.kdop.proto.v1.JobRestartPolicy;
+import io.kdop.proto.v1.JobSpec;
+import io.kdop.proto.v1.WorkloadRef;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a DockerJob and the Secrets it references into the self-contained JobSpec its agent runs.
+ * A job's attempts are containers, so the container part is translated by the same rules as a
+ * DockerContainer's; the seed's job fields map as Kubernetes maps them: command replaces the
+ * image's ENTRYPOINT, args its CMD. Pure.
+ */
+public final class JobTranslator {
+
+    /** Kubernetes' default for a Job's backoffLimit. */
+    public static final int DEFAULT_BACKOFF_LIMIT = 6;
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private JobTranslator() {}
+
+    /** The names of every Secret the spec references, so the caller can fetch them. */
+    public static Set<String> referencedSecrets(DockerJobSpec spec) {
+        return ContainerTranslator.referencedSecrets(asContainer(spec));
+    }
+
+    /** The container name of the job's attempts: spec.containerName, or job-&lt;name&gt;. */
+    public static String containerName(DockerJob job) {
+        String name = job.getSpec() == null ? null : job.getSpec().containerName();
+        return name == null || name.isBlank() ? "job-" + job.getMetadata().getName() : name;
+    }
+
+    /**
+     * @param secrets every referenced Secret's data by name; an absent value means the Secret does not exist
+     */
+    public static JobTranslation translate(DockerJob job, Map<String, Optional<Map<String, byte[]>>> secrets) {
+        DockerJobSpec spec = job.getSpec();
+        if (spec == null) {
+            return new JobTranslation.Invalid(new Translation.Invalid(
+                    List.of(SpecProblem.of("MissingImage", "spec.image is required"))));
+        }
+        WorkloadRef workload = WorkloadRef.newBuilder()
+                .setKind("DockerJob")
+                .setNamespace(job.getMetadata().getNamespace())
+                .setName(job.getMetadata().getName())
+                .setUid(job.getMetadata().getUid())
+                .build();
+        List<SpecProblem> problems = new ArrayList<>(policyProblems(spec));
+        Translation container = ContainerTranslator.translate(workload, containerName(job), asContainer(spec), secrets);
+        if (container instanceof Translation.Invalid invalid) {
+            problems.addAll(invalid.problems());
+        }
+        if (!problems.isEmpty()) {
+            return new JobTranslation.Invalid(new Translation.Invalid(List.copyOf(problems)));
+        }
+        return switch (container) {
+            case Translation.Invalid invalid -> throw new IllegalStateException("handled above");
+            case Translation.Valid valid -> {
+                JobSpec.Builder out = JobSpec.newBuilder()
+                        .setContainer(valid.spec().toBuilder().addAllEntrypoint(nn(spec.command())))
+                        .setRestartPolicy("OnFailure".equals(spec.restartPolicy())
+                                ? JobRestartPolicy.JOB_RESTART_ON_FAILURE : JobRestartPolicy.JOB_RESTART_NEVER)
+                        .setBackoffLimit(spec.backoffLimit() == null ? DEFAULT_BACKOFF_LIMIT : spec.backoffLimit())
+                        .setActiveDeadlineSeconds(spec.activeDeadlineSeconds() == null ? 0 : spec.activeDeadlineSeconds())
+                        .setSpecDigest(digest(spec));
+                if (spec.ttlSecondsAfterFinished() != null) {
+                    out.setTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished());
+                }
+                finished(job.getStatus()).ifPresent(out::setFinished);
+                yield new JobTranslation.Valid(out.build());
+            }
+        };
+    }
+
+    /**
+     * A digest of the spec as the user wrote it (not of its translation, which changes with the
+     * Secrets' values): the agent reports the digest it started with, so the hub can tell an
+     * edit made after the start.
+     */
+    public static String digest(DockerJobSpec spec) {
+        try {
+            byte[] canonical = CANONICAL.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical), 0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot digest a DockerJob spec", e);
+        }
+    }
+
+    /** The job's own fields, which the schema checks too (but not every API server enforces a schema). */
+    private static List<SpecProblem> policyProblems(DockerJobSpec spec) {
+        List<SpecProblem> problems = new ArrayList<>();
+        if (spec.restartPolicy() != null && !List.of("Never", "OnFailure").contains(spec.restartPolicy())) {
+            problems.add(SpecProblem.of("InvalidRestartPolicy", "spec.restartPolicy \"" + spec.restartPolicy()
+                    + "\" is not Never or OnFailure"));
+        }
+        if (spec.backoffLimit() != null && spec.backoffLimit() < 0) {
+            problems.add(SpecProblem.of("InvalidBackoffLimit", "spec.backoffLimit must not be negative"));
+        }
+        if (spec.activeDeadlineSeconds() != null && spec.activeDeadlineSeconds() < 1) {
+            problems.add(SpecProblem.of("InvalidDeadline", "spec.activeDeadlineSeconds must be at least 1"));
+        }
+        if (spec.ttlSecondsAfterFinished() != null && spec.ttlSecondsAfterFinished() < 0) {
+            problems.add(SpecProblem.of("InvalidTTL", "spec.ttlSecondsAfterFinished must not be negative"));
+        }
+        return problems;
+    }
+
+    /** The outcome already recorded in the status: the agent must never start such a job. */
+    private static Optional<JobOutcome> finished(DockerJobStatus status) {
+        if (status == null || !status.finished()) {
+            return Optional.empty();
+        }
+        return Optional.of(JobOutcome.newBuilder().setSucceeded("Succeeded".equals(status.phase()))
+                .setCompletionTime(status.completionTime() == null ? "" : status.completionTime()).build());
+    }
+
+    private static DockerContainerSpec asContainer(DockerJobSpec spec) {
+        return new DockerContainerSpec(spec.image(), null, spec.args(), spec.env(), spec.envVars(), null, "no",
+                spec.dockerHostRef(), spec.imagePullSecret(), spec.imagePullSecrets(), spec.imagePullPolicy(),
+                spec.volumeMounts(), spec.secretVolumes(), null, null, null, spec.resources());
+    }
+
+    private static <T> List<T> nn(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,49 @@
+package io.kdop.hub.controller;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.HostBound;
+import io.kdop.hub.session.WorkloadReports;
+import io.kdop.hub.state.HostWorkloads;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The rule for deleting any workload: take it off its host, and let the resource go only once the
+ * host's agent reports its container gone, or at once when the host itself is gone.
+ */
+final class WorkloadFinalizer {
+
+    private static final Duration REMOVAL_RECHECK = Duration.ofSeconds(5);
+
+    private final HostLookup hosts;
+    private final HostWorkloads workloads;
+    private final WorkloadReports reports;
+
+    WorkloadFinalizer(HostLookup hosts, HostWorkloads workloads, WorkloadReports reports) {
+        this.hosts = hosts;
+        this.workloads = workloads;
+        this.reports = reports;
+    }
+
+    <W extends HasMetadata & HostBound> DeleteControl cleanup(W workload) {
+        String uid = workload.getMetadata().getUid();
+        Optional<HostWorkloads.Removal> removal = workloads.remove(uid);
+        if (removal.isEmpty()) {
+            // Deleted before this hub placed it (it restarted meanwhile): the host may still run it.
+            Optional<DockerHost> host = hosts.find(workload);
+            if (host.isEmpty()) {
+                return DeleteControl.defaultDelete();
+            }
+            removal = Optional.of(workloads.expectRemoval(HostLookup.key(host.get()), uid));
+        }
+        String hostKey = removal.get().hostKey();
+        boolean hostGone = hosts.findByKey(hostKey).isEmpty();
+        if (hostGone || reports.confirmsGone(hostKey, removal.get().revision(), uid)) {
+            workloads.forgetRemoval(uid);
+            return DeleteControl.defaultDelete();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(REMOVAL_RECHECK);
+    }
+}
