@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The quickstart on this machine, no cluster needed: builds kdop, starts Docker if needed, then
-# runs the join flow for real (hub and agent processes, this machine's Docker daemon) against
-# a Kubernetes API stand-in, printing what kubectl would show. For a real cluster see README.md.
+# runs the join flow, a DockerContainer and a DockerJob for real (hub and agent processes, this
+# machine's Docker daemon) against a Kubernetes API stand-in, printing what kubectl would show.
+# For a real cluster see README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then
   scripts/setup-machine.sh
 fi
+scripts/test-images.sh   # the local busybox image the workloads run (no registry is reachable here)
 source scripts/java-home.sh
 echo "building kdop (tests skipped; run scripts/test.sh for them)"
 ./mvnw -B -q -ntp install -DskipTests

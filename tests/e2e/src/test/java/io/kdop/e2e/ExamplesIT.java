@@ -13,6 +13,8 @@ import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Repository;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerJob;
+import io.kdop.hub.api.job.DockerJobStatus;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kubectl apply -f examples/ on a running kdop: every manifest is accepted, and every container
- * reaches its agent (which then tries to pull the image; the public images cannot be pulled on
+ * and job reaches its agent (which then tries to pull the image; the public images cannot be pulled on
  * this offline machine, so ImagePullFailed is as far as they can get here, and it proves the spec
  * was valid and arrived).
  */
@@ -41,7 +43,7 @@ class ExamplesIT {
     private static final Set<String> REACHED_THE_AGENT = Set.of("Running", "ImagePullFailed", "HostNotConnected");
 
     @Test
-    void everyExampleIsAcceptedAndEveryContainerReachesItsAgent(@TempDir Path work) throws Exception {
+    void everyExampleIsAcceptedAndEveryWorkloadReachesItsAgent(@TempDir Path work) throws Exception {
         Docker.requireDaemon();
         try (ApiServerStandIn api = new ApiServerStandIn(work);
                 HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"))) {
@@ -59,6 +61,14 @@ class ExamplesIT {
                             st -> REACHED_THE_AGENT.contains(Cluster.readyReason(st)), Duration.ofSeconds(90));
                     assertThat(SPEC_REASONS).as(name).doesNotContain(Cluster.readyReason(s));
                 }
+                List<String> jobs = applied.stream().filter(DockerJob.class::isInstance)
+                        .map(r -> r.getMetadata().getName()).toList();
+                assertThat(jobs).hasSizeGreaterThanOrEqualTo(2);
+                for (String name : jobs) {
+                    DockerJobStatus s = cluster.awaitJob(name, "to reach its agent",
+                            st -> "ImagePullFailed".equals(st.reason()) || st.finished(), Duration.ofSeconds(90));
+                    assertThat(Cluster.conditionReason(s, "Accepted")).as(name).isEqualTo("Accepted");
+                }
             } finally {
                 DockerCli.removeAll("my-nginx");
                 DockerCli.removeAll("nginx-");
@@ -66,6 +76,7 @@ class ExamplesIT {
                 DockerCli.removeAll("private-app");
                 DockerCli.removeAll("web-healthcheck");
                 DockerCli.removeAll("limited");
+                DockerCli.removeAll("job-");
             }
         }
     }
@@ -73,6 +84,7 @@ class ExamplesIT {
     private static List<HasMetadata> applyExamples(ApiServerStandIn api) throws Exception {
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerHost.class);
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerContainer.class);
+        api.client().getKubernetesSerialization().registerKubernetesResource(DockerJob.class);
         List<HasMetadata> applied = new ArrayList<>();
         try (Stream<Path> files = Files.list(Repository.root().resolve("examples"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {

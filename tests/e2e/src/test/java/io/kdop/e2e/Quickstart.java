@@ -4,12 +4,17 @@ import io.kdop.e2e.support.AgentProcess;
 import io.kdop.e2e.support.ApiServerStandIn;
 import io.kdop.e2e.support.Cluster;
 import io.kdop.e2e.support.Docker;
+import io.kdop.e2e.support.DockerCli;
+import io.kdop.e2e.support.JobSpecs;
+import io.kdop.e2e.support.Specs;
 import io.kdop.e2e.support.HubProcess;
 import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Repository;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
+import io.kdop.hub.api.container.DockerContainerStatus;
+import io.kdop.hub.api.job.DockerJobStatus;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +25,9 @@ import java.time.Duration;
  * and an agent run for real against this machine's Docker daemon. Run by scripts/quickstart.sh.
  */
 public final class Quickstart {
+
+    private static final String IMAGE = "kdop-test/busybox:1";
+    private static final String WORKLOAD_PREFIX = "kdop-quickstart-";
 
     private Quickstart() {}
 
@@ -55,15 +63,43 @@ public final class Quickstart {
                     say("   Docker " + status.getDockerVersion() + " on " + status.getOperatingSystem() + ", "
                             + status.getCpus() + " CPUs, " + (status.getMemoryBytes() >> 20) + " MiB; joined at "
                             + status.getJoinedAt());
+                    runWorkloads(cluster);
                     agent.stop();
                 }
-                say("6. the agent stopped; after the grace period the host shows Disconnected:");
+                say("9. the agent stopped; after the grace period the host shows Disconnected:");
                 cluster.awaitPhase("edge-1", "Disconnected", Duration.ofSeconds(30));
                 table(cluster.host("edge-1"));
             }
         }
         say("Done. Next: README.md (real cluster) and docs/.");
         System.exit(0);
+    }
+
+    /** A long-running container and a one-off job, on the local image the tests use. */
+    private static void runWorkloads(Cluster cluster) {
+        DockerCli.removeAll(WORKLOAD_PREFIX);
+        cluster.apply("web", Specs.image(IMAGE).name(WORKLOAD_PREFIX + "web")
+                .command("httpd", "-f", "-p", "8080", "-h", "/tmp").host("edge-1").build());
+        say("6. kubectl apply a DockerContainer (busybox httpd) and wait until it runs:");
+        DockerContainerStatus web = cluster.awaitContainer("web", "Running", s -> "Running".equals(s.phase()),
+                Duration.ofSeconds(60));
+        System.out.printf("   $ kubectl get dockercontainers -n %s%n", Cluster.NS);
+        System.out.printf("   %-8s %-14s %-22s %-8s %-6s%n", "NAME", "HOST", "IMAGE", "PHASE", "READY");
+        System.out.printf("   %-8s %-14s %-22s %-8s %-6s%n", "web", web.host(), IMAGE, web.phase(),
+                Cluster.readyReason(web).equals("Running") ? "True" : "False");
+
+        cluster.applyJob("hello", JobSpecs.image(IMAGE).name(WORKLOAD_PREFIX + "hello")
+                .script("echo hello from $(hostname); exit 3").backoffLimit(1).host("edge-1").build());
+        say("7. kubectl apply a DockerJob that exits 3, with backoffLimit 1, and wait until it finished:");
+        DockerJobStatus job = cluster.awaitJob("hello", "finished", DockerJobStatus::finished, Duration.ofSeconds(90));
+        System.out.printf("   $ kubectl get dockerjobs -n %s%n", Cluster.NS);
+        System.out.printf("   %-8s %-14s %-8s %-9s %-9s%n", "NAME", "HOST", "PHASE", "ATTEMPTS", "EXIT CODE");
+        System.out.printf("   %-8s %-14s %-8s %-9s %-9s%n", "hello", job.host(), job.phase(), job.attempts(),
+                job.exitCode());
+        say("   reason " + job.reason() + "; message:\n     " + job.message().replace("\n", "\n     "));
+        cluster.deleteContainer("web", Duration.ofSeconds(60));
+        cluster.deleteJob("hello", Duration.ofSeconds(60));
+        say("8. kubectl delete both: the agent removed their containers");
     }
 
     private static void table(DockerHost host) {

@@ -16,11 +16,12 @@ public final class AgentProcess extends JavaProcess {
 
     /**
      * {@code KDOP_JOIN_TOKEN=... edge-agent join --hub ... --state-dir ...}, as the published join
-     * command runs it; a null token means "use the stored identity".
+     * command runs it; a null token means "use the stored identity". Extra arguments are appended.
      */
-    public static AgentProcess join(String hubAddress, String token, Path stateDir, Path log) {
+    public static AgentProcess join(String hubAddress, String token, Path stateDir, Path log, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("join", "--hub", hubAddress, "--state-dir", stateDir.toString(),
                 "--max-backoff", "2s"));
+        args.addAll(List.of(extraArgs));
         return new AgentProcess(args, token == null ? Map.of() : Map.of(TOKEN_VARIABLE, token), log);
     }
 }

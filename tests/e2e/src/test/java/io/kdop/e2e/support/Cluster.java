@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerJob;
+import io.kdop.hub.api.job.DockerJobSpec;
+import io.kdop.hub.api.job.DockerJobStatus;
 import io.kdop.hub.api.container.DockerContainerSpec;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.api.DockerHostSpec;
@@ -92,6 +95,45 @@ public final class Cluster {
 
     public static String readyReason(DockerContainerStatus status) {
         return Conditions.find(status.conditions(), Conditions.READY).map(c -> c.getReason()).orElse("");
+    }
+
+    /** kubectl apply of a DockerJob in the edge namespace (create, or replace its spec). */
+    public DockerJob applyJob(String name, DockerJobSpec spec) {
+        DockerJob existing = job(name);
+        if (existing == null) {
+            DockerJob job = new DockerJob();
+            job.getMetadata().setName(name);
+            job.getMetadata().setNamespace(NS);
+            job.setSpec(spec);
+            return client.resource(job).create();
+        }
+        return client.resources(DockerJob.class).inNamespace(NS).withName(name).edit(job -> {
+            job.setSpec(spec);
+            return job;
+        });
+    }
+
+    public DockerJob job(String name) {
+        return client.resources(DockerJob.class).inNamespace(NS).withName(name).get();
+    }
+
+    public DockerJobStatus awaitJob(String name, String description, Predicate<DockerJobStatus> condition,
+            Duration timeout) {
+        await("DockerJob " + name + " " + description).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> Optional.ofNullable(job(name)).map(DockerJob::getStatus).filter(condition).isPresent());
+        return job(name).getStatus();
+    }
+
+    /** kubectl delete dockerjob NAME, waiting until it is gone (its finalizer released). */
+    public void deleteJob(String name, Duration timeout) {
+        client.resources(DockerJob.class).inNamespace(NS).withName(name).delete();
+        await("DockerJob " + name + " gone").atMost(timeout).until(() -> job(name) == null);
+    }
+
+    /** The reason of a job condition (Accepted, Complete, Failed) that is True, or "" when it is not. */
+    public static String conditionReason(DockerJobStatus status, String type) {
+        return Conditions.find(status.conditions(), type).filter(c -> "True".equals(c.getStatus()))
+                .map(c -> c.getReason()).orElse("");
     }
 
     /** kubectl create secret generic NAME --from-literal=... (or replace its data). */
