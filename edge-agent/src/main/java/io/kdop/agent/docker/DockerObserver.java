@@ -120,6 +120,7 @@ public final class DockerObserver {
                 orEmpty(host.getNetworkMode()));
         var s = r.getState();
         String startedAt = orEmpty(s.getStartedAt());
+        String finishedAt = orEmpty(s.getFinishedAt());
         RuntimeState state = new RuntimeState(
                 orEmpty(s.getStatus()),
                 s.getHealth() == null ? "" : orEmpty(s.getHealth().getStatus()),
@@ -128,7 +129,8 @@ public final class DockerObserver {
                 startedAt.equals(NEVER) ? "" : startedAt,
                 s.getExitCodeLong() == null ? 0 : s.getExitCodeLong().intValue(),
                 Boolean.TRUE.equals(s.getOOMKilled()),
-                orEmpty(s.getError()));
+                orEmpty(s.getError()),
+                finishedAt.equals(NEVER) ? "" : finishedAt);
         String name = orEmpty(r.getName());
         return java.util.Optional.of(new ObservedContainer(r.getId(), name.startsWith("/") ? name.substring(1) : name,
                 config.getLabels() == null ? Map.of() : config.getLabels(), orEmpty(r.getImageId()), cc, state));

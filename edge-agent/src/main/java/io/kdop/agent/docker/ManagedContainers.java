@@ -17,6 +17,10 @@ public final class ManagedContainers {
     public static final String SPEC_HASH = "kdop.io.vn/spec-hash";
     /** The UID of the DockerHost identity whose agent created the container. */
     public static final String HOST_UID = "kdop.io.vn/host-uid";
+    /** On a job's container: which attempt (1, 2, ...) created it, so a restarted agent can tell attempts apart. */
+    public static final String JOB_ATTEMPT = "kdop.io.vn/job-attempt";
+    /** The workload kind of a DockerJob: its containers are driven by the job code, never by the Planner. */
+    public static final String DOCKER_JOB = "DockerJob";
 
     private ManagedContainers() {}
 

@@ -14,8 +14,10 @@ public enum Phase {
     Restarting,
     /** The container exited and its restart policy (no, on-failure) leaves it so. */
     Exited,
-    /** The agent cannot make the container as desired: see the reason and message. */
+    /** The agent cannot make the container as desired: see the reason and message. For a job: it failed for good. */
     Failed,
+    /** A job: an attempt exited with code 0. Final. */
+    Succeeded,
     /**
      * The workload is no longer desired and its container is still there (its removal is under
      * way or failed: see the reason). A workload absent from a report is gone from the host.

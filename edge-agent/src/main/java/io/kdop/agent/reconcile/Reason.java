@@ -17,5 +17,14 @@ public enum Reason {
     /** A container to be replaced or removed could not be removed. */
     RemoveFailed,
     /** The spec cannot be run as sent (see SpecCheck). */
-    InvalidSpec
+    InvalidSpec,
+    /** A job: its last allowed attempt failed (backoff_limit + 1 attempts ran). */
+    BackoffLimitExceeded,
+    /** A job: active_deadline_seconds passed before it finished; its running attempt was killed. */
+    DeadlineExceeded,
+    /**
+     * A job: its record on disk could not be read and no container of it is left, so the agent
+     * cannot tell whether it ran; it is not run (again) blindly.
+     */
+    JobRecordUnreadable
 }

@@ -9,10 +9,11 @@ package io.kdop.agent.reconcile;
  * @param restartCount Docker's RestartCount (restarts by its restart policy)
  * @param startedAt RFC 3339, "" if it never started
  * @param exitCode of the last run
+ * @param finishedAt RFC 3339, when the last run ended; "" if it never did
  * @param error Docker's error for the last start, "" if none
  */
 public record RuntimeState(String status, String health, String ipv4, int restartCount, String startedAt,
-        int exitCode, boolean oomKilled, String error) {
+        int exitCode, boolean oomKilled, String error, String finishedAt) {
 
     public boolean running() {
         return status.equals("running");

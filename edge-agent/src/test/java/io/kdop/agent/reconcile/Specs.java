@@ -57,7 +57,8 @@ final class Specs {
 
     static RuntimeState state(String status) {
         return new RuntimeState(status, "", status.equals("running") ? "172.17.0.2" : "", 0,
-                "2030-01-01T00:00:00.000000001Z", status.equals("exited") ? 1 : 0, false, "");
+                "2030-01-01T00:00:00.000000001Z", status.equals("exited") ? 1 : 0, false, "",
+                status.equals("exited") ? "2030-01-01T00:01:00Z" : "");
     }
 
     /** The container Docker reports after kdop created {@code d} from the test image: Docker's merge applied. */

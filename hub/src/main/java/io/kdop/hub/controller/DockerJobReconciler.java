@@ -112,6 +112,20 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         String uid = job.getMetadata().getUid();
         Optional<DockerHost> host = hosts.find(job);
         String hostKey = host.map(HostLookup::key).orElseGet(() -> hosts.wantedKey(job));
+        Optional<String> startedOn = Optional.ofNullable(job.getStatus()).filter(s -> s.startTime() != null)
+                .map(DockerJobStatus::host).filter(started -> !started.equals(hostKey));
+        if (startedOn.isPresent()) {
+            // Moved after the start: the job stays where it runs (moving it would kill the running
+            // attempt there and run it again here).
+            Optional<DockerHost> current = hosts.findByKey(startedOn.get());
+            if (current.isPresent()) {
+                workloads.retain(startedOn.get(), uid);
+                return new Outcome(startedOn.get(), current, Optional.of(SpecProblem.of("SpecImmutable",
+                        "spec.dockerHostRef changed after the job started on DockerHost " + startedOn.get()
+                                + "; the job stays there. To run it elsewhere, delete the DockerJob and create it again")),
+                        0);
+            }
+        }
         if (host.isEmpty()) {
             return new Outcome(hostKey, host, Optional.empty(), 0);
         }

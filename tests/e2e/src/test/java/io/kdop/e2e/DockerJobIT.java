@@ -182,6 +182,13 @@ class DockerJobIT {
                 .contains("changed after the job started", "delete the DockerJob and create it again");
         assertThat(refused.phase()).isEqualTo("Running");
 
+        // moving it to another host is refused too: it stays where it runs
+        cluster.applyJob("frozen", job("frozen", dir, script).host("edge-2").build());
+        cluster.awaitJob("frozen", "to refuse the move", st -> Conditions.find(st.conditions(), "Accepted")
+                .filter(c -> c.getMessage().contains("spec.dockerHostRef changed after the job started")).isPresent(),
+                TIMEOUT);
+        assertThat(DockerCli.running(PREFIX + "frozen")).isTrue();
+
         Files.createFile(dir.resolve("go"));
         DockerJobStatus s = cluster.awaitJob("frozen", "Succeeded", st -> "Succeeded".equals(st.phase()), TIMEOUT);
         assertThat(s.containerID()).isEqualTo(container);
