@@ -26,7 +26,11 @@ import io.kdop.hub.session.SessionServices;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.state.DesiredStateBook;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,12 +114,30 @@ public final class Hub implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        containers.warmUp(client.resources(DockerContainer.class).inAnyNamespace().list().getItems());
-        jobs.warmUp(client.resources(DockerJob.class).inAnyNamespace().list().getItems());
+        warmUp();
         server.start();
         LOG.info("serving agents on port {}", server.port());
         operator.start();
         housekeeping.scheduleWithFixedDelay(this::deleteExpiredTokenRecords, 0, 1, TimeUnit.HOURS);
+    }
+
+    /**
+     * Rebuilds every host's desired state from the workloads that exist, oldest first across
+     * kinds: the oldest most likely hold their container names on the hosts, so they keep them.
+     */
+    private void warmUp() {
+        List<HasMetadata> all = new ArrayList<>();
+        all.addAll(client.resources(DockerContainer.class).inAnyNamespace().list().getItems());
+        all.addAll(client.resources(DockerJob.class).inAnyNamespace().list().getItems());
+        all.sort(Comparator.comparing((HasMetadata r) -> String.valueOf(r.getMetadata().getCreationTimestamp()))
+                .thenComparing(r -> r.getMetadata().getUid()));
+        for (HasMetadata workload : all) {
+            switch (workload) {
+                case DockerContainer container -> containers.warmUp(container);
+                case DockerJob job -> jobs.warmUp(job);
+                default -> throw new IllegalStateException("not a workload: " + workload.getKind());
+            }
+        }
     }
 
     public int port() {

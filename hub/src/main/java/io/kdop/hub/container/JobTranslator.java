@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.kdop.hub.api.DockerJob;
 import io.kdop.hub.api.container.DockerContainerSpec;
 import io.kdop.hub.api.job.DockerJobSpec;
-import io.kdop.hub.api.job.DockerJobStatus;
 import io.kdop.proto.v1.JobOutcome;
 import io.kdop.proto.v1.JobRestartPolicy;
 import io.kdop.proto.v1.JobSpec;
@@ -34,9 +33,11 @@ public final class JobTranslator {
     /** Kubernetes' default for a Job's backoffLimit. */
     public static final int DEFAULT_BACKOFF_LIMIT = 6;
 
+    /** Unset fields leave no trace, so a field added to the model does not change existing digests. */
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
             .build();
 
     private JobTranslator() {}
@@ -61,12 +62,7 @@ public final class JobTranslator {
             return new JobTranslation.Invalid(new Translation.Invalid(
                     List.of(SpecProblem.of("MissingImage", "spec.image is required"))));
         }
-        WorkloadRef workload = WorkloadRef.newBuilder()
-                .setKind("DockerJob")
-                .setNamespace(job.getMetadata().getNamespace())
-                .setName(job.getMetadata().getName())
-                .setUid(job.getMetadata().getUid())
-                .build();
+        WorkloadRef workload = workload(job);
         List<SpecProblem> problems = new ArrayList<>(policyProblems(spec));
         Translation container = ContainerTranslator.translate(workload, containerName(job), asContainer(spec), secrets);
         if (container instanceof Translation.Invalid invalid) {
@@ -88,10 +84,31 @@ public final class JobTranslator {
                 if (spec.ttlSecondsAfterFinished() != null) {
                     out.setTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished());
                 }
-                finished(job.getStatus()).ifPresent(out::setFinished);
                 yield new JobTranslation.Valid(out.build());
             }
         };
+    }
+
+    /**
+     * What the hub sends for a job the agent has begun: only what identifies it, never the spec
+     * again (the agent goes on with the one it started; an edit would not apply, and Secrets
+     * need not exist any more). An agent that lost its record learns from it not to start the job.
+     *
+     * @param startedDigest the digest of the spec the job started with
+     * @param outcome the final outcome, once the job finished
+     */
+    public static JobSpec started(DockerJob job, String startedDigest, Optional<JobOutcome> outcome) {
+        JobSpec.Builder out = JobSpec.newBuilder()
+                .setContainer(io.kdop.proto.v1.ContainerSpec.newBuilder()
+                        .setWorkload(workload(job))
+                        .setContainerName(containerName(job)))
+                .setSpecDigest(startedDigest)
+                .setStarted(true);
+        if (job.getSpec() != null && job.getSpec().ttlSecondsAfterFinished() != null) {
+            out.setTtlSecondsAfterFinished(job.getSpec().ttlSecondsAfterFinished());
+        }
+        outcome.ifPresent(out::setFinished);
+        return out.build();
     }
 
     /**
@@ -127,13 +144,13 @@ public final class JobTranslator {
         return problems;
     }
 
-    /** The outcome already recorded in the status: the agent must never start such a job. */
-    private static Optional<JobOutcome> finished(DockerJobStatus status) {
-        if (status == null || !status.finished()) {
-            return Optional.empty();
-        }
-        return Optional.of(JobOutcome.newBuilder().setSucceeded("Succeeded".equals(status.phase()))
-                .setCompletionTime(status.completionTime() == null ? "" : status.completionTime()).build());
+    private static WorkloadRef workload(DockerJob job) {
+        return WorkloadRef.newBuilder()
+                .setKind("DockerJob")
+                .setNamespace(job.getMetadata().getNamespace())
+                .setName(job.getMetadata().getName())
+                .setUid(job.getMetadata().getUid())
+                .build();
     }
 
     private static DockerContainerSpec asContainer(DockerJobSpec spec) {

@@ -101,16 +101,15 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     }
 
     /**
-     * Puts the containers that exist now into their hosts' desired state, before the hub serves
-     * any agent: an agent that reconnects right after a hub restart must get its full desired
-     * state, never an empty one that would make it remove healthy containers.
+     * Puts an existing container into its host's desired state, before the hub serves any agent:
+     * an agent that reconnects right after a hub restart must get its full desired state, never
+     * an empty one that would make it remove healthy containers. Callers go oldest first, across
+     * kinds, as the oldest most likely claimed their container names at run time too.
      */
-    public void warmUp(List<DockerContainer> existing) {
-        // Oldest first, as they most likely claimed their container names at run time too.
-        existing.stream().filter(dc -> dc.getMetadata().getDeletionTimestamp() == null)
-                .sorted(java.util.Comparator.comparing((DockerContainer dc) -> String.valueOf(
-                        dc.getMetadata().getCreationTimestamp())).thenComparing(dc -> dc.getMetadata().getUid()))
-                .forEach(this::place);
+    public void warmUp(DockerContainer container) {
+        if (container.getMetadata().getDeletionTimestamp() == null) {
+            place(container);
+        }
     }
 
     /** Where a container was placed, or why it could not be. */
@@ -134,10 +133,14 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
             }
             case Translation.Valid valid -> switch (workloads.place(hostKey, valid.spec())) {
                 case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
-                case HostWorkloads.Placement.NameTaken taken -> new Outcome(hostKey, host, Optional.of(SpecProblem.of(
-                        "ContainerNameConflict", "another DockerContainer on DockerHost " + hostKey
-                                + " already uses the container name " + valid.spec().getContainerName()
-                                + "; give one of them another spec.containerName")), 0);
+                case HostWorkloads.Placement.NameTaken taken -> {
+                    // a container this workload may already run stays as it is
+                    workloads.retain(hostKey, uid);
+                    yield new Outcome(hostKey, host, Optional.of(SpecProblem.of("ContainerNameConflict",
+                            "another workload on DockerHost " + hostKey + " already uses the container name "
+                                    + valid.spec().getContainerName() + "; give one of them another spec.containerName")),
+                            0);
+                }
             };
         };
     }

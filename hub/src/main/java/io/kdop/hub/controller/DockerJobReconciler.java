@@ -22,18 +22,19 @@ import io.kdop.hub.container.JobTranslator;
 import io.kdop.hub.container.SpecProblem;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.HostWorkloads;
-import io.kdop.proto.v1.JobProgress;
+import io.kdop.proto.v1.JobOutcome;
+import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.WorkloadStatus;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Keeps each DockerJob in its host's desired state and its status true to the agent's reports.
- * The agent owns the job's lifecycle; the hub only sends the job once it resolves, and never
- * replaces the spec of a job that started (an edit shows as Accepted=False, SpecImmutable).
+ * The agent owns the job's lifecycle; the hub sends the job once it resolves, and once the agent
+ * has begun it only what identifies it: a begun job stays on its host with the spec it began
+ * with (an edit shows as Accepted=False, SpecImmutable).
  * Deleting the resource waits (finalizer) until the agent reports the job's container gone.
  */
 @ControllerConfiguration(name = "dockerjob")
@@ -88,80 +89,120 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         Outcome outcome = place(job);
         String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
         DockerJobStatus status = JobStatusRules.compute(new JobStatusRules.Facts(generation, outcome.hostKey(),
-                outcome.host().isPresent(), hostPhase, outcome.problem(), outcome.placedRevision(), digest(job),
-                reported(job, outcome.hostKey()), job.getStatus()), clock.instant());
+                outcome.host().isPresent(), hostPhase, outcome.problem(), digest(job),
+                reports.status(outcome.hostKey(), job.getMetadata().getUid()), job.getStatus()), clock.instant());
         if (status.equals(job.getStatus())) {
             return UpdateControl.noUpdate();
         }
+        boolean nowFinal = status.finished() && (job.getStatus() == null || !job.getStatus().finished());
         job.setStatus(status);
+        if (nowFinal) {
+            place(job); // the agent learns the outcome now, not at the next event
+        }
         return UpdateControl.patchStatus(job);
     }
 
-    /** Puts the jobs that exist now into their hosts' desired state before the hub serves any agent. */
-    public void warmUp(List<DockerJob> existing) {
-        existing.stream().filter(job -> job.getMetadata().getDeletionTimestamp() == null)
-                .sorted(Comparator.comparing((DockerJob job) -> String.valueOf(job.getMetadata().getCreationTimestamp()))
-                        .thenComparing(job -> job.getMetadata().getUid()))
-                .forEach(this::place);
+    /**
+     * Puts an existing job into its host's desired state before the hub serves any agent (see
+     * {@link DockerContainerReconciler#warmUp}); callers go in creation order across kinds.
+     */
+    public void warmUp(DockerJob job) {
+        if (job.getMetadata().getDeletionTimestamp() == null) {
+            place(job);
+        }
     }
 
     /** Where a job was placed, or why it could not be. */
-    private record Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem, long placedRevision) {}
+    private record Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem) {}
+
+    /** Where and how a job began, as far as this hub knows. */
+    private record Begun(String hostKey, String specDigest, Optional<JobOutcome> outcome) {}
 
     private Outcome place(DockerJob job) {
         String uid = job.getMetadata().getUid();
-        Optional<DockerHost> host = hosts.find(job);
-        String hostKey = host.map(HostLookup::key).orElseGet(() -> hosts.wantedKey(job));
-        Optional<String> startedOn = Optional.ofNullable(job.getStatus()).filter(s -> s.startTime() != null)
-                .map(DockerJobStatus::host).filter(started -> !started.equals(hostKey));
-        if (startedOn.isPresent()) {
-            // Moved after the start: the job stays where it runs (moving it would kill the running
-            // attempt there and run it again here).
-            Optional<DockerHost> current = hosts.findByKey(startedOn.get());
-            if (current.isPresent()) {
-                workloads.retain(startedOn.get(), uid);
-                return new Outcome(startedOn.get(), current, Optional.of(SpecProblem.of("SpecImmutable",
-                        "spec.dockerHostRef changed after the job started on DockerHost " + startedOn.get()
-                                + "; the job stays there. To run it elsewhere, delete the DockerJob and create it again")),
-                        0);
-            }
+        Optional<DockerHost> wanted = hosts.find(job);
+        String wantedKey = wanted.map(HostLookup::key).orElseGet(() -> hosts.wantedKey(job));
+        Optional<Begun> begun = begun(job);
+        if (begun.isPresent()) {
+            return placeBegun(job, begun.get(), wantedKey);
         }
-        if (host.isEmpty()) {
-            return new Outcome(hostKey, host, Optional.empty(), 0);
-        }
-        if (editedAfterStart(job, hostKey)) {
-            // The agent goes on with the spec it started; sending the edit would change nothing
-            // there, and dropping the job would delete it.
-            workloads.retain(hostKey, uid);
-            return new Outcome(hostKey, host, Optional.empty(), 0);
+        if (wanted.isEmpty()) {
+            // Nothing is taken off a host because a reference does not resolve: the status says why.
+            return new Outcome(wantedKey, wanted, Optional.empty());
         }
         JobTranslation translation = JobTranslator.translate(job, SecretData.fetch(client,
                 job.getMetadata().getNamespace(), JobTranslator.referencedSecrets(job.getSpec())));
         return switch (translation) {
             case JobTranslation.Invalid invalid -> {
-                workloads.retain(hostKey, uid);
-                yield new Outcome(hostKey, host, Optional.of(invalid.problems().summary()), 0);
+                workloads.retain(wantedKey, uid);
+                yield new Outcome(wantedKey, wanted, Optional.of(invalid.problems().summary()));
             }
-            case JobTranslation.Valid valid -> switch (workloads.placeJob(hostKey, valid.spec())) {
-                case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
-                case HostWorkloads.Placement.NameTaken taken -> new Outcome(hostKey, host, Optional.of(SpecProblem.of(
-                        "ContainerNameConflict", "another workload on DockerHost " + hostKey
-                                + " already uses the container name " + valid.spec().getContainer().getContainerName()
-                                + "; give the job another spec.containerName")), 0);
+            case JobTranslation.Valid valid -> switch (workloads.placeJob(wantedKey, valid.spec())) {
+                case HostWorkloads.Placement.Placed placed -> new Outcome(wantedKey, wanted, Optional.empty());
+                case HostWorkloads.Placement.NameTaken taken -> {
+                    workloads.retain(wantedKey, uid);
+                    yield new Outcome(wantedKey, wanted, Optional.of(nameTaken(wantedKey, valid.spec())));
+                }
             };
         };
     }
 
-    private boolean editedAfterStart(DockerJob job, String hostKey) {
-        return reported(job, hostKey).map(WorkloadStatus::getJob)
-                .filter(p -> p.getAttempts() > 0 || !p.getStartTime().isEmpty())
-                .map(JobProgress::getSpecDigest)
-                .filter(started -> !started.isEmpty() && !started.equals(digest(job)))
-                .isPresent();
+    /**
+     * A job its agent has begun stays on that host with the spec it began with: the hub sends
+     * only what identifies it (see {@link JobTranslator#started}).
+     */
+    private Outcome placeBegun(DockerJob job, Begun begun, String wantedKey) {
+        String uid = job.getMetadata().getUid();
+        Optional<DockerHost> host = hosts.findByKey(begun.hostKey());
+        if (host.isEmpty()) {
+            return new Outcome(begun.hostKey(), host, Optional.empty());
+        }
+        JobSpec started = JobTranslator.started(job, begun.specDigest(), begun.outcome());
+        if (workloads.placeJob(begun.hostKey(), started) instanceof HostWorkloads.Placement.NameTaken) {
+            workloads.retain(begun.hostKey(), uid);
+        }
+        if (!begun.hostKey().equals(wantedKey)) {
+            return new Outcome(begun.hostKey(), host, Optional.of(SpecProblem.of("SpecImmutable",
+                    "spec.dockerHostRef changed after the job started on DockerHost " + begun.hostKey()
+                            + "; the job stays there. To run it elsewhere, delete the DockerJob and create it again")));
+        }
+        return new Outcome(begun.hostKey(), host, Optional.empty());
     }
 
-    private Optional<WorkloadStatus> reported(DockerJob job, String hostKey) {
-        return reports.status(hostKey, job.getMetadata().getUid());
+    /**
+     * Whether the agent has begun the job: its status says so, or (before the status was written)
+     * the host it is placed on reported it.
+     */
+    private Optional<Begun> begun(DockerJob job) {
+        String uid = job.getMetadata().getUid();
+        DockerJobStatus status = job.getStatus();
+        Optional<Begun> reported = workloads.hostOf(uid).flatMap(hostKey -> reports.status(hostKey, uid)
+                .filter(WorkloadStatus::hasJob)
+                .filter(r -> r.getJob().getAttempts() > 0 || !r.getJob().getStartTime().isEmpty())
+                .map(r -> new Begun(hostKey, r.getJob().getSpecDigest(), outcome(r.getPhase(),
+                        r.getJob().getCompletionTime()))));
+        if (status != null && status.started() && status.host() != null) {
+            Optional<JobOutcome> known = outcome(status.phase(), status.completionTime());
+            return Optional.of(new Begun(status.host(),
+                    status.specDigest() != null ? status.specDigest()
+                            : reported.map(Begun::specDigest).orElse(""),
+                    known.or(() -> reported.flatMap(Begun::outcome))));
+        }
+        return reported;
+    }
+
+    private static Optional<JobOutcome> outcome(String phase, String completionTime) {
+        if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+            return Optional.empty();
+        }
+        return Optional.of(JobOutcome.newBuilder().setSucceeded("Succeeded".equals(phase))
+                .setCompletionTime(completionTime == null ? "" : completionTime).build());
+    }
+
+    private static SpecProblem nameTaken(String hostKey, JobSpec spec) {
+        return SpecProblem.of("ContainerNameConflict", "another workload on DockerHost " + hostKey
+                + " already uses the container name " + spec.getContainer().getContainerName()
+                + "; give the job another spec.containerName");
     }
 
     private static String digest(DockerJob job) {
@@ -170,6 +211,8 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
 
     @Override
     public DeleteControl cleanup(DockerJob job, Context<DockerJob> context) {
-        return finalizer.cleanup(job);
+        // a job that began stays on its host whatever its spec says now: wait for that host
+        return finalizer.cleanup(job, Optional.ofNullable(job.getStatus()).filter(DockerJobStatus::started)
+                .map(DockerJobStatus::host));
     }
 }

@@ -28,11 +28,16 @@ final class WorkloadFinalizer {
     }
 
     <W extends HasMetadata & HostBound> DeleteControl cleanup(W workload) {
+        return cleanup(workload, Optional.empty());
+    }
+
+    /** @param lastHost the host (key) the workload last ran on, when its status knows it */
+    <W extends HasMetadata & HostBound> DeleteControl cleanup(W workload, Optional<String> lastHost) {
         String uid = workload.getMetadata().getUid();
         Optional<HostWorkloads.Removal> removal = workloads.remove(uid);
         if (removal.isEmpty()) {
             // Deleted before this hub placed it (it restarted meanwhile): the host may still run it.
-            Optional<DockerHost> host = hosts.find(workload);
+            Optional<DockerHost> host = lastHost.flatMap(hosts::findByKey).or(() -> hosts.find(workload));
             if (host.isEmpty()) {
                 return DeleteControl.defaultDelete();
             }

@@ -129,9 +129,13 @@ public final class HostWorkloads {
         removals.remove(uid);
     }
 
-    /** Whether the host may report about the workload: it is placed there, or being removed from there. */
+    /**
+     * Whether the host may report about the workload: it is placed or retained there (a retained
+     * job goes on from the agent's record), or being removed from there.
+     */
     public synchronized boolean concerns(String hostKey, String uid) {
         return hostKey.equals(hostOfWorkload.get(uid))
+                || retained.getOrDefault(hostKey, java.util.Set.of()).contains(uid)
                 || Optional.ofNullable(removals.get(uid)).filter(r -> r.hostKey().equals(hostKey)).isPresent();
     }
 

@@ -9,7 +9,7 @@ import io.kdop.hub.api.container.EnvVarSource;
 import io.kdop.hub.api.container.Resources;
 import io.kdop.hub.api.container.SecretKeySelector;
 import io.kdop.hub.api.job.DockerJobSpec;
-import io.kdop.hub.api.job.DockerJobStatus;
+import io.kdop.proto.v1.JobOutcome;
 import io.kdop.proto.v1.JobRestartPolicy;
 import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.RestartPolicy;
@@ -32,7 +32,7 @@ class JobTranslatorTest {
                         new EnvVarSource(new SecretKeySelector("db-credentials", "connection-string")))),
                 null, null, "remote-host", null, null, null, "Never", 3, 300L, 600L, new Resources("1", "128Mi"));
 
-        JobSpec out = valid(job("db-migrate", spec, null));
+        JobSpec out = valid(job("db-migrate", spec));
 
         assertThat(out.getContainer().getWorkload().getKind()).isEqualTo("DockerJob");
         assertThat(out.getContainer().getContainerName()).isEqualTo("job-db-migrate");
@@ -52,7 +52,7 @@ class JobTranslatorTest {
 
     @Test
     void defaultsAreThoseOfAKubernetesJob() {
-        JobSpec out = valid(job("backup", minimal("busybox"), null));
+        JobSpec out = valid(job("backup", minimal("busybox")));
 
         assertThat(out.getBackoffLimit()).isEqualTo(6);
         assertThat(out.getActiveDeadlineSeconds()).isZero();
@@ -61,14 +61,22 @@ class JobTranslatorTest {
     }
 
     @Test
-    void aJobWhoseStatusRecordsAnOutcomeIsSentAsFinishedSoItCanNeverStartAgain() {
-        DockerJobStatus done = new DockerJobStatus("Succeeded", "edge/h", "c1", "2026-11-21T10:00:00Z",
-                "2026-11-21T10:00:05Z", 0, 1, null, null, null, 1L, List.of());
+    void aBegunJobIsSentOnlyAsWhatIdentifiesIt() {
+        DockerJobSpec spec = new DockerJobSpec("my-app:latest", null, List.of("./migrate"), null, null,
+                List.of(new EnvVar("DATABASE_URL", null,
+                        new EnvVarSource(new SecretKeySelector("db-credentials", "connection-string")))),
+                null, null, null, null, null, null, null, 3, 300L, 600L, null);
+        JobOutcome outcome = JobOutcome.newBuilder().setSucceeded(true).setCompletionTime("2026-11-21T10:00:05Z").build();
 
-        JobSpec out = valid(job("backup", minimal("busybox"), done));
+        JobSpec out = JobTranslator.started(job("db-migrate", spec), "d0", Optional.of(outcome));
 
-        assertThat(out.getFinished().getSucceeded()).isTrue();
-        assertThat(out.getFinished().getCompletionTime()).isEqualTo("2026-11-21T10:00:05Z");
+        assertThat(out.getStarted()).isTrue();
+        assertThat(out.getFinished()).isEqualTo(outcome);
+        assertThat(out.getSpecDigest()).isEqualTo("d0");
+        assertThat(out.getTtlSecondsAfterFinished()).isEqualTo(600);
+        assertThat(out.getContainer().getContainerName()).isEqualTo("job-db-migrate");
+        assertThat(out.getContainer().getImage()).isEmpty();
+        assertThat(out.getContainer().getEnvList()).as("no secret value travels again").isEmpty();
     }
 
     @Test
@@ -85,7 +93,7 @@ class JobTranslatorTest {
                 List.of(new EnvVar("X", null, new EnvVarSource(new SecretKeySelector("missing", "k")))),
                 null, null, null, null, null, null, "Always", -1, 0L, -5L, null);
 
-        JobTranslation out = JobTranslator.translate(job("bad", spec, null), SECRETS);
+        JobTranslation out = JobTranslator.translate(job("bad", spec), SECRETS);
 
         assertThat(out).isInstanceOf(JobTranslation.Invalid.class);
         assertThat(((JobTranslation.Invalid) out).problems().problems()).extracting(SpecProblem::reason)
@@ -97,7 +105,7 @@ class JobTranslatorTest {
 
     @Test
     void aMissingImageIsRefused() {
-        JobTranslation out = JobTranslator.translate(job("x", minimal(" "), null), SECRETS);
+        JobTranslation out = JobTranslator.translate(job("x", minimal(" ")), SECRETS);
 
         assertThat(((JobTranslation.Invalid) out).problems().first().reason()).isEqualTo("MissingImage");
     }
@@ -113,11 +121,10 @@ class JobTranslatorTest {
         return ((JobTranslation.Valid) out).spec();
     }
 
-    private static DockerJob job(String name, DockerJobSpec spec, DockerJobStatus status) {
+    private static DockerJob job(String name, DockerJobSpec spec) {
         DockerJob job = new DockerJob();
         job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("edge").withUid("uid-" + name).build());
         job.setSpec(spec);
-        job.setStatus(status);
         return job;
     }
 }

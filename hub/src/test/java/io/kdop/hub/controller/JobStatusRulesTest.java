@@ -107,6 +107,49 @@ class JobStatusRulesTest {
     }
 
     @Test
+    void aFinalStatusKeepsEverythingTheAgentOnceReported() {
+        JobProgress done = STARTED.toBuilder().setAttempts(3).setExitCode(3).setCompletionTime("2026-11-21T11:59:30Z")
+                .build();
+        DockerJobStatus failed = compute(Optional.of(report("Failed", "BackoffLimitExceeded", "exit 3; tail", done)), null);
+        // an agent that lost its state knows only what the hub told it
+        JobProgress amnesic = JobProgress.newBuilder().setCompletionTime("2026-11-21T11:59:30Z")
+                .setContainerRemoved(true).build();
+
+        DockerJobStatus s = compute(Optional.of(report("Failed", "RecordLost", "no record", amnesic)), failed);
+
+        assertThat(s.attempts()).isEqualTo(3);
+        assertThat(s.exitCode()).isEqualTo(3);
+        assertThat(s.startTime()).isEqualTo(failed.startTime());
+        assertThat(s.reason()).isEqualTo("BackoffLimitExceeded");
+        assertThat(s.message()).isEqualTo("exit 3; tail");
+        assertThat(s.specDigest()).isEqualTo(DIGEST);
+        assertThat(s.containerRemoved()).as("the removal still shows").isTrue();
+    }
+
+    @Test
+    void anEditAfterTheStartStaysRefusedWhenNoReportIsThere() {
+        DockerJobStatus running = compute(Optional.of(report("Running", "", "", STARTED)), null);
+
+        DockerJobStatus afterRestart = JobStatusRules.compute(facts(Optional.empty(), Optional.empty(), running,
+                "Connected", "d2-edited"), NOW);
+
+        assertThat(afterRestart.phase()).isEqualTo("Running");
+        assertThat(condition(afterRestart, "Accepted")).isEqualTo("False/SpecImmutable");
+    }
+
+    @Test
+    void aStartedJobKeepsItsPhaseWhenItsHostIsGone() {
+        DockerJobStatus running = compute(Optional.of(report("Running", "", "", STARTED)), null);
+
+        DockerJobStatus s = JobStatusRules.compute(new JobStatusRules.Facts(1, "edge/h1", false, null, Optional.empty(),
+                DIGEST, Optional.empty(), running), NOW);
+
+        assertThat(s.phase()).isEqualTo("Running");
+        assertThat(s.attempts()).isEqualTo(1);
+        assertThat(condition(s, "Accepted")).isEqualTo("False/HostNotFound");
+    }
+
+    @Test
     void aDisconnectedHostKeepsAStartedJobsPhaseAndSaysWhy() {
         DockerJobStatus running = compute(Optional.of(report("Running", "", "", STARTED)), null);
 
@@ -121,7 +164,7 @@ class JobStatusRulesTest {
     @Test
     void aMissingHostIsNamed() {
         DockerJobStatus s = JobStatusRules.compute(new JobStatusRules.Facts(1, "edge/nope", false, null, Optional.empty(),
-                0, DIGEST, Optional.empty(), null), NOW);
+                DIGEST, Optional.empty(), null), NOW);
 
         assertThat(s.phase()).isEqualTo("Pending");
         assertThat(condition(s, "Accepted")).isEqualTo("False/HostNotFound");
@@ -142,7 +185,7 @@ class JobStatusRulesTest {
 
     private static JobStatusRules.Facts facts(Optional<SpecProblem> problem, Optional<WorkloadStatus> reported,
             DockerJobStatus previous, String hostPhase, String digest) {
-        return new JobStatusRules.Facts(1, "edge/h1", true, hostPhase, problem, 3, digest, reported, previous);
+        return new JobStatusRules.Facts(1, "edge/h1", true, hostPhase, problem, digest, reported, previous);
     }
 
     private static WorkloadStatus report(String phase, String reason, String message, JobProgress progress) {

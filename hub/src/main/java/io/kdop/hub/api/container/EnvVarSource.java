@@ -4,4 +4,4 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The source of an environment variable's value. */
 public record EnvVarSource(
-        @JsonPropertyDescription("A key of a Secret in the DockerContainer's namespace.") SecretKeySelector secretKeyRef) {}
+        @JsonPropertyDescription("A key of a Secret in the workload's own namespace.") SecretKeySelector secretKeyRef) {}

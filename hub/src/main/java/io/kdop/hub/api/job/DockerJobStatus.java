@@ -22,10 +22,17 @@ public record DockerJobStatus(
                 + "of the container's output.") String message,
         @JsonPropertyDescription("True once the finished job's container was removed (ttlSecondsAfterFinished).")
         Boolean containerRemoved,
+        @JsonPropertyDescription("A digest of the spec the job started with; a later edit is ignored and shows as "
+                + "Accepted=False, reason SpecImmutable.") String specDigest,
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
         @JsonPropertyDescription("Accepted: the spec is valid and is what runs. Complete or Failed: the final outcome, "
                 + "with reasons such as BackoffLimitExceeded or DeadlineExceeded.")
         List<Condition> conditions) {
+
+    /** Whether the agent has begun the job: from then on its spec is fixed and it stays on its host. */
+    public boolean started() {
+        return startTime != null;
+    }
 
     public boolean finished() {
         return "Succeeded".equals(phase) || "Failed".equals(phase);
