@@ -3,6 +3,7 @@ package io.kdop.agent;
 import ch.qos.logback.classic.Level;
 import io.kdop.agent.docker.DockerInspector;
 import io.kdop.agent.docker.ReconcileLoop;
+import io.kdop.agent.job.JobBackoff;
 import io.kdop.agent.session.Agent;
 import io.kdop.agent.session.AgentConfig;
 import io.kdop.agent.session.AgentExit;
@@ -98,6 +99,16 @@ final class JoinCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     Duration resyncInterval;
 
+    @Option(names = "--job-backoff", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long a DockerJob waits after its first failed attempt before the next one; the wait"
+                    + " doubles after every further failure, up to --job-backoff-max. Default: ${DEFAULT-VALUE}.")
+    Duration jobBackoff;
+
+    @Option(names = "--job-backoff-max", paramLabel = "DURATION", defaultValue = "6m",
+            converter = DurationConverter.class,
+            description = "The longest wait between two attempts of a DockerJob. Default: ${DEFAULT-VALUE}.")
+    Duration jobBackoffMax;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}.")
     LogLevel logLevel;
@@ -122,7 +133,8 @@ final class JoinCommand implements Callable<Integer> {
             LOG.info("kdop-edge-agent {} starting (state in {}, Docker at {})", AgentVersion.current(), stateDir, dockerHost);
             try (DockerInspector docker = new DockerInspector(dockerHost)) {
                 runUntilStopped(new Agent(config, docker, SessionTimings.DEFAULT, Clock.systemUTC(),
-                        RandomGenerator.getDefault(), ReconcileLoop.starter(dockerHost, stateDir, resyncInterval)));
+                        RandomGenerator.getDefault(), ReconcileLoop.starter(dockerHost, stateDir, resyncInterval,
+                                new JobBackoff(jobBackoff, jobBackoffMax))));
             }
             return 0;
         } catch (AgentExit e) {

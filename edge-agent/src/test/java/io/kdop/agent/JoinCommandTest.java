@@ -68,6 +68,8 @@ class JoinCommandTest {
         String help = new CommandLine(new AgentCommand()).getSubcommands().get("join").getUsageMessage();
         assertThat(help).contains("$KDOP_JOIN_TOKEN (recommended");
         assertThat(help).contains("--resync-interval=DURATION").contains("Default: 30s");
+        assertThat(help).contains("--job-backoff=DURATION").contains("Default: 10s")
+                .contains("--job-backoff-max=DURATION").contains("Default: 6m");
     }
 
     @Test
@@ -77,5 +79,7 @@ class JoinCommandTest {
         assertThat(join(Map.of(), "--log-level", "LOUD")).isEqualTo(2);
         assertThat(join(Map.of(), "--resync-interval", "often")).isEqualTo(2);
         assertThat(join(Map.of(), "--resync-interval", "0s")).isEqualTo(2);
+        assertThat(join(Map.of(), "--job-backoff", "later")).isEqualTo(2);
+        assertThat(join(Map.of(), "--job-backoff-max", "0s")).isEqualTo(2);
     }
 }

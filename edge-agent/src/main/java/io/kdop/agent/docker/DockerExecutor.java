@@ -3,12 +3,14 @@ package io.kdop.agent.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
@@ -22,6 +24,7 @@ import io.kdop.agent.reconcile.HealthConfig;
 import io.kdop.agent.reconcile.ImageReference;
 import io.kdop.agent.reconcile.PortMapping;
 import io.kdop.proto.v1.RegistryCredential;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -35,6 +38,9 @@ public final class DockerExecutor {
 
     /** How long a stopped container gets to exit before Docker kills it. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration LOGS_TIMEOUT = Duration.ofSeconds(30);
+    private static final int TAIL_BUFFER = 64 * 1024;
 
     private final DockerClient client;
     private final Duration pullTimeout;
@@ -132,6 +138,82 @@ public final class DockerExecutor {
             client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
         } catch (NotFoundException e) {
             // gone already
+        }
+    }
+
+    /**
+     * Kills a container at once (SIGKILL: a job past its deadline gets no grace) and waits briefly
+     * until Docker reports it exited; one already stopped or gone is fine.
+     */
+    public void kill(String id) {
+        try {
+            client.killContainerCmd(id).exec();
+        } catch (NotFoundException | ConflictException e) {
+            return; // gone, or not running (Docker answers 409)
+        }
+        try {
+            client.waitContainerCmd(id).start().awaitStatusCode(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            // the next pass sees its state either way
+        }
+    }
+
+    /** Removes a container, killing it if it runs; its volumes stay (as in {@link #stopAndRemove}); one gone is fine. */
+    public void remove(String id) {
+        try {
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
+        } catch (NotFoundException e) {
+            // gone already
+        }
+    }
+
+    /**
+     * The last {@code lines} lines of a container's output, stdout and stderr interleaved as Docker
+     * stored them. Only the last {@value #TAIL_BUFFER} bytes are kept: a job may print one huge line.
+     */
+    public byte[] outputTail(String id, int lines) throws InterruptedException {
+        TailBuffer tail = new TailBuffer(TAIL_BUFFER);
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                tail.append(frame.getPayload());
+            }
+        };
+        try (callback) {
+            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines).exec(callback);
+            if (!callback.awaitCompletion(LOGS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("reading the output of " + id + " took longer than "
+                        + LOGS_TIMEOUT.toSeconds() + "s");
+            }
+        } catch (IOException e) {
+            // closing a finished log stream: nothing to clean up
+        }
+        return tail.bytes();
+    }
+
+    /** Keeps the last {@code limit} bytes (at least) of what is appended, in bounded memory. */
+    private static final class TailBuffer {
+        private final int limit;
+        private ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        TailBuffer(int limit) {
+            this.limit = limit;
+        }
+
+        synchronized void append(byte[] bytes) {
+            if (bytes == null) {
+                return;
+            }
+            out.writeBytes(bytes);
+            if (out.size() > 2 * limit) {
+                byte[] all = out.toByteArray();
+                out = new ByteArrayOutputStream();
+                out.write(all, all.length - limit, limit);
+            }
+        }
+
+        synchronized byte[] bytes() {
+            return out.toByteArray();
         }
     }
 

@@ -85,6 +85,21 @@ public final class DockerObserver {
         return new ObservedState(managed, holders, present, defaults);
     }
 
+    /**
+     * This host's managed containers of one workload, afresh: what a job's next step is decided
+     * on right after the previous step changed them.
+     */
+    public List<ObservedContainer> managedOf(String workloadUid) {
+        List<ObservedContainer> managed = new ArrayList<>();
+        for (Container c : client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE,
+                        ManagedContainers.HOST_UID, hostUid, ManagedContainers.WORKLOAD_UID, workloadUid))
+                .exec()) {
+            inspect(c.getId()).ifPresent(managed::add);
+        }
+        return managed;
+    }
+
     /** True when Docker has the image (by reference or id). */
     public boolean imagePresent(String image) {
         return imageDefaults(image) != null;
@@ -138,6 +153,9 @@ public final class DockerObserver {
 
     /** The image's defaults, or null when Docker does not have it. */
     private ImageDefaults imageDefaults(String image) {
+        if (image == null || image.isBlank()) {
+            return null; // Docker answers an empty reference with its image list, not an error
+        }
         InspectImageResponse r;
         try {
             r = client.inspectImageCmd(image).exec();

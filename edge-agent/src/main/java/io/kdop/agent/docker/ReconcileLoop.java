@@ -1,14 +1,18 @@
 package io.kdop.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import io.kdop.agent.job.JobBackoff;
+import io.kdop.agent.job.JobRules;
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.reconcile.StatusBoard;
 import io.kdop.agent.reconcile.Workloads;
+import io.kdop.agent.store.JobRecordStore;
 import io.kdop.agent.store.SecretFileStore;
 import io.kdop.agent.store.StateDirectory;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.HostIdentity;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The reconciler's thread, independent of the hub session. It runs a pass at start (from the
  * persisted desired state, so it works while the hub is unreachable), when a new desired state is
  * persisted, shortly after Docker events about managed containers (coalesced over
- * {@link #EVENT_DELAY}), when a failure backoff ends, and every resync interval. Passes never
- * overlap: there is one thread.
+ * {@link #EVENT_DELAY}; a job's container exiting is a "die" event), when a failure backoff ends,
+ * when a job's time comes (its next attempt, its active deadline, its TTL), and every resync
+ * interval. Passes never overlap: there is one thread.
  */
 public final class ReconcileLoop implements Workloads {
 
@@ -61,23 +66,41 @@ public final class ReconcileLoop implements Workloads {
 
     /**
      * What the agent starts once it knows its identity: a loop on the Docker daemon at
-     * {@code dockerHost}, with secret files under {@code <stateDir>/secrets}.
+     * {@code dockerHost}, with secret files under {@code <stateDir>/secrets} and job records under
+     * {@code <stateDir>/jobs}.
      */
-    public static Workloads.Starter starter(String dockerHost, Path stateDir, Duration resyncInterval) {
-        return (host, desired) -> start(dockerHost, stateDir, resyncInterval, host, desired, Clock.systemUTC());
+    public static Workloads.Starter starter(String dockerHost, Path stateDir, Duration resyncInterval,
+            JobBackoff jobBackoff) {
+        return (host, desired) -> start(dockerHost, stateDir, resyncInterval, jobBackoff, host, desired,
+                Clock.systemUTC());
     }
 
-    /** Builds the loop and its Docker clients and starts it (the first pass runs at once). */
+    /** {@link #start(String, Path, Duration, JobBackoff, HostIdentity, Supplier, Clock)} with the default job backoff. */
     public static ReconcileLoop start(String dockerHost, Path stateDir, Duration resyncInterval, HostIdentity host,
-            Supplier<Optional<DesiredState>> desired, Clock clock) {
+            Supplier<Optional<DesiredState>> desired, Clock clock) throws IOException {
+        return start(dockerHost, stateDir, resyncInterval, JobBackoff.DEFAULT, host, desired, clock);
+    }
+
+    /**
+     * Builds the loop and its Docker clients and starts it (the first pass runs at once).
+     *
+     * @throws IOException when the job records cannot be read
+     */
+    public static ReconcileLoop start(String dockerHost, Path stateDir, Duration resyncInterval, JobBackoff jobBackoff,
+            HostIdentity host, Supplier<Optional<DesiredState>> desired, Clock clock) throws IOException {
+        JobRecordStore records = JobRecordStore.open(stateDir, clock);
         // a hung daemon must not hang the loop forever; a pull streams progress well within this
         DockerClient commands = DockerClients.create(dockerHost, Duration.ofMinutes(5), 4);
         DockerClient stream = DockerClients.create(dockerHost, DockerClients.STREAM, 1);
         StatusBoard board = new StatusBoard();
-        SecretFileStore secrets = new SecretFileStore(new SecretLayout(stateDir.resolve(StateDirectory.SECRETS_DIRECTORY)));
-        ReconcilePass pass = new ReconcilePass(new DockerObserver(commands, host.getUid()),
-                new DockerExecutor(commands, PULL_TIMEOUT), secrets, host.getUid(), desired, board,
-                new FailureTracker(clock));
+        SecretLayout layout = new SecretLayout(stateDir.resolve(StateDirectory.SECRETS_DIRECTORY));
+        SecretFileStore secrets = new SecretFileStore(layout);
+        DockerObserver observer = new DockerObserver(commands, host.getUid());
+        DockerExecutor executor = new DockerExecutor(commands, PULL_TIMEOUT);
+        FailureTracker failures = new FailureTracker(clock);
+        JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
+                new JobRules(host.getUid(), layout, jobBackoff), clock);
+        ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs);
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
         loop.events = new DockerEvents(stream, Map.of(
                 ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE,

@@ -1,5 +1,7 @@
 package io.kdop.agent.docker;
 
+import io.kdop.agent.job.JobContainer;
+import io.kdop.agent.job.JobStatuses;
 import io.kdop.agent.reconcile.DesiredContainer;
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.ObservedContainer;
@@ -17,6 +19,8 @@ import io.kdop.agent.reconcile.Step;
 import io.kdop.agent.reconcile.WorkloadPlan;
 import io.kdop.agent.store.SecretFileStore;
 import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.JobProgress;
+import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.PullPolicy;
 import io.kdop.proto.v1.StatusReport;
 import io.kdop.proto.v1.WorkloadRef;
@@ -38,7 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One reconciliation pass, balena-style: read the current state from Docker, plan, apply, read
  * again, publish the status. Keeps between passes only what Docker cannot tell: failures with their
- * backoff, the agent's own restart counts, the last statuses. Run by one thread at a time.
+ * backoff, the agent's own restart counts, the last statuses; jobs keep theirs on disk (see
+ * {@link JobDriver}). Containers of jobs are never shown to the {@link Planner}: the job code
+ * drives them, after the containers' removals. Run by one thread at a time.
  */
 public final class ReconcilePass {
 
@@ -53,6 +59,7 @@ public final class ReconcilePass {
     private final Supplier<Optional<DesiredState>> desiredState;
     private final StatusBoard board;
     private final FailureTracker failures;
+    private final JobDriver jobs;
     private final RestartLedger ledger = new RestartLedger();
     /** The statuses last published, by workload UID: kept while Docker cannot be read. */
     private final Map<String, WorkloadStatus> statuses = new LinkedHashMap<>();
@@ -64,8 +71,8 @@ public final class ReconcilePass {
      */
     private long appliedRevision;
 
-    public ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, String hostUid,
-            Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures) {
+    ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, String hostUid,
+            Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures, JobDriver jobs) {
         this.observer = observer;
         this.executor = executor;
         this.secrets = secrets;
@@ -73,12 +80,14 @@ public final class ReconcilePass {
         this.desiredState = desiredState;
         this.board = board;
         this.failures = failures;
+        this.jobs = jobs;
     }
 
     /**
      * Runs one pass.
      *
-     * @return when a workload waiting out a failure backoff may be retried, if any
+     * @return when the pass should run again: a workload waiting out a failure backoff may be
+     *     retried, or a job's next attempt, deadline or TTL comes; empty if nothing waits
      */
     public Optional<Instant> run() throws InterruptedException {
         Optional<DesiredState> state = desiredState.get();
@@ -91,12 +100,13 @@ public final class ReconcilePass {
                 .toList();
         ObservedState observed;
         try {
-            observed = observe(desired);
+            observed = observe(desired, state.get());
         } catch (RuntimeException e) {
-            dockerDown(e, desired, revision);
+            dockerDown(e, desired, state.get(), revision);
             return Optional.empty();
         }
-        List<WorkloadPlan> plans = Planner.plan(desired, observed, Set.copyOf(state.get().getRetainedWorkloadUidsList()));
+        List<WorkloadPlan> plans = Planner.plan(desired, withoutJobs(observed),
+                Set.copyOf(state.get().getRetainedWorkloadUidsList()));
         plans.stream().filter(p -> p.current() != null).forEach(p -> ledger.sawContainer(p.uid()));
         // Removals first, all at once: each may wait out a graceful stop, and none depends on another.
         boolean acted = removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());
@@ -105,23 +115,49 @@ public final class ReconcilePass {
                 acted |= execute(plan, revision);
             }
         }
+        JobDriver.Outcome jobOutcome = jobs.run(state.get(), jobContainers(observed), observed,
+                (uid, spec, image) -> {
+                    statuses.put(uid, JobStatuses.pulling(statuses.get(uid), spec, image, revision));
+                    board.publish(report());
+                });
+        acted |= jobOutcome.changedDocker();
         if (acted) {
             try {
-                observed = observe(desired);
+                observed = observe(desired, state.get());
             } catch (RuntimeException e) {
-                dockerDown(e, desired, revision);
-                return failures.nextRetry();
+                dockerDown(e, desired, state.get(), revision);
+                return earliest(failures.nextRetry(), jobOutcome.wakeAt());
             }
         }
-        publish(plans, observed, revision);
-        cleanUp(desired, observed);
-        return failures.nextRetry();
+        publish(plans, observed, state.get(), revision);
+        cleanUp(desired, observed, state.get());
+        return earliest(failures.nextRetry(), jobOutcome.wakeAt());
     }
 
-    private ObservedState observe(List<DesiredContainer> desired) {
-        ObservedState observed = observer.observe(
-                desired.stream().map(DesiredContainer::name).collect(Collectors.toSet()),
-                desired.stream().map(d -> d.config().image()).collect(Collectors.toSet()));
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.filter(t -> t.isBefore(a.get())).or(() -> a);
+    }
+
+    /** What the Planner sees: a job's containers would look like containers of no desired workload to it. */
+    private static ObservedState withoutJobs(ObservedState observed) {
+        return new ObservedState(observed.managed().stream().filter(c -> !JobContainer.isJob(c)).toList(),
+                observed.nameHolders(), observed.presentImages(), observed.imageDefaults());
+    }
+
+    private static List<JobContainer> jobContainers(ObservedState observed) {
+        return observed.managed().stream().filter(JobContainer::isJob).map(JobContainer::of).toList();
+    }
+
+    private ObservedState observe(List<DesiredContainer> desired, DesiredState state) {
+        Set<String> names = desired.stream().map(DesiredContainer::name).collect(Collectors.toCollection(HashSet::new));
+        names.addAll(jobs.wantedNames(state));
+        Set<String> images = desired.stream().map(d -> d.config().image())
+                .collect(Collectors.toCollection(HashSet::new));
+        images.addAll(jobs.wantedImages(state));
+        ObservedState observed = observer.observe(names, images);
         if (dockerError != null) {
             LOG.info("Docker answers again; reconciling");
             dockerError = null;
@@ -350,8 +386,8 @@ public final class ReconcilePass {
         board.publish(report());
     }
 
-    private void publish(List<WorkloadPlan> plans, ObservedState observed, long revision) {
-        Map<String, List<ObservedContainer>> byUid = observed.managed().stream()
+    private void publish(List<WorkloadPlan> plans, ObservedState observed, DesiredState state, long revision) {
+        Map<String, List<ObservedContainer>> byUid = withoutJobs(observed).managed().stream()
                 .collect(Collectors.groupingBy(ObservedContainer::workloadUid));
         Map<String, WorkloadStatus> next = new LinkedHashMap<>();
         for (WorkloadPlan plan : plans) {
@@ -371,6 +407,9 @@ public final class ReconcilePass {
             next.put(plan.uid(), StatusComposer.desired(plan, container,
                     failures.current(plan.uid(), plan.desired().attemptKey()), ledger.count(plan.uid()), revision));
         }
+        for (WorkloadStatus job : jobs.statuses(state, jobContainers(observed), revision)) {
+            next.putIfAbsent(job.getWorkload().getUid(), job); // a uid both a container and a job: the container's
+        }
         statuses.clear();
         statuses.putAll(next);
         appliedRevision = revision;
@@ -381,7 +420,7 @@ public final class ReconcilePass {
      * Docker cannot be read: keep what was last known (also about workloads no longer desired:
      * nothing says their containers are gone), and say so for workloads never seen.
      */
-    private void dockerDown(RuntimeException e, List<DesiredContainer> desired, long revision) {
+    private void dockerDown(RuntimeException e, List<DesiredContainer> desired, DesiredState state, long revision) {
         String why = DockerErrors.describe(e);
         if (!why.equals(dockerError)) {
             LOG.warn("cannot read Docker's containers ({}); retrying", why);
@@ -395,6 +434,17 @@ public final class ReconcilePass {
                     .setMessage("waiting for Docker: " + why)
                     .build());
         }
+        for (JobSpec job : state.getJobsList()) {
+            // what the job's record says stands (a finished job stays finished); "waiting" only without one
+            statuses.computeIfAbsent(job.getContainer().getWorkload().getUid(), uid -> jobs.recordStatus(job, revision)
+                    .orElseGet(() -> WorkloadStatus.newBuilder()
+                            .setWorkload(job.getContainer().getWorkload())
+                            .setObservedRevision(revision)
+                            .setPhase(Phase.Pending.name())
+                            .setMessage("waiting for Docker: " + why)
+                            .setJob(JobProgress.getDefaultInstance())
+                            .build()));
+        }
         board.publish(report());
     }
 
@@ -407,11 +457,12 @@ public final class ReconcilePass {
                 .build();
     }
 
-    private void cleanUp(List<DesiredContainer> desired, ObservedState observed) {
+    private void cleanUp(List<DesiredContainer> desired, ObservedState observed, DesiredState state) {
         Set<String> desiredUids = desired.stream().map(DesiredContainer::uid).collect(Collectors.toSet());
         Set<String> present = observed.managed().stream().map(ObservedContainer::workloadUid).collect(Collectors.toSet());
         Set<String> keep = new HashSet<>(desiredUids);
         keep.addAll(present);
+        keep.addAll(jobs.knownUids(state)); // a job's secret files stay as long as its record: a retry needs them
         failures.retainOnly(keep);
         ledger.retainOnly(desiredUids);
         try {

@@ -53,6 +53,11 @@ public final class FailureTracker {
         return Optional.ofNullable(failures.get(uid)).filter(f -> f.attemptKey().equals(attemptKey));
     }
 
+    /** The last failure, whatever its attempt key (a job's rules compare the key themselves). */
+    public Optional<Failure> last(String uid) {
+        return Optional.ofNullable(failures.get(uid));
+    }
+
     /** True while the workload waits out its backoff under this attempt key. */
     public boolean backingOff(String uid, String attemptKey) {
         return current(uid, attemptKey).map(f -> clock.instant().isBefore(f.retryAt())).orElse(false);

@@ -26,5 +26,12 @@ public enum Reason {
      * A job: its record on disk could not be read and no container of it is left, so the agent
      * cannot tell whether it ran; it is not run (again) blindly.
      */
-    JobRecordUnreadable
+    JobRecordUnreadable,
+    /**
+     * A job: the hub saw it begin on this host, but the agent has neither its record nor a
+     * container of it (the state directory was lost); it is not run again.
+     */
+    RecordLost,
+    /** A job: its record could not be written, so the step it announces was not taken (retried). */
+    JobRecordWriteFailed
 }

@@ -29,11 +29,11 @@ public final class StateDirectory {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
     /**
      * Everything the agent itself creates in the state directory (see IdentityStore,
-     * DesiredStateStore, AtomicFiles, SecretFileStore), and lost+found, which a file system of its
-     * own brings.
+     * DesiredStateStore, AtomicFiles, SecretFileStore, JobRecordStore), and lost+found, which a file
+     * system of its own brings.
      */
     private static final List<String> OWN_PREFIXES = List.of("identity", DesiredStateStore.FILE_NAME,
-            "." + DesiredStateStore.FILE_NAME, SECRETS_DIRECTORY, "lost+found");
+            "." + DesiredStateStore.FILE_NAME, SECRETS_DIRECTORY, JobRecordStore.DIRECTORY, "lost+found");
 
     private StateDirectory() {}
 

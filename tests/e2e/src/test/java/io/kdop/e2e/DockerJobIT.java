@@ -162,7 +162,13 @@ class DockerJobIT {
         DockerJobStatus s = cluster.awaitJob("secret", "finished", DockerJobStatus::finished, TIMEOUT);
 
         assertThat(s.phase()).as(s.message()).isEqualTo("Succeeded");
-        assertThat(api.client().getKubernetesSerialization().asJson(cluster.job("secret"))).doesNotContain("s3cret-value");
+
+        // a job that prints its secret and fails: the output tail in the status is redacted
+        cluster.applyJob("leaky", job("leaky", jobDir("leaky"), "echo \"token is $TOKEN\"; exit 1")
+                .envFromSecret("TOKEN", "job-token", "token").backoffLimit(0).build());
+        DockerJobStatus leaky = cluster.awaitJob("leaky", "Failed", st -> "Failed".equals(st.phase()), TIMEOUT);
+        assertThat(leaky.message()).contains("token is ");
+        assertThat(api.client().getKubernetesSerialization().asJson(leaky)).doesNotContain("s3cret-value");
     }
 
     @Test

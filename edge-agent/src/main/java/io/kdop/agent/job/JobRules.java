@@ -1,0 +1,445 @@
+package io.kdop.agent.job;
+
+import io.kdop.agent.docker.ManagedContainers;
+import io.kdop.agent.job.JobAction.Adopt;
+import io.kdop.agent.job.JobAction.EndAttempt;
+import io.kdop.agent.job.JobAction.Expire;
+import io.kdop.agent.job.JobAction.Forget;
+import io.kdop.agent.job.JobAction.Hold;
+import io.kdop.agent.job.JobAction.RemoveContainers;
+import io.kdop.agent.job.JobAction.Save;
+import io.kdop.agent.job.JobAction.StartAttempt;
+import io.kdop.agent.job.JobAction.Wait;
+import io.kdop.agent.job.JobRecord.State;
+import io.kdop.agent.reconcile.DesiredContainer;
+import io.kdop.agent.reconcile.NameHolder;
+import io.kdop.agent.reconcile.Reason;
+import io.kdop.agent.reconcile.RegistryCredentials;
+import io.kdop.agent.reconcile.SecretLayout;
+import io.kdop.agent.reconcile.SpecCheck;
+import io.kdop.agent.reconcile.SpecHash;
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.JobSpec;
+import io.kdop.proto.v1.PullPolicy;
+import io.kdop.proto.v1.RestartPolicy;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides the next step of one job from its record, its desired spec and its containers, and
+ * computes the records that follow an attempt's end or the deadline. Pure: no I/O, no clock (the
+ * time comes in {@link JobInput#now()}), no memory between calls.
+ *
+ * <p>The exactly-once rules: an attempt is recorded as starting before its container is created;
+ * an attempt recorded as starting whose container exists (or, for an in-place restart, whose
+ * container shows a new StartedAt) is adopted, one whose container does not is run without being
+ * counted again; a running attempt is tracked, never restarted; a finished record is never run
+ * again; without a record, a container of the job is adopted rather than another one started, and
+ * a job the hub says began or finished is never started.
+ */
+public final class JobRules {
+
+    private static final String NO_OUTPUT = "(no output)";
+
+    private final String hostUid;
+    private final SecretLayout secrets;
+    private final JobBackoff backoff;
+
+    public JobRules(String hostUid, SecretLayout secrets, JobBackoff backoff) {
+        this.hostUid = hostUid;
+        this.secrets = secrets;
+        this.backoff = backoff;
+    }
+
+    public JobBackoff backoff() {
+        return backoff;
+    }
+
+    /** The next step for the job. */
+    public JobAction decide(JobInput in) {
+        JobRecord r = in.record();
+        List<JobContainer> all = in.containers();
+        if (in.desired() == null && !in.retained()) {
+            return all.isEmpty() && r == null && !in.recordUnreadable() ? new Wait(null, null) : new Forget(all);
+        }
+        if (r == null) {
+            return withoutRecord(in);
+        }
+        if (r.state() == State.PENDING && in.desired() != null && !in.desired().getStarted()
+                && !sameSpec(in.desired(), r.spec())) {
+            // nothing ran yet, so nothing started with the old spec: take the latest (a fixed image, say)
+            return new Save(r.withSpec(in.desired()), "its spec changed before the first attempt");
+        }
+        if (r.finished()) {
+            return afterFinish(in, r);
+        }
+        Optional<JobContainer> current = current(r, all);
+        List<JobContainer> others = all.stream().filter(c -> current.map(cur -> !cur.id().equals(c.id())).orElse(true))
+                .toList();
+        Optional<Instant> deadline = r.deadline();
+        boolean overdue = deadline.map(d -> !in.now().isBefore(d)).orElse(false);
+        return switch (r.state()) {
+            case RUNNING -> {
+                if (current.isEmpty()) {
+                    yield overdue ? new Expire(null) : new EndAttempt(null);
+                }
+                JobContainer c = current.get();
+                if (c.ended()) {
+                    // an attempt that ended before the deadline counts as it ended (it may have succeeded)
+                    boolean endedInTime = deadline.map(d -> finishedAt(c, in.now()).isBefore(d)).orElse(true);
+                    yield endedInTime ? new EndAttempt(c) : new Expire(c);
+                }
+                if (overdue) {
+                    yield new Expire(c);
+                }
+                if (!others.isEmpty()) {
+                    yield new RemoveContainers(others, null, "left over from an earlier attempt");
+                }
+                if (c.created()) {
+                    yield new Adopt(r, c, true); // adopted from labels without ever having started
+                }
+                yield new Wait(deadline.orElse(null), null);
+            }
+            case STARTING -> {
+                Optional<JobContainer> ran = current.filter(c -> attemptRan(r, c));
+                if (ran.isPresent()) {
+                    yield new Adopt(r.running(ran.get().id()), ran.get(), ran.get().created());
+                }
+                if (overdue) {
+                    yield new Expire(null); // never start an attempt past the deadline
+                }
+                if (current.isPresent()) {
+                    yield restartInPlace(in, r, current.get(), others, deadline);
+                }
+                // it never ran: run it, without counting it again (in a fresh container if the failed one is gone)
+                yield startFresh(in, r.containerId().isEmpty() ? r : r.starting(r.attempts(), "", ""), all, deadline);
+            }
+            case PENDING -> overdue ? new Expire(null) : startFresh(in, r.starting(1, "", ""), all, deadline);
+            case BACKOFF -> {
+                if (overdue) {
+                    yield new Expire(null);
+                }
+                Instant next = r.nextAttemptAt() == null ? in.now() : r.nextAttemptAt();
+                if (in.now().isBefore(next)) {
+                    yield new Wait(earliest(next, deadline), null);
+                }
+                int attempt = r.attempts() + 1;
+                if (r.restartsInPlace() && current.isPresent()) {
+                    JobContainer c = current.get();
+                    yield restartInPlace(in, r.starting(attempt, c.id(), c.state().startedAt()), c, others, deadline);
+                }
+                yield startFresh(in, r.starting(attempt, "", ""), all, deadline);
+            }
+            case SUCCEEDED, FAILED -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private JobAction withoutRecord(JobInput in) {
+        JobSpec d = in.desired();
+        if (d == null) {
+            return new Wait(null, null); // retained, and nothing known about it: leave its containers as they are
+        }
+        Optional<JobContainer> newest = newest(in.containers());
+        if (d.hasFinished()) {
+            return new Save(fromOutcome(d, newest, in.now()), "the hub recorded its outcome; it is never started");
+        }
+        if (newest.isPresent()) {
+            return new Save(adopted(d, newest.get(), in.now()), "adopting its container " + newest.get().shortId()
+                    + " (attempt " + Math.max(1, newest.get().attempt()) + ") instead of starting another");
+        }
+        if (d.getStarted()) {
+            return new Save(lost(d, in.now()), "the hub saw it begin and this agent has no record of it");
+        }
+        Optional<String> problem = SpecCheck.problem(d.getContainer());
+        if (problem.isPresent()) {
+            // the uid names the record's file: nothing is written for a spec that fails the checks
+            return new Wait(null, new Hold(Reason.InvalidSpec, problem.get()));
+        }
+        if (in.recordUnreadable()) {
+            return new Save(unreadable(d, in.now()), "its record could not be read and no container of it is left");
+        }
+        return new Save(JobRecord.begin(d, in.now()), "begun");
+    }
+
+    private JobAction afterFinish(JobInput in, JobRecord r) {
+        Optional<Instant> removal = r.removalTime();
+        if (removal.isPresent() && !in.now().isBefore(removal.get())) {
+            if (!in.containers().isEmpty()) {
+                return new RemoveContainers(in.containers(), r.containerRemoved() ? null : r.withContainerRemoved(),
+                        "ttlSecondsAfterFinished passed");
+            }
+            return r.containerRemoved() ? new Wait(null, null)
+                    : new Save(r.withContainerRemoved(), "ttlSecondsAfterFinished passed; its container is gone");
+        }
+        if (!r.containerId().isEmpty()) {
+            List<JobContainer> older = in.containers().stream().filter(c -> !c.id().equals(r.containerId())).toList();
+            if (!older.isEmpty()) {
+                return new RemoveContainers(older, null, "left over from an earlier attempt");
+            }
+        }
+        return new Wait(removal.orElse(null), null);
+    }
+
+    /** A fresh container for the attempt, unless something holds it up (then nothing is recorded). */
+    private JobAction startFresh(JobInput in, JobRecord starting, List<JobContainer> removeFirst,
+            Optional<Instant> deadline) {
+        ContainerSpec spec = starting.spec().getContainer();
+        DesiredContainer fresh = attemptContainer(starting.spec(), starting.attempts());
+        Optional<String> problem = SpecCheck.problem(spec).or(fresh::mountProblem);
+        if (problem.isPresent()) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.InvalidSpec, problem.get()));
+        }
+        NameHolder holder = in.nameHolders().get(fresh.name());
+        if (holder != null) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.NameConflict, holder.describe()));
+        }
+        boolean present = in.presentImages().contains(spec.getImage());
+        PullPolicy policy = spec.getPullPolicy();
+        if (policy == PullPolicy.PULL_NEVER && !present) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.ImageNotPresent,
+                    "image " + spec.getImage() + " is not on the host and the pull policy is Never"));
+        }
+        ContainerSpec credentials = credentialSource(in, spec);
+        String key = SpecHash.attempt(credentials);
+        Optional<Instant> retry = backingOff(in, key);
+        if (retry.isPresent()) {
+            return new Wait(earliest(retry.get(), deadline), null);
+        }
+        boolean pull = policy == PullPolicy.PULL_ALWAYS || !present && policy != PullPolicy.PULL_NEVER;
+        return new StartAttempt(starting, fresh, null, removeFirst, pull, RegistryCredentials.forImage(credentials), key);
+    }
+
+    /** OnFailure: the failed container itself runs the attempt, keeping its file system. */
+    private JobAction restartInPlace(JobInput in, JobRecord starting, JobContainer reuse, List<JobContainer> others,
+            Optional<Instant> deadline) {
+        String key = SpecHash.attempt(credentialSource(in, starting.spec().getContainer()));
+        Optional<Instant> retry = backingOff(in, key);
+        if (retry.isPresent()) {
+            return new Wait(earliest(retry.get(), deadline), null);
+        }
+        return new StartAttempt(starting, null, reuse, others, false, Optional.empty(), key);
+    }
+
+    /**
+     * The registry credentials come from the current desired spec when it runs the same image:
+     * a rotated pull secret must reach a job that started long ago. Nothing else of it is used.
+     */
+    private static ContainerSpec credentialSource(JobInput in, ContainerSpec running) {
+        if (in.desired() != null && in.desired().getContainer().getImage().equals(running.getImage())) {
+            return running.toBuilder().clearRegistryCredentials()
+                    .addAllRegistryCredentials(in.desired().getContainer().getRegistryCredentialsList()).build();
+        }
+        return running;
+    }
+
+    private static Optional<Instant> backingOff(JobInput in, String key) {
+        return in.failure().filter(f -> f.attemptKey().equals(key)).map(f -> f.retryAt())
+                .filter(at -> in.now().isBefore(at));
+    }
+
+    /** The container attempt {@code attempt} runs in: restart policy no, with the job-attempt label. */
+    public DesiredContainer attemptContainer(JobSpec job, int attempt) {
+        ContainerSpec spec = job.getContainer().toBuilder()
+                .setRestartPolicy(RestartPolicy.RESTART_NO) // Docker never restarts a job's container on its own
+                .setMaxRestartCount(0)
+                .build();
+        DesiredContainer d = DesiredContainer.of(spec, hostUid, secrets);
+        Map<String, String> labels = new LinkedHashMap<>(d.labels());
+        labels.put(ManagedContainers.WORKLOAD_KIND, ManagedContainers.DOCKER_JOB); // never the Planner's
+        labels.put(ManagedContainers.JOB_ATTEMPT, Integer.toString(attempt));
+        return new DesiredContainer(d.spec(), d.name(), d.config(), labels, d.specHash(), d.attemptKey(),
+                d.mountProblem());
+    }
+
+    /**
+     * The container of the record's current attempt: the recorded one by id; for an attempt
+     * recorded as starting in a fresh container, the one labelled with its number.
+     */
+    public static Optional<JobContainer> current(JobRecord r, List<JobContainer> containers) {
+        if (r == null) {
+            return newest(containers);
+        }
+        if (!r.containerId().isEmpty()) {
+            Optional<JobContainer> byId = containers.stream().filter(c -> c.id().equals(r.containerId())).findFirst();
+            if (byId.isPresent() || r.state() == State.RUNNING || r.state() == State.STARTING) {
+                return byId;
+            }
+        }
+        if (r.state() == State.STARTING) {
+            return containers.stream().filter(c -> c.attempt() == r.attempts()).findFirst();
+        }
+        if (r.state() == State.RUNNING) {
+            return Optional.empty();
+        }
+        return newest(containers);
+    }
+
+    /** Whether the attempt recorded as starting did start (or at least got its container). */
+    private static boolean attemptRan(JobRecord r, JobContainer c) {
+        if (r.containerId().isEmpty()) {
+            return true; // a fresh container labelled with this attempt: created after the record was written
+        }
+        // the failed container started again: Docker shows another StartedAt than it had when the attempt was recorded
+        return c.everStarted() && !c.state().startedAt().equals(r.previousStartedAt());
+    }
+
+    private static Optional<JobContainer> newest(List<JobContainer> containers) {
+        return containers.stream().max(Comparator.comparingInt(JobContainer::attempt)
+                .thenComparing(c -> c.state().startedAt())
+                .thenComparing(JobContainer::id));
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Records that follow what happened in Docker
+
+    /**
+     * The attempt in {@code container} exited (null: its container vanished before it was seen to
+     * exit, which counts as a failure).
+     *
+     * @param tail the attempt's output tail, redacted (see {@link OutputTail})
+     */
+    public JobRecord attemptEnded(JobRecord r, JobContainer container, String tail, Instant now) {
+        if (container == null) {
+            return failed(r, r.exitCode(), now, "the container of attempt " + of(r) + " disappeared before it exited",
+                    tail, now);
+        }
+        Instant at = finishedAt(container, now);
+        int code = container.state().exitCode();
+        if (code == 0) {
+            return r.finish(State.SUCCEEDED, 0, at, "", "attempt " + of(r) + " succeeded (exit code 0)", tail);
+        }
+        String what = container.state().oomKilled()
+                ? "attempt " + of(r) + " was killed: out of memory (exit code " + code + ")"
+                : "attempt " + of(r) + " exited with code " + code;
+        return failed(r, code, at, what, tail, now);
+    }
+
+    /** The attempt's container could not be started ({@code exitCode} as Docker set it, 0 if it did not). */
+    public JobRecord startFailed(JobRecord r, int exitCode, String dockerError, Instant now) {
+        int code = exitCode != 0 ? exitCode : 128;
+        return failed(r, code, now, "attempt " + of(r) + " could not be started (exit code " + code + "): " + dockerError,
+                "", now);
+    }
+
+    private JobRecord failed(JobRecord r, Integer code, Instant at, String what, String tail, Instant now) {
+        if (r.attempts() >= r.maxAttempts()) {
+            return r.finish(State.FAILED, code, at, Reason.BackoffLimitExceeded.name(),
+                    what + "; backoffLimit " + Math.max(0, r.spec().getBackoffLimit()) + " reached" + lastOutput(tail),
+                    tail);
+        }
+        Instant next = at.plus(backoff.after(r.attempts()));
+        if (next.isBefore(at)) {
+            next = now;
+        }
+        return r.backoff(code, next, what + "; attempt " + (r.attempts() + 1) + " of " + r.maxAttempts() + " at " + next,
+                tail);
+    }
+
+    /**
+     * The active deadline passed before the job finished.
+     *
+     * @param killed the attempt's container as it was after the kill; null when no attempt was running
+     * @param tail the killed attempt's output tail, or null to keep the last ended attempt's
+     */
+    public static JobRecord deadlineExceeded(JobRecord r, JobContainer killed, String tail, Instant now) {
+        String output = tail == null ? r.lastOutput() : tail;
+        String when = switch (r.state()) {
+            case PENDING -> "before the first attempt started";
+            case BACKOFF -> "while waiting to retry after attempt " + of(r) + " failed";
+            case STARTING -> killed == null ? "before attempt " + of(r) + " started" : "during attempt " + of(r);
+            default -> "during attempt " + of(r);
+        };
+        if (killed != null) {
+            when += "; the attempt was killed";
+        }
+        Integer code = killed != null && killed.ended() ? Integer.valueOf(killed.state().exitCode()) : r.exitCode();
+        JobRecord counted = r;
+        if (r.state() == State.STARTING && killed == null) {
+            // the attempt announced never ran: it is not reported as started
+            counted = new JobRecord(r.spec(), r.state(), r.attempts() - 1, r.startTime(), r.containerId(),
+                    r.previousStartedAt(), r.exitCode(), null, null, "", "", r.lastOutput(), false);
+        }
+        return counted.finish(State.FAILED, code, now, Reason.DeadlineExceeded.name(), "activeDeadlineSeconds "
+                + r.spec().getActiveDeadlineSeconds() + " exceeded " + when + lastOutput(output), output);
+    }
+
+    /** A record for a job the hub says finished, of which the agent has no record: it only awaits clean-up. */
+    static JobRecord fromOutcome(JobSpec spec, Optional<JobContainer> newest, Instant now) {
+        boolean succeeded = spec.getFinished().getSucceeded();
+        Instant at = parse(spec.getFinished().getCompletionTime()).orElse(now);
+        return new JobRecord(spec, State.PENDING, newest.map(JobContainer::attempt).orElse(0), null,
+                newest.map(JobContainer::id).orElse(""), "", null, null, null, "", "", "", false)
+                .finish(succeeded ? State.SUCCEEDED : State.FAILED, null, at, "",
+                        "finished as the hub recorded (" + (succeeded ? "succeeded" : "failed") + "); this agent had "
+                                + "no record of it any more, so it is not run again", "");
+    }
+
+    /** A job whose container is on the host but whose record is not (the state directory was lost). */
+    static JobRecord adopted(JobSpec spec, JobContainer c, Instant now) {
+        Instant started = parse(c.state().startedAt()).orElse(now);
+        return new JobRecord(spec, State.RUNNING, Math.max(1, c.attempt()), started.isAfter(now) ? now : started, c.id(),
+                "", null, null, null, "", "", "", false);
+    }
+
+    /**
+     * A job the hub saw begin, of which this agent has no record and no container (its state
+     * directory was lost or replaced): how far it got is unknown, so it fails and is never run again.
+     */
+    static JobRecord lost(JobSpec spec, Instant now) {
+        return new JobRecord(spec, State.PENDING, 0, null, "", "", null, null, null, "", "", "", false)
+                .finish(State.FAILED, null, now, Reason.RecordLost.name(),
+                        "this job began on this host, but the agent has no record of it any more (its state directory "
+                                + "was lost or replaced) and no container of it is left; it is not run again. Delete and "
+                                + "re-create the DockerJob to run it", "");
+    }
+
+    /** A record that could not be read, and no container to tell how far the job got: failed, never run blindly. */
+    static JobRecord unreadable(JobSpec spec, Instant now) {
+        return new JobRecord(spec, State.PENDING, 0, null, "", "", null, null, null, "", "", "", false)
+                .finish(State.FAILED, null, now, Reason.JobRecordUnreadable.name(),
+                        "the agent's record of this job could not be read and no container of it is left, so whether "
+                                + "it ran is unknown; it is not run again. Delete and re-create the DockerJob to run it",
+                        "");
+    }
+
+    /** When the container's last run ended (Docker's FinishedAt), never later than now. */
+    static Instant finishedAt(JobContainer c, Instant now) {
+        return parse(c.state().finishedAt()).filter(t -> !t.isAfter(now)).orElse(now);
+    }
+
+    private static boolean sameSpec(JobSpec desired, JobSpec recorded) {
+        return desired.toBuilder().clearFinished().build().equals(recorded);
+    }
+
+    private static String of(JobRecord r) {
+        return r.attempts() + " of " + r.maxAttempts();
+    }
+
+    private static String lastOutput(String tail) {
+        return ". Last output:\n" + (tail == null || tail.isEmpty() ? NO_OUTPUT : tail);
+    }
+
+    private static Instant earliest(Instant at, Optional<Instant> deadline) {
+        return deadline.filter(d -> d.isBefore(at)).orElse(at);
+    }
+
+    static Optional<Instant> parse(String rfc3339) {
+        if (rfc3339 == null || rfc3339.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(rfc3339));
+        } catch (DateTimeParseException e) {
+            try {
+                return Optional.of(java.time.OffsetDateTime.parse(rfc3339).toInstant());
+            } catch (DateTimeParseException again) {
+                return Optional.empty();
+            }
+        }
+    }
+}
