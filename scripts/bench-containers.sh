@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: DockerContainer apply -> Running, and docker rm -f -> running again, each beside a
-# plain-Docker baseline measured in the same run. Usage: scripts/bench-containers.sh [runs]
+# Benchmark: DockerContainer apply -> Running, docker rm -f -> running again, and DockerJob apply ->
+# Succeeded, each beside a plain-Docker baseline measured in the same run. Usage: scripts/bench-containers.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then

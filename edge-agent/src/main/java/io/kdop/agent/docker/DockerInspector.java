@@ -19,6 +19,8 @@ public final class DockerInspector implements HostInspector, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerInspector.class);
 
+    private static final int MAX_ERROR = 300;
+
     private final String dockerHost;
     private final DockerClient client;
     private boolean reachable = true; // only to log a change once, not at every heartbeat
@@ -46,12 +48,15 @@ public final class DockerInspector implements HostInspector, AutoCloseable {
             }
             return new HostSnapshot(facts(info, version, inventory.size()), inventory);
         } catch (RuntimeException e) {
+            String why = rootMessage(e);
             if (reachable) {
-                LOG.warn("Docker at {} is unreachable ({}); reporting the host without Docker facts",
-                        dockerHost, rootMessage(e));
+                LOG.warn("Docker at {} is unreachable ({}); reporting the host without Docker facts", dockerHost, why);
                 reachable = false;
             }
-            return new HostSnapshot(HostFacts.newBuilder().setHostname(localHostname()).build(), List.of());
+            return new HostSnapshot(HostFacts.newBuilder()
+                    .setHostname(localHostname())
+                    .setDockerError(bounded("cannot reach Docker at " + dockerHost + ": " + why))
+                    .build(), List.of());
         }
     }
 
@@ -87,6 +92,11 @@ public final class DockerInspector implements HostInspector, AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The error goes into the DockerHost's status: keep it a line, not a stack of causes. */
+    private static String bounded(String message) {
+        return message.length() <= MAX_ERROR ? message : message.substring(0, MAX_ERROR - 3) + "...";
     }
 
     private static String rootMessage(Throwable t) {

@@ -87,6 +87,10 @@ class DockerInspectorTest {
             assertThat(snapshot.facts().getDockerVersion()).isEmpty();
             assertThat(snapshot.facts().getHostname()).isNotEmpty();
             assertThat(snapshot.inventory()).isEmpty();
+            assertThat(snapshot.facts().getDockerError())
+                    .startsWith("cannot reach Docker at unix:///nonexistent/docker.sock: ")
+                    .hasSizeLessThanOrEqualTo(300)
+                    .doesNotContain("\n");
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * The rule for a DockerHost's phase and Ready condition, without I/O:
- * never heard from → Pending; heard from within the grace period → Connected; otherwise
- * Disconnected. After a hub restart the grace period counts from the restart, so restarting the
+ * never heard from → Pending; heard from within the grace period → Connected (Ready only while
+ * the agent can reach its Docker daemon); otherwise Disconnected. After a hub restart the grace period counts from the restart, so restarting the
  * hub alone never marks a host Disconnected.
  */
 public final class HostStatusRules {
@@ -82,6 +82,13 @@ public final class HostStatusRules {
         switch (phase) {
             case CONNECTED -> {
                 boolean live = connection.map(ConnectionView::live).orElse(false);
+                String dockerError = connection.map(ConnectionView::facts).map(HostFacts::getDockerError).orElse("");
+                if (live && !dockerError.isEmpty()) {
+                    ready(status, false, "DockerUnreachable", "agent " + nz(status.getAgentVersion())
+                            + " connected, but " + dockerError + "; containers keep running, and the agent "
+                            + "reconciles them again as soon as Docker answers", generation, now);
+                    break;
+                }
                 String message = live
                         ? "agent " + nz(status.getAgentVersion()) + " connected; Docker " + nz(status.getDockerVersion())
                                 + " on " + nz(status.getPlatform())
@@ -126,8 +133,8 @@ public final class HostStatusRules {
         HostFacts f = c.facts();
         status.setAgentVersion(emptyToNull(c.agentVersion()));
         status.setAppliedRevision(c.appliedRevision());
-        if (f == null) {
-            return;
+        if (f == null || !f.getDockerError().isEmpty()) {
+            return; // what Docker said last is still the best knowledge of the host
         }
         status.setDockerVersion(emptyToNull(f.getDockerVersion()));
         status.setOs(emptyToNull(f.getOs()));

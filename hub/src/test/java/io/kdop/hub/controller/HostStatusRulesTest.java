@@ -69,6 +69,29 @@ class HostStatusRulesTest {
     }
 
     @Test
+    void aConnectedAgentThatCannotReachDockerMakesTheHostNotReadyAndKeepsTheLastDockerFacts() {
+        Instant now = HUB_START.plusSeconds(100);
+        DockerHostStatus before = apply(new DockerHostStatus(), Optional.of(new ConnectionView(true, now, "0.1.0",
+                FACTS, 1)), now).status();
+        HostFacts down = HostFacts.newBuilder().setHostname("edge-1")
+                .setDockerError("cannot reach Docker at unix:///var/run/docker.sock: connection refused").build();
+
+        HostStatusRules.Outcome outcome = apply(before, Optional.of(new ConnectionView(true, now.plusSeconds(5),
+                "0.1.0", down, 1)), now.plusSeconds(5));
+
+        assertThat(outcome.status().getPhase()).isEqualTo("Connected");
+        assertThat(ready(outcome).getStatus()).isEqualTo("False");
+        assertThat(ready(outcome).getReason()).isEqualTo("DockerUnreachable");
+        assertThat(ready(outcome).getMessage()).contains("connection refused", "containers keep running");
+        assertThat(outcome.status().getDockerVersion()).isEqualTo("28.2.2");
+        assertThat(outcome.status().getPlatform()).isEqualTo("linux/x86_64");
+
+        HostStatusRules.Outcome back = apply(outcome.status(), Optional.of(new ConnectionView(true, now.plusSeconds(9),
+                "0.1.0", FACTS, 1)), now.plusSeconds(9));
+        assertThat(ready(back).getReason()).isEqualTo("AgentConnected");
+    }
+
+    @Test
     void silenceLongerThanTheGracePeriodDisconnects() {
         Instant now = HUB_START.plusSeconds(100);
         DockerHostStatus status = new DockerHostStatus();

@@ -6,6 +6,7 @@ import io.kdop.e2e.support.Cluster;
 import io.kdop.e2e.support.Docker;
 import io.kdop.e2e.support.DockerCli;
 import io.kdop.e2e.support.HubProcess;
+import io.kdop.e2e.support.JobSpecs;
 import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Repository;
 import io.kdop.e2e.support.Specs;
@@ -22,7 +23,9 @@ import java.util.function.BooleanSupplier;
  * Benchmark (not a test): how long kdop takes from applying a DockerContainer to its status
  * saying Running, and from `docker rm -f` to the container running again; each beside a
  * baseline measured in the same run on the same daemon: a plain `docker run -d`, and Docker's
- * own restart policy bringing back a container whose process was killed. Run by scripts/bench-containers.sh.
+ * own restart policy bringing back a container whose process was killed; and from applying a
+ * DockerJob to its status saying Succeeded, beside an attached `docker run` of the same command.
+ * Run by scripts/bench-containers.sh.
  */
 public final class ContainerLatencyBenchmark {
 
@@ -54,6 +57,8 @@ public final class ContainerLatencyBenchmark {
                 List<Long> dockerRun = new ArrayList<>();
                 List<Long> repair = new ArrayList<>();
                 List<Long> dockerRestart = new ArrayList<>();
+                List<Long> job = new ArrayList<>();
+                List<Long> dockerJob = new ArrayList<>();
                 for (int i = -1; i < runs; i++) { // run -1 warms up the JVMs and is not counted
                     String name = PREFIX + "c" + (i + 1);
                     long t0 = System.nanoTime();
@@ -86,7 +91,23 @@ public final class ContainerLatencyBenchmark {
                     waitFor(() -> DockerCli.running(plain)
                             && !before.equals(DockerCli.inspect(plain, "{{.State.StartedAt}}")));
                     long restarted = System.nanoTime() - t0;
+
+                    String jobName = PREFIX + "j" + (i + 1);
+                    t0 = System.nanoTime();
+                    cluster.applyJob(jobName, JobSpecs.image(DockerContainerIT.IMAGE).name(jobName)
+                            .script("echo done").host("bench").build());
+                    waitFor(() -> Optional.ofNullable(cluster.job(jobName)).map(j -> j.getStatus())
+                            .filter(s -> "Succeeded".equals(s.phase())).isPresent());
+                    long jobDone = System.nanoTime() - t0;
+
+                    String plainJob = PREFIX + "plainjob" + (i + 1);
+                    t0 = System.nanoTime();
+                    // attached: returns once the process has exited, with its exit code
+                    DockerCli.must("docker", "run", "--name", plainJob, DockerContainerIT.IMAGE, "sh", "-c", "echo done");
+                    long plainJobDone = System.nanoTime() - t0;
                     if (i >= 0) {
+                        job.add(jobDone);
+                        dockerJob.add(plainJobDone);
                         create.add(created);
                         repair.add(repaired);
                         dockerRun.add(ran);
@@ -100,8 +121,11 @@ public final class ContainerLatencyBenchmark {
                 row("baseline: docker run -d -> running", dockerRun);
                 row("kdop: docker rm -f -> running again (new container)", repair);
                 row("baseline: process killed -> restarted by Docker's restart policy", dockerRestart);
+                row("kdop: apply DockerJob (echo) -> status Succeeded", job);
+                row("baseline: docker run (attached) -> exited", dockerJob);
                 System.out.printf("ratio create/baseline (medians): %.1f%n", (double) median(create) / median(dockerRun));
                 System.out.printf("ratio repair/baseline (medians): %.1f%n", (double) median(repair) / median(dockerRestart));
+                System.out.printf("ratio job/baseline (medians): %.1f%n", (double) median(job) / median(dockerJob));
             }
         } finally {
             DockerCli.removeAll(PREFIX);
