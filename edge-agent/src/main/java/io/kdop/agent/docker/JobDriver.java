@@ -266,6 +266,9 @@ final class JobDriver {
                     return new Applied(false, false); // not an attempt: nothing is recorded
                 }
             }
+            if (r.deadline().filter(d -> !clock.instant().isBefore(d)).isPresent()) {
+                return new Applied(false, true); // the pull outlasted the deadline: the rules expire the job, unstarted
+            }
         }
         try {
             secrets.sync(spec);
@@ -324,10 +327,20 @@ final class JobDriver {
         return new Applied(a.start(), persist(r));
     }
 
-    /** A container that cannot be started is a failed attempt: starting it again would fail the same way. */
+    /**
+     * A container that cannot be started is a failed attempt: starting it again would fail the
+     * same way. But an error from {@code docker start} does not prove that: a call cut off (a
+     * timeout, dockerd restarting) may have started it, so Docker is asked again first.
+     */
     private Applied startFailed(String uid, JobRecord r, String id, String why) {
-        int exitCode = jobContainers(uid).stream().filter(c -> c.id().equals(id)).findFirst()
-                .map(c -> c.state().exitCode()).orElse(0);
+        // throws while Docker cannot be read: the record stays as it was and the next pass decides
+        Optional<JobContainer> after = jobContainers(uid).stream().filter(c -> c.id().equals(id)).findFirst();
+        if (after.filter(c -> c.everStarted() && !c.state().startedAt().equals(r.previousStartedAt())).isPresent()) {
+            LOG.warn("{}: starting container {} reported an error ({}), but Docker shows it started: tracking it as "
+                    + "attempt {}", describe(r), shortId(id), why, r.attempts());
+            return new Applied(true, persist(r.running(id)));
+        }
+        int exitCode = after.map(c -> c.state().exitCode()).orElse(0);
         JobRecord next = rules.startFailed(r.running(id), exitCode, why, clock.instant());
         LOG.warn("{}: {}", describe(next), headline(next.message()));
         return new Applied(true, persist(next));
@@ -422,6 +435,12 @@ final class JobDriver {
 
     /** The redacted output tail of a container, or why it cannot be read. */
     private String tail(JobRecord r, String containerId) throws InterruptedException {
+        if (r.spec().getStarted()) {
+            // adopted from what only identifies the job: its secret values are unknown here, so
+            // nothing could be redacted; the output stays on the host
+            return "(not shown: this agent lost its record of the job, so it cannot tell which values to redact; "
+                    + "see docker logs " + shortId(containerId) + " on the host)";
+        }
         Redactor redactor = Redactor.forOutput(r.spec().getContainer());
         try {
             return OutputTail.of(executor.outputTail(containerId, OutputTail.MAX_LINES), redactor);

@@ -95,7 +95,8 @@ public final class JobRules {
                     yield endedInTime ? new EndAttempt(c) : new Expire(c);
                 }
                 if (overdue) {
-                    yield new Expire(c);
+                    // a container that never started is not started past the deadline, nor killed
+                    yield new Expire(c.created() ? null : c);
                 }
                 if (!others.isEmpty()) {
                     yield new RemoveContainers(others, null, "left over from an earlier attempt");
@@ -107,7 +108,7 @@ public final class JobRules {
             }
             case STARTING -> {
                 Optional<JobContainer> ran = current.filter(c -> attemptRan(r, c));
-                if (ran.isPresent()) {
+                if (ran.isPresent() && !(overdue && ran.get().created())) {
                     yield new Adopt(r.running(ran.get().id()), ran.get(), ran.get().created());
                 }
                 if (overdue) {

@@ -46,7 +46,9 @@ public final class JobStatuses {
             s.setJob(progress);
             return waiting(s, "waiting to start", failure, hold);
         }
-        progress.setAttempts(record.attempts())
+        // an attempt recorded as starting may never run (a deadline, a failed create): the hub keeps
+        // the highest count it was told, so it is counted once it runs
+        progress.setAttempts(record.state() == JobRecord.State.STARTING ? record.attempts() - 1 : record.attempts())
                 .setSpecDigest(record.specDigest())
                 .setContainerRemoved(record.containerRemoved() || record.finished() && containersObserved
                         && current.isEmpty());

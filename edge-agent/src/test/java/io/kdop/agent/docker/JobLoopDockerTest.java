@@ -389,6 +389,35 @@ class JobLoopDockerTest {
     }
 
     @Test
+    void adoptedFromWhatOnlyIdentifiesTheJobItsOutputIsWithheldNotLeaked() throws Exception {
+        JobSpec.Builder leaks = job("stub", "echo \"token=$TOKEN\"; while [ ! -f /data/go ]; do sleep 0.1; done; exit 1")
+                .setBackoffLimit(0);
+        leaks.getContainerBuilder()
+                .addMounts(HostMount.newBuilder().setHostPath(hostData.toString()).setContainerPath("/data"));
+        JobSpec full = leaks.build();
+        publish(1, full);
+        ReconcileLoop first = startLoop();
+        String id = awaitPhase(first, "stub", "Running").getContainerId();
+        stop(first);
+        try (var files = Files.walk(stateDir.resolve("jobs"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        // the hub saw it begin, so it sends only what identifies the job: no env, no secret values
+        JobSpec stub = JobSpec.newBuilder().setContainer(ContainerSpec.newBuilder().setWorkload(workload("stub"))
+                .setContainerName(full.getContainer().getContainerName())).setSpecDigest(full.getSpecDigest())
+                .setStarted(true).build();
+        publish(2, stub);
+
+        ReconcileLoop second = startLoop();
+        assertThat(awaitPhase(second, "stub", "Running").getContainerId()).isEqualTo(id);
+        Files.writeString(hostData.resolve("go"), "");
+        WorkloadStatus failed = awaitPhase(second, "stub", "Failed");
+        assertThat(failed.getMessage()).contains("exited with code 1", "not shown").doesNotContain(SECRET);
+    }
+
+    @Test
     void anAttemptRecordedAsStartingIsRunOnceWhetherOrNotItsContainerWasCreated() throws Exception {
         // the agent died after writing "attempt 1 starting" and before creating the container
         JobSpec notCreated = job("ahead", "exit 0").build();

@@ -389,6 +389,24 @@ class JobRulesTest {
     }
 
     @Test
+    void aContainerCreatedButNeverStartedIsNotStartedPastTheDeadline() {
+        JobSpec spec = job("late", "true").setActiveDeadlineSeconds(30).build();
+        JobContainer onlyCreated = container(spec, "c1", 1, created());
+        Instant late = T0.plusSeconds(31);
+
+        // the agent died between create and start and came back after the deadline
+        JobRecord starting = JobRecord.begin(spec, T0).starting(1, "", "");
+        assertThat(RULES.decide(input(spec, starting, late, onlyCreated))).isEqualTo(new Expire(null));
+        JobRecord failed = JobRules.deadlineExceeded(starting, null, null, late);
+        assertThat(failed.attempts()).as("it never ran").isZero();
+        assertThat(failed.message()).contains("before attempt 1 of 3 started");
+
+        // adopted from its labels as running, but never started: neither started nor killed
+        JobRecord adopted = starting.running("c1");
+        assertThat(RULES.decide(input(spec, adopted, late, onlyCreated))).isEqualTo(new Expire(null));
+    }
+
+    @Test
     void aRunningContainerIsTrackedNotRestartedAndNotCountedAgain() {
         JobSpec spec = job("long", "sleep 3600").setActiveDeadlineSeconds(600).build();
         JobRecord r = JobRecord.begin(spec, T0).starting(2, "", "").running("c2");

@@ -36,6 +36,15 @@ class JobStatusesTest {
     }
 
     @Test
+    void anAttemptRecordedAsStartingIsNotCountedBeforeItRuns() {
+        JobRecord starting = JobRecord.begin(spec, T0).starting(2, "", "");
+        WorkloadStatus s = JobStatuses.of(spec, starting, Optional.empty(), true, Optional.empty(), null, 1);
+        assertThat(s.getJob().getAttempts()).as("the hub keeps the highest count: only attempts that ran")
+                .isEqualTo(1);
+        assertThat(s.getMessage()).contains("starting attempt 2 of");
+    }
+
+    @Test
     void aFailedJobWithItsReasonAndExitCode() {
         JobRecord r = JobRecord.begin(spec, T0).starting(3, "", "").running("c3")
                 .finish(JobRecord.State.FAILED, 3, T0.plusSeconds(50), "BackoffLimitExceeded", "attempt 3 of 3 ...", "");

@@ -74,16 +74,9 @@ public final class JobTranslator {
         return switch (container) {
             case Translation.Invalid invalid -> throw new IllegalStateException("handled above");
             case Translation.Valid valid -> {
-                JobSpec.Builder out = JobSpec.newBuilder()
+                JobSpec.Builder out = policy(spec)
                         .setContainer(valid.spec().toBuilder().addAllEntrypoint(nn(spec.command())))
-                        .setRestartPolicy("OnFailure".equals(spec.restartPolicy())
-                                ? JobRestartPolicy.JOB_RESTART_ON_FAILURE : JobRestartPolicy.JOB_RESTART_NEVER)
-                        .setBackoffLimit(spec.backoffLimit() == null ? DEFAULT_BACKOFF_LIMIT : spec.backoffLimit())
-                        .setActiveDeadlineSeconds(spec.activeDeadlineSeconds() == null ? 0 : spec.activeDeadlineSeconds())
                         .setSpecDigest(digest(spec));
-                if (spec.ttlSecondsAfterFinished() != null) {
-                    out.setTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished());
-                }
                 yield new JobTranslation.Valid(out.build());
             }
         };
@@ -98,17 +91,29 @@ public final class JobTranslator {
      * @param outcome the final outcome, once the job finished
      */
     public static JobSpec started(DockerJob job, String startedDigest, Optional<JobOutcome> outcome) {
-        JobSpec.Builder out = JobSpec.newBuilder()
+        // The policy is no secret and the spec cannot have changed since the start (SpecImmutable):
+        // an agent that lost its record and adopts the running container keeps retries and deadline.
+        JobSpec.Builder out = (job.getSpec() == null ? JobSpec.newBuilder() : policy(job.getSpec()))
                 .setContainer(io.kdop.proto.v1.ContainerSpec.newBuilder()
                         .setWorkload(workload(job))
                         .setContainerName(containerName(job)))
                 .setSpecDigest(startedDigest)
                 .setStarted(true);
-        if (job.getSpec() != null && job.getSpec().ttlSecondsAfterFinished() != null) {
-            out.setTtlSecondsAfterFinished(job.getSpec().ttlSecondsAfterFinished());
-        }
         outcome.ifPresent(out::setFinished);
         return out.build();
+    }
+
+    /** Retries, deadline and clean-up, with Kubernetes' defaults. */
+    private static JobSpec.Builder policy(DockerJobSpec spec) {
+        JobSpec.Builder out = JobSpec.newBuilder()
+                .setRestartPolicy("OnFailure".equals(spec.restartPolicy())
+                        ? JobRestartPolicy.JOB_RESTART_ON_FAILURE : JobRestartPolicy.JOB_RESTART_NEVER)
+                .setBackoffLimit(spec.backoffLimit() == null ? DEFAULT_BACKOFF_LIMIT : spec.backoffLimit())
+                .setActiveDeadlineSeconds(spec.activeDeadlineSeconds() == null ? 0 : spec.activeDeadlineSeconds());
+        if (spec.ttlSecondsAfterFinished() != null) {
+            out.setTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished());
+        }
+        return out;
     }
 
     /**

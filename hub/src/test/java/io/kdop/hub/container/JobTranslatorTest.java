@@ -74,6 +74,8 @@ class JobTranslatorTest {
         assertThat(out.getFinished()).isEqualTo(outcome);
         assertThat(out.getSpecDigest()).isEqualTo("d0");
         assertThat(out.getTtlSecondsAfterFinished()).isEqualTo(600);
+        assertThat(out.getBackoffLimit()).as("an agent adopting it keeps its policy").isEqualTo(3);
+        assertThat(out.getActiveDeadlineSeconds()).isEqualTo(300);
         assertThat(out.getContainer().getContainerName()).isEqualTo("job-db-migrate");
         assertThat(out.getContainer().getImage()).isEmpty();
         assertThat(out.getContainer().getEnvList()).as("no secret value travels again").isEmpty();
