@@ -27,7 +27,8 @@ public final class DockerEvents implements AutoCloseable {
     static final Set<String> ACTIONS = Set.of("die", "stop", "destroy", "kill", "oom", "health_status", "start",
             "create", "update", "rename", "pause", "unpause");
     private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    /** A local daemon that is back should be followed again within seconds; a failed try costs nothing. */
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
     private final DockerClient client;
     private final Map<String, String> labels;

@@ -78,8 +78,11 @@ final class JobDriver {
     /** What one step did: whether Docker changed, and whether to decide the job's next step now. */
     private record Applied(boolean changedDocker, boolean goOn) {}
 
+    private final DaemonProbe daemon;
+
     JobDriver(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, JobRecordStore records,
-            FailureTracker failures, JobRules rules, Clock clock) {
+            FailureTracker failures, JobRules rules, DaemonProbe daemon, Clock clock) {
+        this.daemon = daemon;
         this.observer = observer;
         this.executor = executor;
         this.secrets = secrets;
@@ -233,7 +236,7 @@ final class JobDriver {
             }
             case JobAction.StartAttempt start -> start(uid, start, progress);
             case JobAction.Adopt adopt -> adopt(adopt);
-            case JobAction.EndAttempt end -> end(in.record(), end.container());
+            case JobAction.EndAttempt end -> end(in.record(), end.container(), end.forgivable());
             case JobAction.Expire expire -> expire(uid, in.record(), expire.container());
             case JobAction.RemoveContainers remove -> {
                 for (JobContainer c : remove.containers()) {
@@ -276,6 +279,12 @@ final class JobDriver {
             fail(uid, a.attemptKey(), Reason.SecretFilesFailed, "cannot write the secret files: " + e.getMessage());
             return new Applied(false, false);
         }
+        if (!daemon.acceptsConnections()) {
+            // stopping: it would kill the attempt (or fail its start) on a connection it still serves
+            LOG.info("{}: Docker refuses new connections (stopping or restarting); attempt {} waits for it",
+                    describe(r), r.attempts());
+            return new Applied(false, false);
+        }
         if (!persist(r)) {
             return new Applied(false, false); // write-ahead: no record, no container
         }
@@ -314,6 +323,9 @@ final class JobDriver {
 
     private Applied adopt(JobAction.Adopt a) {
         JobRecord r = a.running();
+        if (a.start() && !daemon.acceptsConnections()) {
+            return new Applied(false, false); // as for a fresh attempt: not into a stopping daemon
+        }
         if (a.start()) {
             try {
                 executor.start(a.container().id());
@@ -340,15 +352,26 @@ final class JobDriver {
                     + "attempt {}", describe(r), shortId(id), why, r.attempts());
             return new Applied(true, persist(r.running(id)));
         }
+        if (!daemon.acceptsConnections()) {
+            // the daemon began to stop under the start: not the attempt's failure; the record still
+            // says starting, so the container is adopted and started once Docker is back
+            LOG.warn("{}: starting container {} failed while Docker stops ({}); attempt {} goes on when it is back",
+                    describe(r), shortId(id), why, r.attempts());
+            return new Applied(true, false);
+        }
         int exitCode = after.map(c -> c.state().exitCode()).orElse(0);
         JobRecord next = rules.startFailed(r.running(id), exitCode, why, clock.instant());
         LOG.warn("{}: {}", describe(next), headline(next.message()));
         return new Applied(true, persist(next));
     }
 
-    private Applied end(JobRecord r, JobContainer c) throws InterruptedException {
+    private Applied end(JobRecord r, JobContainer c, boolean forgivable) throws InterruptedException {
+        // asked first: the daemon refuses new connections from before it kills containers until it is back
+        boolean interrupted = forgivable && !daemon.acceptsConnections();
         String tail = c == null ? "" : tail(r, c.id());
-        JobRecord next = rules.attemptEnded(r, c, tail, clock.instant());
+        JobRecord next = interrupted
+                ? rules.attemptInterrupted(r, c, tail, clock.instant())
+                : rules.attemptEnded(r, c, tail, clock.instant());
         if (next.state() == JobRecord.State.FAILED) {
             LOG.warn("{}: failed: {}", describe(next), headline(next.message()));
         } else {

@@ -99,7 +99,7 @@ public final class ReconcileLoop implements Workloads {
         DockerExecutor executor = new DockerExecutor(commands, PULL_TIMEOUT);
         FailureTracker failures = new FailureTracker(clock);
         JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
-                new JobRules(host.getUid(), layout, jobBackoff), clock);
+                new JobRules(host.getUid(), layout, jobBackoff), new DaemonProbe(dockerHost), clock);
         ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs);
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
         loop.events = new DockerEvents(stream, Map.of(

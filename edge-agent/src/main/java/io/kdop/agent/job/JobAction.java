@@ -48,8 +48,17 @@ public sealed interface JobAction {
      */
     record Adopt(JobRecord running, JobContainer container, boolean start) implements JobAction {}
 
-    /** The current attempt ended ({@code container} exited; null: it vanished): read its output, record the outcome. */
-    record EndAttempt(JobContainer container) implements JobAction {}
+    /**
+     * The current attempt ended ({@code container} exited; null: it vanished): read its output,
+     * record the outcome. When {@code forgivable}, the driver asks the daemon first: an attempt
+     * the Docker daemon stopped by stopping itself is retried without counting (see
+     * {@link JobRules#attemptInterrupted}).
+     */
+    record EndAttempt(JobContainer container, boolean forgivable) implements JobAction {
+        public EndAttempt(JobContainer container) {
+            this(container, false);
+        }
+    }
 
     /**
      * The active deadline passed: kill {@code container} if it still runs (null: no attempt runs),

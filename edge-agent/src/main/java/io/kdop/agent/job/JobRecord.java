@@ -30,10 +30,15 @@ import java.util.Optional;
  * @param message what the status says about the outcome or the wait ("" when there is nothing to say)
  * @param lastOutput the redacted tail of the output of the last attempt that ended
  * @param containerRemoved the finished job's container was removed (ttl_seconds_after_finished)
+ * @param interruptions attempts that ended because the Docker daemon stopped under them: they
+ *     have their number but do not count against backoff_limit (up to {@link #FORGIVEN_INTERRUPTIONS})
  */
 public record JobRecord(JobSpec spec, State state, int attempts, Instant startTime, String containerId,
         String previousStartedAt, Integer exitCode, Instant nextAttemptAt, Instant completionTime, String reason,
-        String message, String lastOutput, boolean containerRemoved) {
+        String message, String lastOutput, boolean containerRemoved, int interruptions) {
+
+    /** A daemon that keeps stopping under a job eventually fails it like any other cause. */
+    public static final int FORGIVEN_INTERRUPTIONS = 3;
 
     /** Where a job stands. */
     public enum State {
@@ -64,7 +69,7 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
 
     /** A job the agent begins now: no attempt yet. */
     public static JobRecord begin(JobSpec spec, Instant now) {
-        return new JobRecord(spec, State.PENDING, 0, now, "", "", null, null, null, "", "", "", false);
+        return new JobRecord(spec, State.PENDING, 0, now, "", "", null, null, null, "", "", "", false, 0);
     }
 
     public String uid() {
@@ -83,9 +88,9 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
         return state == State.SUCCEEDED || state == State.FAILED;
     }
 
-    /** backoff_limit + 1 (a negative limit counts as 0). */
+    /** backoff_limit + 1 (a negative limit counts as 0), plus the attempts Docker's restarts interrupted. */
     public int maxAttempts() {
-        return Math.max(0, spec.getBackoffLimit()) + 1;
+        return Math.max(0, spec.getBackoffLimit()) + 1 + Math.min(interruptions, FORGIVEN_INTERRUPTIONS);
     }
 
     /** A failed attempt restarts the same container (OnFailure) rather than a fresh one (Never). */
@@ -112,7 +117,7 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
     /** The same record running another spec (only before the first attempt: see JobRules). */
     public JobRecord withSpec(JobSpec newSpec) {
         return new JobRecord(newSpec, state, attempts, startTime, containerId, previousStartedAt, exitCode,
-                nextAttemptAt, completionTime, reason, message, lastOutput, containerRemoved);
+                nextAttemptAt, completionTime, reason, message, lastOutput, containerRemoved, interruptions);
     }
 
     /**
@@ -123,19 +128,28 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
      */
     public JobRecord starting(int attempt, String reusedId, String reusedStartedAt) {
         return new JobRecord(spec, State.STARTING, attempt, startTime, reusedId, reusedStartedAt, exitCode, null, null,
-                "", "", lastOutput, false);
+                "", "", lastOutput, false, interruptions);
     }
 
     /** The current attempt runs in this container. */
     public JobRecord running(String id) {
         return new JobRecord(spec, State.RUNNING, attempts, startTime, id, "", exitCode, null, null, "", "", lastOutput,
-                false);
+                false, interruptions);
     }
 
     /** The current attempt failed and another one follows at {@code next}. */
     public JobRecord backoff(Integer code, Instant next, String why, String output) {
         return new JobRecord(spec, State.BACKOFF, attempts, startTime, containerId, "", code, next, null, "", why, output,
-                false);
+                false, interruptions);
+    }
+
+    /**
+     * The current attempt was cut off by the Docker daemon stopping; the next one follows at
+     * {@code next} without this one counting against backoff_limit.
+     */
+    public JobRecord interrupted(Integer code, Instant next, String why, String output) {
+        return new JobRecord(spec, State.BACKOFF, attempts, startTime, containerId, "", code, next, null, "", why,
+                output, false, interruptions + 1);
     }
 
     /** The job is over: {@code reason} "" for success. */
@@ -144,12 +158,12 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
             throw new IllegalArgumentException("not an outcome: " + outcome);
         }
         return new JobRecord(spec, outcome, attempts, startTime, containerId, "", code, null, at, why, text, output,
-                false);
+                false, interruptions);
     }
 
     /** The finished job's container is gone (TTL). */
     public JobRecord withContainerRemoved() {
         return new JobRecord(spec, state, attempts, startTime, containerId, previousStartedAt, exitCode, nextAttemptAt,
-                completionTime, reason, message, lastOutput, true);
+                completionTime, reason, message, lastOutput, true, interruptions);
     }
 }

@@ -92,7 +92,7 @@ public final class JobRules {
                 if (c.ended()) {
                     // an attempt that ended before the deadline counts as it ended (it may have succeeded)
                     boolean endedInTime = deadline.map(d -> finishedAt(c, in.now()).isBefore(d)).orElse(true);
-                    yield endedInTime ? new EndAttempt(c) : new Expire(c);
+                    yield endedInTime ? new EndAttempt(c, forgivable(r, c)) : new Expire(c);
                 }
                 if (overdue) {
                     // a container that never started is not started past the deadline, nor killed
@@ -243,6 +243,17 @@ public final class JobRules {
                 .filter(at -> in.now().isBefore(at));
     }
 
+    /**
+     * Whether the attempt's end may be the Docker daemon's doing rather than the job's: it was
+     * killed by a signal (exit code above 128, not out of memory), as dockerd's shutdown kills
+     * containers, and a daemon that keeps stopping under the job is not forgiven forever. An
+     * attempt that exits 0 succeeded, whatever stopped it.
+     */
+    static boolean forgivable(JobRecord r, JobContainer c) {
+        return c.state().exitCode() > 128 && !c.state().oomKilled()
+                && r.interruptions() < JobRecord.FORGIVEN_INTERRUPTIONS;
+    }
+
     /** The container attempt {@code attempt} runs in: restart policy no, with the job-attempt label. */
     public DesiredContainer attemptContainer(JobSpec job, int attempt) {
         ContainerSpec spec = job.getContainer().toBuilder()
@@ -320,6 +331,20 @@ public final class JobRules {
         return failed(r, code, at, what, tail, now);
     }
 
+    /**
+     * The attempt in {@code container} was stopped by the Docker daemon stopping (it refused new
+     * connections when the container died): it does not count against backoff_limit, and the
+     * next attempt follows after the first backoff step, by when the daemon is usually back.
+     */
+    public JobRecord attemptInterrupted(JobRecord r, JobContainer container, String tail, Instant now) {
+        int code = container.state().exitCode();
+        Instant next = finishedAt(container, now).plus(backoff.after(1));
+        // forgivable() held: the next attempt gets one more
+        return r.interrupted(code, next.isBefore(now) ? now : next, "attempt " + r.attempts()
+                + " was stopped by the Docker daemon stopping (exit code " + code + "); it does not count against "
+                + "backoffLimit; attempt " + (r.attempts() + 1) + " of " + (r.maxAttempts() + 1) + " at " + next, tail);
+    }
+
     /** The attempt's container could not be started ({@code exitCode} as Docker set it, 0 if it did not). */
     public JobRecord startFailed(JobRecord r, int exitCode, String dockerError, Instant now) {
         int code = exitCode != 0 ? exitCode : 128;
@@ -363,7 +388,7 @@ public final class JobRules {
         if (r.state() == State.STARTING && killed == null) {
             // the attempt announced never ran: it is not reported as started
             counted = new JobRecord(r.spec(), r.state(), r.attempts() - 1, r.startTime(), r.containerId(),
-                    r.previousStartedAt(), r.exitCode(), null, null, "", "", r.lastOutput(), false);
+                    r.previousStartedAt(), r.exitCode(), null, null, "", "", r.lastOutput(), false, r.interruptions());
         }
         return counted.finish(State.FAILED, code, now, Reason.DeadlineExceeded.name(), "activeDeadlineSeconds "
                 + r.spec().getActiveDeadlineSeconds() + " exceeded " + when + lastOutput(output), output);
@@ -374,7 +399,7 @@ public final class JobRules {
         boolean succeeded = spec.getFinished().getSucceeded();
         Instant at = parse(spec.getFinished().getCompletionTime()).orElse(now);
         return new JobRecord(spec, State.PENDING, newest.map(JobContainer::attempt).orElse(0), null,
-                newest.map(JobContainer::id).orElse(""), "", null, null, null, "", "", "", false)
+                newest.map(JobContainer::id).orElse(""), "", null, null, null, "", "", "", false, 0)
                 .finish(succeeded ? State.SUCCEEDED : State.FAILED, null, at, "",
                         "finished as the hub recorded (" + (succeeded ? "succeeded" : "failed") + "); this agent had "
                                 + "no record of it any more, so it is not run again", "");
@@ -384,7 +409,7 @@ public final class JobRules {
     static JobRecord adopted(JobSpec spec, JobContainer c, Instant now) {
         Instant started = parse(c.state().startedAt()).orElse(now);
         return new JobRecord(spec, State.RUNNING, Math.max(1, c.attempt()), started.isAfter(now) ? now : started, c.id(),
-                "", null, null, null, "", "", "", false);
+                "", null, null, null, "", "", "", false, 0);
     }
 
     /**
@@ -392,7 +417,7 @@ public final class JobRules {
      * directory was lost or replaced): how far it got is unknown, so it fails and is never run again.
      */
     static JobRecord lost(JobSpec spec, Instant now) {
-        return new JobRecord(spec, State.PENDING, 0, null, "", "", null, null, null, "", "", "", false)
+        return new JobRecord(spec, State.PENDING, 0, null, "", "", null, null, null, "", "", "", false, 0)
                 .finish(State.FAILED, null, now, Reason.RecordLost.name(),
                         "this job began on this host, but the agent has no record of it any more (its state directory "
                                 + "was lost or replaced) and no container of it is left; it is not run again. Delete and "
@@ -401,7 +426,7 @@ public final class JobRules {
 
     /** A record that could not be read, and no container to tell how far the job got: failed, never run blindly. */
     static JobRecord unreadable(JobSpec spec, Instant now) {
-        return new JobRecord(spec, State.PENDING, 0, null, "", "", null, null, null, "", "", "", false)
+        return new JobRecord(spec, State.PENDING, 0, null, "", "", null, null, null, "", "", "", false, 0)
                 .finish(State.FAILED, null, now, Reason.JobRecordUnreadable.name(),
                         "the agent's record of this job could not be read and no container of it is left, so whether "
                                 + "it ran is unknown; it is not run again. Delete and re-create the DockerJob to run it",

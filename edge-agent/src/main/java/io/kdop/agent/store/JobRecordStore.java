@@ -190,6 +190,7 @@ public final class JobRecordStore {
         json.put("message", r.message());
         json.put("lastOutput", r.lastOutput());
         json.put("containerRemoved", r.containerRemoved());
+        json.put("interruptions", r.interruptions());
         json.put("spec", Base64.getEncoder().encodeToString(r.spec().toByteArray()));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
@@ -234,7 +235,7 @@ public final class JobRecordStore {
                 json.path("reason").asText(""),
                 json.path("message").asText(""),
                 json.path("lastOutput").asText(""),
-                json.path("containerRemoved").asBoolean(false));
+                json.path("containerRemoved").asBoolean(false), json.path("interruptions").asInt(0));
     }
 
     private static JsonNode required(JsonNode json, String field) {

@@ -389,6 +389,38 @@ class JobRulesTest {
     }
 
     @Test
+    void anAttemptTheDockerDaemonStoppedIsRetriedWithoutCountingAgainstTheBackoffLimit() {
+        JobSpec spec = job("migrate", "./migrate").setBackoffLimit(0).build();
+        JobRecord running = JobRecord.begin(spec, T0).starting(1, "", "").running("c1");
+        JobContainer killed = container(spec, "c1", 1, exited(T0, T0.plusSeconds(11), 137));
+
+        assertThat(RULES.decide(input(spec, running, T0.plusSeconds(12), killed)))
+                .as("killed by a signal: the driver asks the daemon whether it is stopping")
+                .isEqualTo(new EndAttempt(killed, true));
+        JobRecord next = RULES.attemptInterrupted(running, killed, "terminated", T0.plusSeconds(12));
+        assertThat(next.state()).isEqualTo(State.BACKOFF);
+        assertThat(next.interruptions()).isEqualTo(1);
+        assertThat(next.maxAttempts()).as("backoffLimit 0, one interrupted attempt forgiven").isEqualTo(2);
+        assertThat(next.nextAttemptAt()).as("one backoff step after it died").isEqualTo(T0.plusSeconds(21));
+        assertThat(next.message()).contains("stopped by the Docker daemon", "does not count against backoffLimit",
+                "attempt 2 of 2");
+
+        // the retry runs in a fresh container, once the step has passed
+        assertThat(RULES.decide(input(spec, next, T0.plusSeconds(21), killed))).isInstanceOfSatisfying(
+                StartAttempt.class, a -> assertThat(a.starting().attempts()).isEqualTo(2));
+
+        // an ordinary exit code, out of memory, or a daemon that keeps stopping: nothing to ask
+        JobContainer failed = container(spec, "c1", 1, exited(T0, T0.plusSeconds(11), 3));
+        assertThat(RULES.decide(input(spec, running, T0.plusSeconds(12), failed))).isEqualTo(new EndAttempt(failed));
+        JobContainer oom = container(spec, "c1", 1, new RuntimeState("exited", "", "", 0, T0.toString(), 137, true, "",
+                T0.plusSeconds(11).toString()));
+        assertThat(RULES.decide(input(spec, running, T0.plusSeconds(12), oom))).isEqualTo(new EndAttempt(oom));
+        JobRecord oftenStopped = new JobRecord(spec, State.RUNNING, 4, T0, "c1", "", 137, null, null, "", "", "",
+                false, JobRecord.FORGIVEN_INTERRUPTIONS);
+        assertThat(RULES.decide(input(spec, oftenStopped, T0.plusSeconds(12), killed))).isEqualTo(new EndAttempt(killed));
+    }
+
+    @Test
     void aContainerCreatedButNeverStartedIsNotStartedPastTheDeadline() {
         JobSpec spec = job("late", "true").setActiveDeadlineSeconds(30).build();
         JobContainer onlyCreated = container(spec, "c1", 1, created());

@@ -58,7 +58,7 @@ class JobRecordStoreTest {
         JobRecord failed = running.finish(JobRecord.State.FAILED, 3, T0.plusSeconds(9), "BackoffLimitExceeded",
                 "attempt 2 of 3 exited with code 3. Last output:\nö\n", "ö\n").withContainerRemoved();
         JobRecord backoff = JobRecord.begin(spec("u2"), T0).starting(1, "", "").running("c9")
-                .backoff(null, T0.plusSeconds(20), "waiting", "");
+                .interrupted(137, T0.plusSeconds(20), "stopped by the Docker daemon", "");
         store.save(running);
         store.save(failed);
         store.save(backoff);
@@ -66,6 +66,7 @@ class JobRecordStoreTest {
         JobRecordStore reopened = JobRecordStore.open(stateDir, CLOCK);
         assertThat(reopened.get("u1")).contains(failed);
         assertThat(reopened.get("u2")).contains(backoff);
+        assertThat(reopened.get("u2").orElseThrow().interruptions()).isEqualTo(1);
         assertThat(reopened.unreadable()).isEmpty();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file("u1")))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("jobs"))))
