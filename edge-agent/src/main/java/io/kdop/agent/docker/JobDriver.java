@@ -79,10 +79,12 @@ final class JobDriver {
     private record Applied(boolean changedDocker, boolean goOn) {}
 
     private final DaemonProbe daemon;
+    private final BackgroundPulls pulls;
 
     JobDriver(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, JobRecordStore records,
-            FailureTracker failures, JobRules rules, DaemonProbe daemon, Clock clock) {
+            FailureTracker failures, JobRules rules, DaemonProbe daemon, BackgroundPulls pulls, Clock clock) {
         this.daemon = daemon;
+        this.pulls = pulls;
         this.observer = observer;
         this.executor = executor;
         this.secrets = secrets;
@@ -206,6 +208,10 @@ final class JobDriver {
                 Applied applied = apply(uid, in, action, progress);
                 changed |= applied.changedDocker();
                 if (!applied.goOn()) {
+                    if (action instanceof JobAction.StartAttempt s) {
+                        // held up (a pull under way, say): the deadline is still kept on time
+                        s.starting().deadline().filter(d -> d.isAfter(now)).ifPresent(wakes::add);
+                    }
                     return changed;
                 }
                 if (applied.changedDocker()) {
@@ -259,14 +265,20 @@ final class JobDriver {
         ContainerSpec spec = r.spec().getContainer();
         Redactor redactor = Redactor.forSpec(spec);
         if (a.pull()) {
-            progress.pulling(uid, r.spec(), a.image());
-            try {
-                executor.pull(a.image(), a.credential());
-            } catch (RuntimeException e) {
-                String why = redactor.clean(DockerErrors.describe(e));
-                if (!bridgeWithLocalImage(r, spec, why)) {
-                    fail(uid, a.attemptKey(), Reason.ImagePullFailed, "cannot pull image " + a.image() + ": " + why);
-                    return new Applied(false, false); // not an attempt: nothing is recorded
+            switch (pulls.request(a.image(), a.credential())) {
+                case BackgroundPulls.State.InProgress p -> {
+                    progress.pulling(uid, r.spec(), a.image());
+                    return new Applied(false, false); // not an attempt yet; the pull's end wakes the loop
+                }
+                case BackgroundPulls.State.Done done -> {
+                    // pulled: on to the attempt
+                }
+                case BackgroundPulls.State.Failed failed -> {
+                    String why = redactor.clean(DockerErrors.describe(failed.error()));
+                    if (!bridgeWithLocalImage(r, spec, why)) {
+                        fail(uid, a.attemptKey(), Reason.ImagePullFailed, "cannot pull image " + a.image() + ": " + why);
+                        return new Applied(false, false); // not an attempt: nothing is recorded
+                    }
                 }
             }
             if (r.deadline().filter(d -> !clock.instant().isBefore(d)).isPresent()) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The reconciler's thread, independent of the hub session. It runs a pass at start (from the
  * persisted desired state, so it works while the hub is unreachable), when a new desired state is
  * persisted, shortly after Docker events about managed containers (coalesced over
- * {@link #EVENT_DELAY}; a job's container exiting is a "die" event), when a failure backoff ends,
+ * {@link #EVENT_DELAY}; a job's container exiting is a "die" event), when an image pull that runs
+ * in the background ends, when a failure backoff ends,
  * when a job's time comes (its next attempt, its active deadline, its TTL), and every resync
  * interval. Passes never overlap: there is one thread.
  */
@@ -98,10 +99,20 @@ public final class ReconcileLoop implements Workloads {
         DockerObserver observer = new DockerObserver(commands, host.getUid());
         DockerExecutor executor = new DockerExecutor(commands, PULL_TIMEOUT);
         FailureTracker failures = new FailureTracker(clock);
+        // the loop is built last, but a pull that ends must wake it
+        java.util.concurrent.atomic.AtomicReference<ReconcileLoop> woken = new java.util.concurrent.atomic.AtomicReference<>();
+        BackgroundPulls pulls = new BackgroundPulls(executor, () -> {
+            ReconcileLoop l = woken.get();
+            if (l != null) {
+                l.request(Duration.ZERO);
+            }
+        }, clock);
         JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
-                new JobRules(host.getUid(), layout, jobBackoff), new DaemonProbe(dockerHost), clock);
-        ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs);
+                new JobRules(host.getUid(), layout, jobBackoff), new DaemonProbe(dockerHost), pulls, clock);
+        ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs,
+                pulls);
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
+        woken.set(loop);
         loop.events = new DockerEvents(stream, Map.of(
                 ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE,
                 ManagedContainers.HOST_UID, host.getUid()), loop::dockerEvent);

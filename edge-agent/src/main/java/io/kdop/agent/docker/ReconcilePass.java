@@ -60,7 +60,10 @@ public final class ReconcilePass {
     private final StatusBoard board;
     private final FailureTracker failures;
     private final JobDriver jobs;
+    private final BackgroundPulls pulls;
     private final RestartLedger ledger = new RestartLedger();
+    /** Workloads whose image is being pulled, with what their status says meanwhile (this pass only). */
+    private final Map<String, String> pulling = new LinkedHashMap<>();
     /** The statuses last published, by workload UID: kept while Docker cannot be read. */
     private final Map<String, WorkloadStatus> statuses = new LinkedHashMap<>();
     private String dockerError; // the last "cannot read Docker" logged, so it is logged once
@@ -72,7 +75,9 @@ public final class ReconcilePass {
     private long appliedRevision;
 
     ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, String hostUid,
-            Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures, JobDriver jobs) {
+            Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures, JobDriver jobs,
+            BackgroundPulls pulls) {
+        this.pulls = pulls;
         this.observer = observer;
         this.executor = executor;
         this.secrets = secrets;
@@ -90,6 +95,16 @@ public final class ReconcilePass {
      *     retried, or a job's next attempt, deadline or TTL comes; empty if nothing waits
      */
     public Optional<Instant> run() throws InterruptedException {
+        pulls.passBegins();
+        pulling.clear();
+        try {
+            return pass();
+        } finally {
+            pulls.passEnds();
+        }
+    }
+
+    private Optional<Instant> pass() throws InterruptedException {
         Optional<DesiredState> state = desiredState.get();
         if (state.isEmpty()) {
             return Optional.empty(); // no snapshot ever received: nothing is known to be undesired either
@@ -214,14 +229,23 @@ public final class ReconcilePass {
         for (Step step : plan.steps()) {
             switch (step) {
                 case Step.Pull pull -> {
-                    progress(plan, Phase.Pulling, "pulling image " + pull.image(), revision);
-                    try {
-                        executor.pull(pull.image(), RegistryCredentials.forImage(d.spec()));
-                    } catch (RuntimeException e) {
-                        String why = redactor.clean(DockerErrors.describe(e));
-                        if (!bridgeWithLocalImage(d, why)) {
-                            fail(plan, Reason.ImagePullFailed, "cannot pull image " + pull.image() + ": " + why);
+                    switch (pulls.request(pull.image(), RegistryCredentials.forImage(d.spec()))) {
+                        case BackgroundPulls.State.InProgress p -> {
+                            // the rest of the plan runs in the pass the pull's end wakes
+                            String message = "pulling image " + pull.image() + " since " + p.since();
+                            pulling.put(plan.uid(), message);
+                            progress(plan, Phase.Pulling, message, revision);
                             return changed;
+                        }
+                        case BackgroundPulls.State.Done done -> {
+                            // pulled: on to the container
+                        }
+                        case BackgroundPulls.State.Failed failed -> {
+                            String why = redactor.clean(DockerErrors.describe(failed.error()));
+                            if (!bridgeWithLocalImage(d, why)) {
+                                fail(plan, Reason.ImagePullFailed, "cannot pull image " + pull.image() + ": " + why);
+                                return changed;
+                            }
                         }
                     }
                 }
@@ -404,8 +428,11 @@ public final class ReconcilePass {
             Optional<ObservedContainer> container = containers.stream()
                     .filter(c -> c.name().equals(plan.desired().name())).findFirst()
                     .or(() -> containers.stream().findFirst());
-            next.put(plan.uid(), StatusComposer.desired(plan, container,
-                    failures.current(plan.uid(), plan.desired().attemptKey()), ledger.count(plan.uid()), revision));
+            WorkloadStatus composed = StatusComposer.desired(plan, container,
+                    failures.current(plan.uid(), plan.desired().attemptKey()), ledger.count(plan.uid()), revision);
+            next.put(plan.uid(), pulling.containsKey(plan.uid())
+                    ? StatusComposer.progress(composed, plan.workload(), Phase.Pulling, pulling.get(plan.uid()), revision)
+                    : composed);
         }
         for (WorkloadStatus job : jobs.statuses(state, jobContainers(observed), revision)) {
             next.putIfAbsent(job.getWorkload().getUid(), job); // a uid both a container and a job: the container's

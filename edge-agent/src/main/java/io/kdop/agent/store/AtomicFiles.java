@@ -45,10 +45,18 @@ public final class AtomicFiles {
      * 0600 temp file in the same directory, are flushed, then renamed over the target.
      */
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, FILE_MODE);
+    }
+
+    /** {@link #write(Path, byte[])} with another mode for the file (set before it takes the target's name). */
+    public static void write(Path target, byte[] content, Set<PosixFilePermission> fileMode) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_MODE);
         Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", mode);
         try {
+            if (!fileMode.equals(FILE_MODE)) {
+                Files.setPosixFilePermissions(temp, fileMode); // after creation: no umask in the way
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -16,12 +18,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Writes a workload's secret files where its container bind-mounts them (see {@link SecretLayout}):
- * directories 0700, files 0600. A changed file is replaced atomically in place (a temp file in the
+ * Writes a workload's secret files where its container bind-mounts them (see {@link SecretLayout}).
+ * The secrets root and the workload's directory are 0700: nobody on the host but the agent's user
+ * gets through them. Each mounted directory is 0755 with 0644 files, Kubernetes' default for a
+ * Secret volume, so a container that runs as another user than root can read them too: inside
+ * the container the mount is reached directly, not through the agent's directories. A changed file is replaced atomically in place (a temp file in the
  * same directory renamed onto it), so a running container sees the old content or the new one,
  * never a torn file, and needs no restart: the mount is the directory, not the file.
  */
 public final class SecretFileStore {
+
+    private static final Set<PosixFilePermission> MOUNTED_DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> MOUNTED_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
     private final SecretLayout layout;
 
@@ -49,7 +57,7 @@ public final class SecretFileStore {
         AtomicFiles.privateDirectory(layout.workload(uid));
         int changes = 0;
         for (int n = 0; n < spec.getSecretFilesCount(); n++) {
-            changes += syncDirectory(AtomicFiles.privateDirectory(layout.directory(uid, n)), spec.getSecretFiles(n));
+            changes += syncDirectory(mountedDirectory(layout.directory(uid, n)), spec.getSecretFiles(n));
         }
         try (Stream<Path> entries = Files.list(layout.workload(uid))) {
             for (Path dir : entries.toList()) {
@@ -74,8 +82,10 @@ public final class SecretFileStore {
             }
             byte[] content = f.getContent().toByteArray();
             if (!sameContent(target, content)) {
-                AtomicFiles.write(target, content);
+                AtomicFiles.write(target, content, MOUNTED_FILE);
                 changes++;
+            } else if (!Files.getPosixFilePermissions(target).equals(MOUNTED_FILE)) {
+                Files.setPosixFilePermissions(target, MOUNTED_FILE); // written 0600 by an older agent
             }
         }
         try (Stream<Path> entries = Files.list(dir)) {
@@ -87,6 +97,12 @@ public final class SecretFileStore {
             }
         }
         return changes;
+    }
+
+    private static Path mountedDirectory(Path dir) throws IOException {
+        AtomicFiles.privateDirectory(dir);
+        Files.setPosixFilePermissions(dir, MOUNTED_DIRECTORY);
+        return dir;
     }
 
     /** Deletes the secret files of a workload (when it is no longer desired). */

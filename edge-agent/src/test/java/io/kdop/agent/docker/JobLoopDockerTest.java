@@ -162,8 +162,17 @@ class JobLoopDockerTest {
     private List<InspectContainerResponse> containersOf(String name) {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(ManagedContainers.WORKLOAD_UID, workload(name).getUid())).exec().stream()
-                .map(c -> docker.inspectContainerCmd(c.getId()).exec())
+                .flatMap(c -> inspect(c.getId()).stream())
                 .toList();
+    }
+
+    /** Empty when the container went between the listing and the inspection (the agent removing it). */
+    private static Optional<InspectContainerResponse> inspect(String id) {
+        try {
+            return Optional.of(docker.inspectContainerCmd(id).exec());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private JobRecordStore records() throws Exception {

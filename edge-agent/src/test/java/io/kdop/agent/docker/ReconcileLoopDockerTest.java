@@ -264,6 +264,8 @@ class ReconcileLoopDockerTest {
         assertThat(first.getConfig().getHealthcheck().getInterval()).isEqualTo(500_000_000L);
         assertThat(exec(name, "cat", "/data/hello.txt")).isEqualTo("from the host");
         assertThat(exec(name, "cat", "/etc/creds/token")).isEqualTo("v1");
+        assertThat(execAs("1000:1000", name, "cat", "/etc/creds/token")).as("a non-root user reads it too")
+                .isEqualTo("v1");
         try (Socket socket = new Socket("127.0.0.1", port)) {
             assertThat(socket.isConnected()).as("the published port answers").isTrue();
         }
@@ -379,6 +381,52 @@ class ReconcileLoopDockerTest {
     }
 
     @Test
+    void aPullThatHangsHoldsUpOnlyItsOwnWorkload() throws Exception {
+        // a "registry" that accepts connections and never answers: Docker's pull hangs on it
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            String slowImage = "127.0.0.1:" + silent.getLocalPort() + "/kdop-test/slow:1";
+            ContainerSpec slow = ContainerSpec.newBuilder().setWorkload(workload("slow"))
+                    .setContainerName("kdop-test-slow-" + suffix).setImage(slowImage).build();
+            String quick = "kdop-test-quick-" + suffix;
+            ContainerSpec quickSpec = ContainerSpec.newBuilder().setWorkload(workload("quick")).setContainerName(quick)
+                    .setImage(IMAGE).addAllCommand(List.of("sleep", "3600")).build();
+            publish(1, slow, quickSpec);
+            ReconcileLoop loop = startLoop();
+
+            await().atMost(WAIT).until(() -> phase(loop, "quick", "Running") && phase(loop, "slow", "Pulling"));
+            assertThat(status(loop, "slow").orElseThrow().getMessage()).startsWith("pulling image " + slowImage);
+            assertThat(accepted).as("Docker is in the pull").isNotEmpty();
+
+            // while the pull hangs, a container removed by hand is repaired at once
+            String before = runningContainer(quick).getId();
+            docker.removeContainerCmd(quick).withForce(true).exec();
+            await().atMost(WAIT).until(() -> container(quick).filter(c -> !c.getId().equals(before))
+                    .map(c -> Boolean.TRUE.equals(c.getState().getRunning())).orElse(false));
+            assertThat(phase(loop, "slow", "Pulling")).as("still pulling, one pull for all the passes").isTrue();
+
+            // the registry goes away: the pull fails, and that is what the workload's status says
+            silent.close();
+            synchronized (accepted) {
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> phase(loop, "slow", "Failed"));
+            assertThat(status(loop, "slow").orElseThrow().getReason()).isEqualTo("ImagePullFailed");
+        }
+    }
+
+    @Test
     void isolatesFailuresAndNeverTouchesAForeignContainer() throws Exception {
         String taken = "kdop-test-taken-" + suffix;
         String foreignId = docker.createContainerCmd(IMAGE).withName(taken).withCmd("true").exec().getId();
@@ -461,8 +509,13 @@ class ReconcileLoopDockerTest {
     }
 
     private static String exec(String container, String... cmd) throws InterruptedException {
-        String execId = docker.execCreateCmd(container).withCmd(cmd).withAttachStdout(true).withAttachStderr(true)
-                .exec().getId();
+        return execAs("", container, cmd);
+    }
+
+    /** docker exec as the given user ("" for the image's). */
+    private static String execAs(String user, String container, String... cmd) throws InterruptedException {
+        String execId = docker.execCreateCmd(container).withUser(user).withCmd(cmd).withAttachStdout(true)
+                .withAttachStderr(true).exec().getId();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
             @Override

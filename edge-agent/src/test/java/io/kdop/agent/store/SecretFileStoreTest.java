@@ -44,7 +44,7 @@ class SecretFileStoreTest {
     }
 
     @Test
-    void writesPrivateFilesAndRewritesOnlyWhatChanged() throws Exception {
+    void writesFilesBehindPrivateDirectoriesAndRewritesOnlyWhatChanged() throws Exception {
         SecretFileStore store = new SecretFileStore(new SecretLayout(stateDir.resolve("secrets")));
         SecretLayout layout = store.layout();
         ContainerSpec v1 = spec("uid-1", secret("/etc/tls", file("tls.key", "k1"), file("tls.crt", "c1")),
@@ -53,10 +53,11 @@ class SecretFileStoreTest {
         Path tls = layout.directory("uid-1", 0);
         assertThat(Files.readString(tls.resolve("tls.key"))).isEqualTo("k1");
         assertThat(Files.readString(layout.directory("uid-1", 1).resolve("password"))).isEqualTo("p1");
-        for (Path dir : new Path[] {layout.root(), layout.workload("uid-1"), tls}) {
-            assertThat(mode(dir)).as(dir.toString()).isEqualTo("rwx------");
+        for (Path dir : new Path[] {layout.root(), layout.workload("uid-1")}) {
+            assertThat(mode(dir)).as("nobody on the host gets through " + dir).isEqualTo("rwx------");
         }
-        assertThat(mode(tls.resolve("tls.key"))).isEqualTo("rw-------");
+        assertThat(mode(tls)).as("the mounted directory, as a Kubernetes Secret volume").isEqualTo("rwxr-xr-x");
+        assertThat(mode(tls.resolve("tls.key"))).as("readable by a container's non-root user").isEqualTo("rw-r--r--");
 
         Object keyInode = inode(tls.resolve("tls.key"));
         assertThat(store.sync(v1)).as("nothing changed, nothing written").isZero();
