@@ -34,14 +34,23 @@ final class BackgroundPulls {
     /** @param pass the pass during which it ended: the next one must still see it */
     private record Outcome(RuntimeException error, long pass) {}
 
+    /** Pulls at once; more wait their turn (answered InProgress meanwhile). */
+    static final int CONCURRENT = 3;
+
     private final DockerExecutor executor;
+    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(CONCURRENT);
     private final Runnable wake;
     private final Clock clock;
     private final Map<Key, Instant> inFlight = new HashMap<>();
     private final Map<Key, Outcome> ended = new HashMap<>();
     private long pass;
 
-    /** @param wake asks for a pass; called from the pulling thread when a pull ends */
+    /**
+     * @param executor on a Docker client of its own, with at least {@link #CONCURRENT} connections:
+     *     a pull holds its connection for its whole stream, and the reconciler's calls must not wait
+     *     behind it
+     * @param wake asks for a pass; called from the pulling thread when a pull ends
+     */
     BackgroundPulls(DockerExecutor executor, Runnable wake, Clock clock) {
         this.executor = executor;
         this.wake = wake;
@@ -50,11 +59,12 @@ final class BackgroundPulls {
 
     /**
      * The state of the pull of {@code image} with {@code credential}: starts it if none runs and
-     * no outcome waits; an ended pull's outcome is taken (answered once).
+     * no outcome waits.
      */
     synchronized State request(String image, Optional<RegistryCredential> credential) {
         Key key = new Key(image, credential.map(BackgroundPulls::fingerprint).orElse(""));
-        Outcome outcome = ended.remove(key);
+        // every workload that wants the image in this pass or the next one sees the same outcome
+        Outcome outcome = ended.get(key);
         if (outcome != null) {
             return outcome.error() == null ? new State.Done() : new State.Failed(outcome.error());
         }
@@ -74,9 +84,9 @@ final class BackgroundPulls {
     }
 
     /**
-     * A pass ends: outcomes that were there for the whole pass and nobody took are dropped. That
-     * pass did not want them (the image is on the host now, or the workload is gone), and a pull
-     * asked for later must not be skipped because of an old one.
+     * A pass ends: outcomes that were there for the whole pass are dropped. Whoever wanted them
+     * has taken them (or the image is on the host now, or the workload is gone), and a pull asked
+     * for later must not be skipped because of an old one.
      */
     synchronized void passEnds() {
         long current = pass;
@@ -86,7 +96,12 @@ final class BackgroundPulls {
     private void pull(Key key, Optional<RegistryCredential> credential) {
         RuntimeException error = null;
         try {
-            executor.pull(key.image(), credential);
+            slots.acquire();
+            try {
+                executor.pull(key.image(), credential);
+            } finally {
+                slots.release();
+            }
         } catch (RuntimeException e) {
             error = e;
         } catch (InterruptedException e) {

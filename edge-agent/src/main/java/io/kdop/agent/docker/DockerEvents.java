@@ -33,6 +33,8 @@ public final class DockerEvents implements AutoCloseable {
     private final DockerClient client;
     private final Map<String, String> labels;
     private final Runnable onChange;
+    private final DaemonProbe daemon;
+    private final DockerOutages outages;
     private volatile boolean closed;
     private volatile Closeable stream;
     private volatile boolean failing;
@@ -42,11 +44,16 @@ public final class DockerEvents implements AutoCloseable {
      * @param labels the labels an event's container must carry (all of them)
      * @param onChange called on the reconciler-relevant events and after each (re)connection;
      *     must not block
+     * @param outages told when the stream ends (and whether the daemon still serves then), when a
+     *     reconnection is not served, and when the stream is open again
      */
-    public DockerEvents(DockerClient client, Map<String, String> labels, Runnable onChange) {
+    public DockerEvents(DockerClient client, Map<String, String> labels, Runnable onChange, DaemonProbe daemon,
+            DockerOutages outages) {
         this.client = client;
         this.labels = Map.copyOf(labels);
         this.onChange = onChange;
+        this.daemon = daemon;
+        this.outages = outages;
     }
 
     public DockerEvents start() {
@@ -65,6 +72,7 @@ public final class DockerEvents implements AutoCloseable {
 
     /** The stream is open: from now on no event is missed, but some may have been before. */
     private void connected() {
+        outages.streamOpened();
         if (failing) {
             LOG.info("following Docker's events again");
             failing = false;
@@ -108,6 +116,12 @@ public final class DockerEvents implements AutoCloseable {
             }
             if (closed) {
                 return;
+            }
+            if (stream != null) {
+                outages.streamEnded(daemon.acceptsConnections()); // a stream that was open ended
+                stream = null;
+            } else {
+                outages.notServed();
             }
             // a stream that lived a while ended normally (dockerd restarted): come back quickly
             pause = System.nanoTime() - opened > TimeUnit.SECONDS.toNanos(60) ? FIRST_PAUSE : pause;

@@ -60,6 +60,8 @@ final class JobDriver {
     private final Clock clock;
     /** Why a job could not go on in the last pass (for its status), by uid. */
     private final Map<String, Hold> holds = new HashMap<>();
+    /** Jobs whose image is being pulled in this pass, with the image: their status says so. */
+    private final Map<String, String> pulling = new HashMap<>();
 
     /** Progress reported while a step takes long (a pull), before the pass publishes. */
     @FunctionalInterface
@@ -79,11 +81,14 @@ final class JobDriver {
     private record Applied(boolean changedDocker, boolean goOn) {}
 
     private final DaemonProbe daemon;
+    private final DockerOutages outages;
     private final BackgroundPulls pulls;
 
     JobDriver(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, JobRecordStore records,
-            FailureTracker failures, JobRules rules, DaemonProbe daemon, BackgroundPulls pulls, Clock clock) {
+            FailureTracker failures, JobRules rules, DaemonProbe daemon, DockerOutages outages, BackgroundPulls pulls,
+            Clock clock) {
         this.daemon = daemon;
+        this.outages = outages;
         this.pulls = pulls;
         this.observer = observer;
         this.executor = executor;
@@ -127,6 +132,7 @@ final class JobDriver {
     Outcome run(DesiredState state, List<JobContainer> observed, ObservedState view, Progress progress)
             throws InterruptedException {
         holds.clear();
+        pulling.clear();
         Map<String, JobSpec> desired = desiredByUid(state);
         Set<String> retained = Set.copyOf(state.getRetainedWorkloadUidsList());
         Map<String, List<JobContainer>> byUid = observed.stream()
@@ -166,8 +172,10 @@ final class JobDriver {
             List<JobContainer> containers = byUid.getOrDefault(uid, List.of());
             JobRecord record = records.get(uid).orElse(null);
             if (desired.containsKey(uid) || retained.contains(uid) && record != null) {
-                statuses.add(JobStatuses.of(desired.get(uid), record, JobRules.current(record, containers), true,
-                        failures.last(uid), holds.get(uid), revision));
+                WorkloadStatus status = JobStatuses.of(desired.get(uid), record, JobRules.current(record, containers),
+                        true, failures.last(uid), holds.get(uid), revision);
+                statuses.add(pulling.containsKey(uid) && desired.containsKey(uid)
+                        ? JobStatuses.pulling(status, desired.get(uid), pulling.get(uid), revision) : status);
             } else if (!desired.containsKey(uid) && !retained.contains(uid) && !containers.isEmpty()) {
                 // no longer desired and its container is still there: its removal failed or is under way
                 statuses.add(JobStatuses.leftover(containers.getFirst(), failures.last(uid), revision));
@@ -267,7 +275,8 @@ final class JobDriver {
         if (a.pull()) {
             switch (pulls.request(a.image(), a.credential())) {
                 case BackgroundPulls.State.InProgress p -> {
-                    progress.pulling(uid, r.spec(), a.image());
+                    pulling.put(uid, a.image() + " since " + p.since());
+                    progress.pulling(uid, r.spec(), a.image() + " since " + p.since());
                     return new Applied(false, false); // not an attempt yet; the pull's end wakes the loop
                 }
                 case BackgroundPulls.State.Done done -> {
@@ -378,8 +387,10 @@ final class JobDriver {
     }
 
     private Applied end(JobRecord r, JobContainer c, boolean forgivable) throws InterruptedException {
-        // asked first: the daemon refuses new connections from before it kills containers until it is back
-        boolean interrupted = forgivable && !daemon.acceptsConnections();
+        // asked first: the daemon serves no new connection from before it kills containers until it
+        // is back; a pass that came too late has the event stream's outage to go by
+        boolean interrupted = forgivable && (!daemon.acceptsConnections()
+                || outages.covers(JobRules.finishedAt(c, clock.instant())));
         String tail = c == null ? "" : tail(r, c.id());
         JobRecord next = interrupted
                 ? rules.attemptInterrupted(r, c, tail, clock.instant())

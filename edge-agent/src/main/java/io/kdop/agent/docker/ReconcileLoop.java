@@ -101,22 +101,25 @@ public final class ReconcileLoop implements Workloads {
         FailureTracker failures = new FailureTracker(clock);
         // the loop is built last, but a pull that ends must wake it
         java.util.concurrent.atomic.AtomicReference<ReconcileLoop> woken = new java.util.concurrent.atomic.AtomicReference<>();
-        BackgroundPulls pulls = new BackgroundPulls(executor, () -> {
+        DockerClient pulling = DockerClients.create(dockerHost, Duration.ofMinutes(5), BackgroundPulls.CONCURRENT);
+        BackgroundPulls pulls = new BackgroundPulls(new DockerExecutor(pulling, PULL_TIMEOUT), () -> {
             ReconcileLoop l = woken.get();
             if (l != null) {
                 l.request(Duration.ZERO);
             }
         }, clock);
+        DaemonProbe daemon = new DaemonProbe(dockerHost);
+        DockerOutages outages = new DockerOutages(clock);
         JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
-                new JobRules(host.getUid(), layout, jobBackoff), new DaemonProbe(dockerHost), pulls, clock);
+                new JobRules(host.getUid(), layout, jobBackoff), daemon, outages, pulls, clock);
         ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs,
                 pulls);
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
         woken.set(loop);
         loop.events = new DockerEvents(stream, Map.of(
                 ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE,
-                ManagedContainers.HOST_UID, host.getUid()), loop::dockerEvent);
-        loop.resources = new AutoCloseable[] {stream, commands};
+                ManagedContainers.HOST_UID, host.getUid()), loop::dockerEvent, daemon, outages);
+        loop.resources = new AutoCloseable[] {stream, commands, pulling};
         loop.start();
         loop.events.start();
         return loop;

@@ -434,7 +434,7 @@ public final class JobRules {
     }
 
     /** When the container's last run ended (Docker's FinishedAt), never later than now. */
-    static Instant finishedAt(JobContainer c, Instant now) {
+    public static Instant finishedAt(JobContainer c, Instant now) {
         return parse(c.state().finishedAt()).filter(t -> !t.isAfter(now)).orElse(now);
     }
 

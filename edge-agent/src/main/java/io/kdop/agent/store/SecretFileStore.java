@@ -99,9 +99,14 @@ public final class SecretFileStore {
         return changes;
     }
 
+    /** Never chmods a directory that is right: a running container reads through it. */
     private static Path mountedDirectory(Path dir) throws IOException {
-        AtomicFiles.privateDirectory(dir);
-        Files.setPosixFilePermissions(dir, MOUNTED_DIRECTORY);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(MOUNTED_DIRECTORY));
+        }
+        if (!Files.getPosixFilePermissions(dir).equals(MOUNTED_DIRECTORY)) {
+            Files.setPosixFilePermissions(dir, MOUNTED_DIRECTORY); // past the umask, or made 0700 by an older agent
+        }
         return dir;
     }
 

@@ -175,6 +175,15 @@ class JobLoopDockerTest {
         }
     }
 
+    /** As when the agent's state directory is lost or replaced. */
+    private void loseJobRecords() throws java.io.IOException {
+        try (var files = Files.walk(stateDir.resolve("jobs"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private JobRecordStore records() throws Exception {
         return JobRecordStore.open(stateDir, Clock.systemUTC());
     }
@@ -382,11 +391,7 @@ class JobLoopDockerTest {
         ReconcileLoop first = startLoop();
         String id = awaitPhase(first, "lost", "Running").getContainerId();
         stop(first);
-        try (var files = Files.walk(stateDir.resolve("jobs"))) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        loseJobRecords();
 
         ReconcileLoop second = startLoop();
         WorkloadStatus adopted = awaitPhase(second, "lost", "Running");
@@ -408,11 +413,7 @@ class JobLoopDockerTest {
         ReconcileLoop first = startLoop();
         String id = awaitPhase(first, "stub", "Running").getContainerId();
         stop(first);
-        try (var files = Files.walk(stateDir.resolve("jobs"))) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        loseJobRecords();
         // the hub saw it begin, so it sends only what identifies the job: no env, no secret values
         JobSpec stub = JobSpec.newBuilder().setContainer(ContainerSpec.newBuilder().setWorkload(workload("stub"))
                 .setContainerName(full.getContainer().getContainerName())).setSpecDigest(full.getSpecDigest())

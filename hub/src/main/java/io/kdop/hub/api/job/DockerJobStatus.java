@@ -15,7 +15,7 @@ public record DockerJobStatus(
         @JsonPropertyDescription("When the agent began the job; activeDeadlineSeconds counts from here.") String startTime,
         @JsonPropertyDescription("When the job succeeded or failed for good.") String completionTime,
         @JsonPropertyDescription("The exit code of the last attempt that exited.") Integer exitCode,
-        @JsonPropertyDescription("Attempts started so far (at most backoffLimit + 1).") Integer attempts,
+        @JsonPropertyDescription("Attempts started so far: at most backoffLimit + 1, and up to 3 more that a restart of the Docker daemon interrupted (those do not count against backoffLimit).") Integer attempts,
         @JsonPropertyDescription("Why the job is in this phase, machine-readable: e.g. ImagePullFailed while it "
                 + "waits for its image, BackoffLimitExceeded or DeadlineExceeded when it failed.") String reason,
         @JsonPropertyDescription("What the job waits for, or why it failed; on failure it ends with the last lines "

@@ -10,8 +10,9 @@ public final class AgentProcess extends JavaProcess {
 
     private static final String TOKEN_VARIABLE = "KDOP_JOIN_TOKEN";
 
-    private AgentProcess(List<String> args, Map<String, String> env, Path log) {
-        super("agent", Repository.jar("kdop.agent.jar", "edge-agent/target/kdop-edge-agent.jar"), args, env, log);
+    private AgentProcess(List<String> jvmOptions, List<String> args, Map<String, String> env, Path log) {
+        super("agent", Repository.jar("kdop.agent.jar", "edge-agent/target/kdop-edge-agent.jar"), jvmOptions, args, env,
+                log);
     }
 
     /**
@@ -19,9 +20,15 @@ public final class AgentProcess extends JavaProcess {
      * command runs it; a null token means "use the stored identity". Extra arguments are appended.
      */
     public static AgentProcess join(String hubAddress, String token, Path stateDir, Path log, String... extraArgs) {
+        return joinWith(TEST_JVM_OPTIONS, hubAddress, token, stateDir, log, extraArgs);
+    }
+
+    /** {@link #join} on a JVM started with the given options (a benchmark compares them). */
+    public static AgentProcess joinWith(List<String> jvmOptions, String hubAddress, String token, Path stateDir,
+            Path log, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("join", "--hub", hubAddress, "--state-dir", stateDir.toString(),
                 "--max-backoff", "2s"));
         args.addAll(List.of(extraArgs));
-        return new AgentProcess(args, token == null ? Map.of() : Map.of(TOKEN_VARIABLE, token), log);
+        return new AgentProcess(jvmOptions, args, token == null ? Map.of() : Map.of(TOKEN_VARIABLE, token), log);
     }
 }

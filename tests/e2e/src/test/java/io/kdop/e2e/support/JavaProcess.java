@@ -20,15 +20,23 @@ public class JavaProcess implements AutoCloseable {
     private final Path log;
     private final String name;
 
+    /** Small heaps: the machine has two cores and several of these run at once. */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+
     protected JavaProcess(String name, Path jar, List<String> args, Map<String, String> env, Path log) {
+        this(name, jar, TEST_JVM_OPTIONS, args, env, log);
+    }
+
+    protected JavaProcess(String name, Path jar, List<String> jvmOptions, List<String> args, Map<String, String> env,
+            Path log) {
         this.name = name;
         this.log = log;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Small heaps: the machine has two cores and several of these run at once.
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                // netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed
-                "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString()));
+        command.addAll(jvmOptions);
+        // netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed
+        command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -58,6 +66,11 @@ public class JavaProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The operating system's process id, e.g. to read its memory from /proc. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -43,13 +43,18 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     public static PrivateDockerDaemon start(Path dir, String... images) {
         PrivateDockerDaemon daemon = new PrivateDockerDaemon(dir);
         must("ip", "netns", "add", daemon.netns);
-        must("ip", "netns", "exec", daemon.netns, "ip", "link", "set", "lo", "up");
-        daemon.startDockerd();
-        for (String image : images) {
-            // the shared daemon has the test images; nothing is pulled from anywhere
-            must("sh", "-c", "docker save " + image + " | docker -H " + daemon.uri() + " load");
+        try {
+            must("ip", "netns", "exec", daemon.netns, "ip", "link", "set", "lo", "up");
+            daemon.startDockerd();
+            for (String image : images) {
+                // the shared daemon has the test images; nothing is pulled from anywhere
+                must("sh", "-c", "docker save " + image + " | docker -H " + daemon.uri() + " load");
+            }
+            return daemon;
+        } catch (RuntimeException | Error e) {
+            daemon.close(); // no dockerd, netns or exec root left behind by a start that failed half-way
+            throw e;
         }
-        return daemon;
     }
 
     /** The URI the agent is given with --docker-host. */
@@ -110,6 +115,8 @@ public final class PrivateDockerDaemon implements AutoCloseable {
                     "--exec-root", execRoot.toString(),
                     "--pidfile", dir.resolve("docker.pid").toString(),
                     "--iptables=false", "--ip-masq=false",
+                    // should a system containerd be there, keep out of the shared daemon's namespaces
+                    "--containerd-namespace", netns, "--containerd-plugins-namespace", netns + "-plugins",
                     "--shutdown-timeout", SHUTDOWN_TIMEOUT)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
