@@ -62,7 +62,9 @@ public final class DockerOutages {
 
     /** Whether something at {@code at} (by Docker's clock) happened as the daemon went away or while it was. */
     public synchronized boolean covers(Instant at) {
-        return recent.stream().anyMatch(s -> !at.isBefore(s.lostAt().minus(BEFORE_LOSS))
+        // an outage not over yet (as far as the stream knows) covers everything since it began
+        boolean current = lostAt != null && away && !at.isBefore(lostAt.minus(BEFORE_LOSS));
+        return current || recent.stream().anyMatch(s -> !at.isBefore(s.lostAt().minus(BEFORE_LOSS))
                 && !at.isAfter(s.backAt().plus(SLACK)));
     }
 }

@@ -158,6 +158,17 @@ final class JobDriver {
         return new Outcome(changed, wake);
     }
 
+    /** The wall clock jumped: unfinished jobs' deadlines and next attempts move with it (see {@link WallClockWatch}). */
+    void clockJumped(Duration jump) {
+        for (JobRecord r : records.all().values()) {
+            JobRecord shifted = r.shifted(jump);
+            if (!shifted.equals(r) && persist(shifted)) {
+                LOG.warn("{}: the wall clock jumped by {}; its deadline and next attempt move with it", describe(r),
+                        jump);
+            }
+        }
+    }
+
     /** The statuses of the jobs after the pass, from their records and the containers observed after it. */
     List<WorkloadStatus> statuses(DesiredState state, List<JobContainer> observed, long revision) {
         Map<String, JobSpec> desired = desiredByUid(state);

@@ -48,6 +48,7 @@ public final class ReconcileLoop implements Workloads {
     private final StatusBoard board;
     private final Duration resyncInterval;
     private final Clock clock;
+    private final WallClockWatch clockWatch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean requested;
@@ -63,6 +64,7 @@ public final class ReconcileLoop implements Workloads {
         this.board = board;
         this.resyncInterval = resyncInterval;
         this.clock = clock;
+        this.clockWatch = new WallClockWatch(clock, System::nanoTime);
     }
 
     /**
@@ -202,6 +204,7 @@ public final class ReconcileLoop implements Workloads {
 
     private Optional<Instant> runPass() throws InterruptedException {
         try {
+            clockWatch.jumped().ifPresent(pass::clockJumped);
             Optional<Instant> retry = pass.run();
             lastError = null;
             return retry;

@@ -104,6 +104,11 @@ public final class ReconcilePass {
         }
     }
 
+    /** The wall clock jumped by {@code jump} (see {@link WallClockWatch}). */
+    void clockJumped(java.time.Duration jump) {
+        jobs.clockJumped(jump);
+    }
+
     private Optional<Instant> pass() throws InterruptedException {
         Optional<DesiredState> state = desiredState.get();
         if (state.isEmpty()) {

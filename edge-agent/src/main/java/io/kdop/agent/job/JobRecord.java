@@ -161,6 +161,20 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
                 false, interruptions);
     }
 
+    /**
+     * The same record after the wall clock jumped by {@code jump}: an unfinished job's start (the
+     * origin of its deadline) and its next attempt move with the clock, so they keep their
+     * distance from now. A finished job keeps its times: they were right when it finished.
+     */
+    public JobRecord shifted(Duration jump) {
+        if (finished()) {
+            return this;
+        }
+        return new JobRecord(spec, state, attempts, startTime == null ? null : startTime.plus(jump), containerId,
+                previousStartedAt, exitCode, nextAttemptAt == null ? null : nextAttemptAt.plus(jump), completionTime,
+                reason, message, lastOutput, containerRemoved, interruptions);
+    }
+
     /** The finished job's container is gone (TTL). */
     public JobRecord withContainerRemoved() {
         return new JobRecord(spec, state, attempts, startTime, containerId, previousStartedAt, exitCode, nextAttemptAt,

@@ -47,6 +47,17 @@ class DockerOutagesTest {
     }
 
     @Test
+    void anOutageTheStreamHasNotSeenEndYetCoversWhatDiedSinceShortlyBefore() {
+        outages.streamOpened();
+        now.set(T0.plusSeconds(30));
+        outages.streamEnded(false);
+        now.set(T0.plusSeconds(40)); // Docker is back, the stream not reopened yet
+
+        assertThat(outages.covers(T0.plusSeconds(25))).isTrue();
+        assertThat(outages.covers(T0.plusSeconds(5))).isFalse();
+    }
+
+    @Test
     void aStreamThatEndsWhileTheDaemonServesIsNoOutage() {
         outages.streamOpened();
         outages.streamEnded(true);

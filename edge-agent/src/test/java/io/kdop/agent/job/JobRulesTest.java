@@ -421,6 +421,24 @@ class JobRulesTest {
     }
 
     @Test
+    void aWallClockJumpMovesTheDeadlineAndTheNextAttemptWithIt() {
+        JobSpec spec = job("pi", "sleep 600").setActiveDeadlineSeconds(300).build();
+        JobRecord r = JobRecord.begin(spec, T0).starting(1, "", "").running("c1");
+        JobContainer runs = container(spec, "c1", 1, running(T0));
+        Duration ntp = Duration.ofDays(700); // a Pi without a real-time clock booted with a stale date
+        Instant afterNtp = T0.plus(ntp).plusSeconds(60);
+        assertThat(RULES.decide(input(spec, r, afterNtp, runs))).as("unshifted, it would be killed at once")
+                .isEqualTo(new Expire(runs));
+
+        assertThat(RULES.decide(input(spec, r.shifted(ntp), afterNtp, runs)))
+                .isEqualTo(new Wait(T0.plus(ntp).plusSeconds(300), null));
+        JobRecord waiting = r.backoff(1, T0.plusSeconds(20), "retry", "");
+        assertThat(waiting.shifted(ntp).nextAttemptAt()).isEqualTo(T0.plus(ntp).plusSeconds(20));
+        JobRecord done = r.finish(State.SUCCEEDED, 0, T0.plusSeconds(5), "", "ok", "");
+        assertThat(done.shifted(ntp)).as("a finished job keeps its times").isEqualTo(done);
+    }
+
+    @Test
     void aContainerCreatedButNeverStartedIsNotStartedPastTheDeadline() {
         JobSpec spec = job("late", "true").setActiveDeadlineSeconds(30).build();
         JobContainer onlyCreated = container(spec, "c1", 1, created());

@@ -65,7 +65,8 @@ class AgentJoinIT {
         String joinCommand = cluster.secretValue("edge-1-join", "join-command");
         String token = cluster.secretValue("edge-1-join", "token");
         assertThat(joinCommand).startsWith("KDOP_JOIN_TOKEN=" + token + " java ")
-                .contains("-jar kdop-edge-agent.jar join --hub " + hub.address());
+                .contains(String.join(" ", io.kdop.hub.join.JoinInstructions.AGENT_JVM_OPTIONS)
+                        + " -jar kdop-edge-agent.jar join --hub " + hub.address());
         assertThat(cluster.secretValue("edge-1-join", "join-command-docker")).startsWith("docker run -d --name kdop-agent")
                 .contains("-v /var/run/docker.sock:/var/run/docker.sock")
                 .contains("-v /var/lib/kdop-agent:/var/lib/kdop-agent").contains("-e KDOP_JOIN_TOKEN=" + token);

@@ -9,6 +9,7 @@ import io.kdop.e2e.support.HubProcess;
 import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Repository;
 import io.kdop.e2e.support.Specs;
+import io.kdop.hub.join.JoinInstructions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +38,13 @@ public final class AgentMemoryBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final Duration SAMPLE = Duration.ofSeconds(20);
 
-    /** The option sets compared: what a plain `java -jar` gets, what the tests use, a small footprint. */
+    /** The option sets compared: what a plain `java -jar` gets, and what the join command passes. */
     private static final Map<String, List<String>> OPTIONS = new java.util.LinkedHashMap<>();
 
     static {
-        OPTIONS.put("JVM defaults (java -jar, as the join command today)", List.of());
-        OPTIONS.put("e2e tests' options (-Xmx256m, Serial GC, C1 only)", List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"));
-        OPTIONS.put("small (-Xmx48m, Serial GC, C1 only, compact headers, 16m code cache, 256k stacks)",
-                List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+UseCompactObjectHeaders",
-                        "-XX:ReservedCodeCacheSize=16m", "-Xss256k"));
+        OPTIONS.put("JVM defaults (a plain java -jar)", List.of());
+        OPTIONS.put("the published join command's (" + String.join(" ", JoinInstructions.AGENT_JVM_OPTIONS) + ")",
+                JoinInstructions.AGENT_JVM_OPTIONS);
     }
 
     private AgentMemoryBenchmark() {}

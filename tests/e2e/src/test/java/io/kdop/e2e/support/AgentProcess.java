@@ -1,11 +1,15 @@
 package io.kdop.e2e.support;
 
+import io.kdop.hub.join.JoinInstructions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** An edge agent as a separate process, with its own state directory, talking to the real Docker daemon. */
+/**
+ * An edge agent as a separate process, with its own state directory, talking to the real Docker
+ * daemon, on the JVM options of the published join command.
+ */
 public final class AgentProcess extends JavaProcess {
 
     private static final String TOKEN_VARIABLE = "KDOP_JOIN_TOKEN";
@@ -20,7 +24,8 @@ public final class AgentProcess extends JavaProcess {
      * command runs it; a null token means "use the stored identity". Extra arguments are appended.
      */
     public static AgentProcess join(String hubAddress, String token, Path stateDir, Path log, String... extraArgs) {
-        return joinWith(TEST_JVM_OPTIONS, hubAddress, token, stateDir, log, extraArgs);
+        // the JVM options of the published join command: the tests run the agent as users do
+        return joinWith(JoinInstructions.AGENT_JVM_OPTIONS, hubAddress, token, stateDir, log, extraArgs);
     }
 
     /** {@link #join} on a JVM started with the given options (a benchmark compares them). */

@@ -20,6 +20,8 @@ public class JavaProcess implements AutoCloseable {
     private final Path log;
     private final String name;
 
+    private static final String UNSAFE_ALLOWED = "--sun-misc-unsafe-memory-access=allow";
+
     /** Small heaps: the machine has two cores and several of these run at once. */
     public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1");
@@ -36,7 +38,10 @@ public class JavaProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         // netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed
-        command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString()));
+        if (!jvmOptions.contains(UNSAFE_ALLOWED)) {
+            command.add(UNSAFE_ALLOWED);
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
