@@ -20,6 +20,7 @@ import io.kdop.hub.pki.CaSecretStore;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.session.ApiHostDirectory;
+import io.kdop.hub.session.ConnectionView;
 import io.kdop.hub.session.HostDirectory;
 import io.kdop.hub.session.SessionRegistry;
 import io.kdop.hub.session.SessionServices;
@@ -108,7 +109,8 @@ public final class Hub implements AutoCloseable {
                 clock));
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents, clock);
         operator.register(containers);
-        jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents, clock);
+        jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
+                hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), clock);
         operator.register(jobs);
         this.client = client;
     }

@@ -28,6 +28,7 @@ import io.kdop.proto.v1.WorkloadStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -47,9 +48,16 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
     private final SimpleInboundEventSource<DockerJob> reportEvents;
     private final WorkloadFinalizer finalizer;
     private final Clock clock;
+    private final ToLongFunction<String> appliedRevision;
 
+    /**
+     * @param appliedRevision the desired-state revision a host's agent last acknowledged (0 when
+     *     unknown): a job in a revision the agent has may have begun there before any report says so
+     */
     public DockerJobReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
-            WorkloadReports reports, SimpleInboundEventSource<DockerJob> reportEvents, Clock clock) {
+            WorkloadReports reports, SimpleInboundEventSource<DockerJob> reportEvents,
+            ToLongFunction<String> appliedRevision, Clock clock) {
+        this.appliedRevision = appliedRevision;
         this.client = client;
         this.hosts = new HostLookup(client, hubNamespace);
         this.workloads = workloads;
@@ -126,6 +134,15 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         if (begun.isPresent()) {
             return placeBegun(job, begun.get(), wantedKey);
         }
+        Optional<String> placedOn = workloads.hostOf(uid);
+        if (movedAfterDelivery(placedOn, wantedKey, workloads.placedSince(uid),
+                placedOn.map(appliedRevision::applyAsLong).orElse(0L))) {
+            // its agent has it and may have begun it, its report not here yet: moving it could run it twice
+            return new Outcome(placedOn.get(), hosts.findByKey(placedOn.get()), Optional.of(SpecProblem.of(
+                    "SpecImmutable", "spec.dockerHostRef changed after the job was delivered to DockerHost "
+                            + placedOn.get() + ", whose agent may have started it; the job stays there. To run it "
+                            + "elsewhere, delete the DockerJob and create it again")));
+        }
         if (wanted.isEmpty()) {
             // Nothing is taken off a host because a reference does not resolve: the status says why.
             return new Outcome(wantedKey, wanted, Optional.empty());
@@ -189,6 +206,16 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
                     known.or(() -> reported.flatMap(Begun::outcome))));
         }
         return reported;
+    }
+
+    /**
+     * Whether the job is wanted on another host than the one whose agent has acknowledged a
+     * desired state holding it: that agent may have begun it before any report could say so.
+     */
+    static boolean movedAfterDelivery(Optional<String> placedOn, String wantedKey, Optional<Long> placedSince,
+            long appliedThere) {
+        return placedOn.isPresent() && !placedOn.get().equals(wantedKey)
+                && placedSince.filter(revision -> appliedThere >= revision).isPresent();
     }
 
     private static Optional<JobOutcome> outcome(String phase, String completionTime) {

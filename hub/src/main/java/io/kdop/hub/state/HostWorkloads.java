@@ -143,6 +143,11 @@ public final class HostWorkloads {
         return Optional.ofNullable(hostOfWorkload.get(uid));
     }
 
+    /** The revision of its host's desired state since which the workload's current spec is there. */
+    public synchronized Optional<Long> placedSince(String uid) {
+        return hostOfWorkload.containsKey(uid) ? Optional.ofNullable(specRevision.get(uid)) : Optional.empty();
+    }
+
     /** Forgets a host entirely (its DockerHost was deleted); returns the workloads that were on it. */
     public synchronized List<String> forgetHost(String hostKey) {
         Map<String, Entry> host = byHost.remove(hostKey);

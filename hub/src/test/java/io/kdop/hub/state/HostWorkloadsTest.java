@@ -101,6 +101,9 @@ class HostWorkloadsTest {
         assertThat(again.revision()).isEqualTo(first.revision());
         var changed = (HostWorkloads.Placement.Placed) workloads.place("edge/h1", spec("uid-a", "web", "nginx:2"));
         assertThat(changed.revision()).isGreaterThan(first.revision());
+        assertThat(workloads.placedSince("uid-a")).contains(changed.revision());
+        workloads.remove("uid-a");
+        assertThat(workloads.placedSince("uid-a")).isEmpty();
     }
 
     @Test
