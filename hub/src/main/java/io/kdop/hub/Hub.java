@@ -11,6 +11,7 @@ import io.kdop.hub.controller.DockerContainerReconciler;
 import io.kdop.hub.controller.DockerHostReconciler;
 import io.kdop.hub.controller.DockerJobReconciler;
 import io.kdop.hub.controller.HostStatusRules;
+import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinService;
 import io.kdop.hub.join.JoinTokenIssuer;
@@ -104,13 +105,15 @@ public final class Hub implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .checkingCRDAndValidateLocalModel(false)
                 .withCloseClientOnStop(false));
+        EventRecorder events = new EventRecorder(client, clock);
         operator.register(new DockerHostReconciler(registry, desiredStates, workloads, reports, issuer,
                 config.joinTokenTtl(), sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()),
-                clock));
-        containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents, clock);
+                events, clock));
+        containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents,
+                events, clock);
         operator.register(containers);
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
-                hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), clock);
+                hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
         operator.register(jobs);
         this.client = client;
     }

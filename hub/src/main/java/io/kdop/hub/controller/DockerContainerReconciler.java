@@ -16,6 +16,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.container.ContainerTranslator;
 import io.kdop.hub.container.SpecProblem;
@@ -46,10 +48,13 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     private final WorkloadReports reports;
     private final SimpleInboundEventSource<DockerContainer> reportEvents;
     private final Clock clock;
+    private final EventRecorder events;
     private final WorkloadFinalizer finalizer;
 
     public DockerContainerReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
-            WorkloadReports reports, SimpleInboundEventSource<DockerContainer> reportEvents, Clock clock) {
+            WorkloadReports reports, SimpleInboundEventSource<DockerContainer> reportEvents, EventRecorder events,
+            Clock clock) {
+        this.events = events;
         this.client = client;
         this.hosts = new HostLookup(client, hubNamespace);
         this.workloads = workloads;
@@ -96,6 +101,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         if (status.equals(container.getStatus())) {
             return UpdateControl.noUpdate();
         }
+        events.record(container, StatusEvents.ofContainer(container.getStatus(), status));
         container.setStatus(status);
         return UpdateControl.patchStatus(container);
     }

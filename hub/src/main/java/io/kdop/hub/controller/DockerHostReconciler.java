@@ -13,6 +13,8 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
+import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.join.JoinTokenIssuer;
 import io.kdop.hub.session.SessionRegistry;
 import io.kdop.hub.session.WorkloadReports;
@@ -42,12 +44,14 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     private final SimpleInboundEventSource<DockerHost> sessionEvents;
     private final HostStatusRules.Timing timing;
     private final Clock clock;
+    private final EventRecorder events;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
     public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, HostWorkloads workloads,
             WorkloadReports reports, JoinTokenIssuer issuer,
             Duration defaultTokenTtl, SimpleInboundEventSource<DockerHost> sessionEvents, HostStatusRules.Timing timing,
-            Clock clock) {
+            EventRecorder events, Clock clock) {
+        this.events = events;
         this.sessions = sessions;
         this.desiredStates = desiredStates;
         this.workloads = workloads;
@@ -90,6 +94,7 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
         if (outcome.status().equals(before)) {
             control = UpdateControl.noUpdate();
         } else {
+            events.record(host, StatusEvents.ofHost(before, outcome.status()));
             host.setStatus(outcome.status());
             control = UpdateControl.patchStatus(host);
         }

@@ -15,6 +15,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.api.DockerJob;
 import io.kdop.hub.api.job.DockerJobStatus;
 import io.kdop.hub.container.JobTranslation;
@@ -49,6 +51,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
     private final WorkloadFinalizer finalizer;
     private final Clock clock;
     private final ToLongFunction<String> appliedRevision;
+    private final EventRecorder events;
 
     /**
      * @param appliedRevision the desired-state revision a host's agent last acknowledged (0 when
@@ -56,8 +59,9 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
      */
     public DockerJobReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
             WorkloadReports reports, SimpleInboundEventSource<DockerJob> reportEvents,
-            ToLongFunction<String> appliedRevision, Clock clock) {
+            ToLongFunction<String> appliedRevision, EventRecorder events, Clock clock) {
         this.appliedRevision = appliedRevision;
+        this.events = events;
         this.client = client;
         this.hosts = new HostLookup(client, hubNamespace);
         this.workloads = workloads;
@@ -103,6 +107,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
             return UpdateControl.noUpdate();
         }
         boolean nowFinal = status.finished() && (job.getStatus() == null || !job.getStatus().finished());
+        events.record(job, StatusEvents.ofJob(job.getStatus(), status));
         job.setStatus(status);
         if (nowFinal) {
             place(job); // the agent learns the outcome now, not at the next event

@@ -81,6 +81,9 @@ class DockerDaemonRestartIT {
             cluster.awaitContainer("web", "Running again", s -> "Running".equals(s.phase()) && web.equals(s.containerID()),
                     TIMEOUT);
             assertThat(docker.containerIds(PREFIX + "web")).as("no second container").containsExactly(web);
+            // kubectl describe dockerhost edge-1: the outage in its Events
+            assertThat(cluster.events("edge-1")).anyMatch(e -> e.startsWith("Warning DockerUnreachable: "))
+                    .filteredOn(e -> e.startsWith("Normal AgentConnected: ")).hasSizeGreaterThanOrEqualTo(2);
             assertThat(docker.inspect(web, "{{.State.Running}}")).isEqualTo("true");
 
             // the attempt the daemon stopped is run again, and is not the job's failure

@@ -83,6 +83,8 @@ class DockerJobIT {
         assertThat(Instant.parse(s.completionTime())).isAfterOrEqualTo(Instant.parse(s.startTime()));
         assertThat(Cluster.conditionReason(s, "Complete")).isEqualTo("Succeeded");
         assertThat(runs(dir)).hasSize(1);
+        await("the job's events").atMost(TIMEOUT).untilAsserted(() -> assertThat(cluster.events("ok"))
+                .contains("Normal Completed: succeeded after 1 attempt(s), exit code 0"));
         // no TTL: the container stays, exited, for `docker logs`
         assertThat(s.containerID()).isEqualTo(DockerCli.id(PREFIX + "ok"));
         assertThat(DockerCli.inspect(PREFIX + "ok", "{{.State.Status}} {{.State.ExitCode}}")).isEqualTo("exited 0");
@@ -105,6 +107,11 @@ class DockerJobIT {
         assertThat(s.completionTime()).isNotNull();
         List<String> runs = runs(dir);
         assertThat(runs).as("restartPolicy Never: a fresh container per attempt").hasSize(3).doesNotHaveDuplicates();
+        // kubectl describe dockerjob fails: the story in Events, without the output
+        await("the job's events").atMost(TIMEOUT).untilAsserted(() -> assertThat(cluster.events("fails"))
+                .anyMatch(e -> e.startsWith("Normal AttemptStarted: attempt "))
+                .anyMatch(e -> e.startsWith("Warning BackoffLimitExceeded: attempt 3 of 3 exited with code 3"))
+                .noneMatch(e -> e.contains("FATAL")));
     }
 
     @Test

@@ -137,6 +137,16 @@ public final class Cluster {
     }
 
     /** kubectl create secret generic NAME --from-literal=... (or replace its data). */
+    /** kubectl get events --field-selector involvedObject.name=NAME: "reason: message" of each, oldest first. */
+    public java.util.List<String> events(String involvedName) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> involvedName.equals(e.getInvolvedObject().getName()))
+                .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getCreationTimestamp() == null ? ""
+                        : e.getMetadata().getCreationTimestamp()))
+                .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                .toList();
+    }
+
     public void secret(String name, java.util.Map<String, String> values) {
         java.util.Map<String, String> data = new java.util.HashMap<>();
         values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
