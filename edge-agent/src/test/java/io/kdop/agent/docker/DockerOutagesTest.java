@@ -2,33 +2,15 @@ package io.kdop.agent.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.kdop.agent.testing.SettableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class DockerOutagesTest {
 
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
-    private final DockerOutages outages = new DockerOutages(new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    });
+    private final SettableClock now = new SettableClock(T0);
+    private final DockerOutages outages = new DockerOutages(now);
 
     @Test
     void aDaemonThatWentAwayCoversTheContainersItStoppedOnItsWayDown() {

@@ -2,35 +2,17 @@ package io.kdop.agent.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.kdop.agent.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class WallClockWatchTest {
 
-    private final AtomicReference<Instant> wall = new AtomicReference<>(Instant.parse("2024-01-01T00:00:00Z"));
+    private final SettableClock wall = new SettableClock(Instant.parse("2024-01-01T00:00:00Z"));
     private final AtomicLong monotonic = new AtomicLong(1_000);
-    private final WallClockWatch watch = new WallClockWatch(new Clock() {
-        @Override
-        public Instant instant() {
-            return wall.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }, monotonic::get);
+    private final WallClockWatch watch = new WallClockWatch(wall, monotonic::get);
 
     @Test
     void timePassingIsNoJumpButNtpCorrectingAStaleClockIs() {
@@ -47,7 +29,7 @@ class WallClockWatchTest {
         assertThat(watch.jumped()).as("only once").isEmpty();
 
         monotonic.addAndGet(Duration.ofSeconds(1).toNanos());
-        wall.set(wall.get().minus(Duration.ofMinutes(10)));
+        wall.set(wall.instant().minus(Duration.ofMinutes(10)));
         assertThat(watch.jumped()).hasValueSatisfying(jump -> assertThat(jump).isNegative());
     }
 
@@ -55,12 +37,12 @@ class WallClockWatchTest {
     void driftBelowTheThresholdIsNoJump() {
         watch.jumped();
         monotonic.addAndGet(Duration.ofSeconds(30).toNanos());
-        wall.set(wall.get().plusSeconds(50));
+        wall.set(wall.instant().plusSeconds(50));
         assertThat(watch.jumped()).isEmpty();
     }
 
     private void advanceBoth(Duration d) {
         monotonic.addAndGet(d.toNanos());
-        wall.set(wall.get().plus(d));
+        wall.advance(d);
     }
 }
