@@ -443,12 +443,27 @@ class AgentTest {
     void retriesWhileTheHubIsDown() throws Exception {
         int port = hub.port();
         hub.close();
-        Agent agent = agent(Optional.of(token()), Optional.of("127.0.0.1:" + port));
-        CompletableFuture<Void> run = start(agent);
-        Thread.sleep(1500); // several refused connections
-        assertThat(run).isNotDone();
-        agent.stop();
-        run.get(10, TimeUnit.SECONDS);
+        // a hub that is down: the port takes connections and drops them at once
+        try (java.net.ServerSocket down = new java.net.ServerSocket()) {
+            down.setReuseAddress(true);
+            down.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!down.isClosed()) {
+                    try (java.net.Socket s = down.accept()) {
+                        tries.incrementAndGet();
+                    } catch (java.io.IOException closed) {
+                        // the test is over
+                    }
+                }
+            });
+            Agent agent = agent(Optional.of(token()), Optional.of("127.0.0.1:" + port));
+            CompletableFuture<Void> run = start(agent);
+            await().atMost(WAIT).until(() -> tries.get() >= 3);
+            assertThat(run).as("still trying after three failed joins").isNotDone();
+            agent.stop();
+            run.get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
