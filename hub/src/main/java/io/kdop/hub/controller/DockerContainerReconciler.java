@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.LastWritten;
 import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.container.ContainerTranslator;
@@ -49,6 +50,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     private final SimpleInboundEventSource<DockerContainer> reportEvents;
     private final Clock clock;
     private final EventRecorder events;
+    private final LastWritten<DockerContainerStatus> written = new LastWritten<>();
     private final WorkloadFinalizer finalizer;
 
     public DockerContainerReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
@@ -101,7 +103,9 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         if (status.equals(container.getStatus())) {
             return UpdateControl.noUpdate();
         }
-        events.record(container, StatusEvents.ofContainer(container.getStatus(), status));
+        String uid = container.getMetadata().getUid();
+        events.record(container, StatusEvents.ofContainer(written.before(uid, container.getStatus()), status));
+        written.wrote(uid, status);
         container.setStatus(status);
         return UpdateControl.patchStatus(container);
     }
@@ -153,6 +157,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
 
     @Override
     public DeleteControl cleanup(DockerContainer container, Context<DockerContainer> context) {
+        written.forget(container.getMetadata().getUid());
         return finalizer.cleanup(container);
     }
 }

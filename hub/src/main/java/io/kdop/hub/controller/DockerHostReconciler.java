@@ -14,6 +14,7 @@ import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
 import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.LastWritten;
 import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.join.JoinTokenIssuer;
 import io.kdop.hub.session.SessionRegistry;
@@ -45,6 +46,7 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     private final HostStatusRules.Timing timing;
     private final Clock clock;
     private final EventRecorder events;
+    private final LastWritten<DockerHostStatus> written = new LastWritten<>();
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
     public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, HostWorkloads workloads,
@@ -94,7 +96,9 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
         if (outcome.status().equals(before)) {
             control = UpdateControl.noUpdate();
         } else {
-            events.record(host, StatusEvents.ofHost(before, outcome.status()));
+            String uid = host.getMetadata().getUid();
+            events.record(host, StatusEvents.ofHost(written.before(uid, before), outcome.status()));
+            written.wrote(uid, serialization.clone(outcome.status()));
             host.setStatus(outcome.status());
             control = UpdateControl.patchStatus(host);
         }
@@ -104,6 +108,7 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
 
     @Override
     public DeleteControl cleanup(DockerHost host, Context<DockerHost> context) {
+        written.forget(host.getMetadata().getUid());
         String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
         // The token record stays until it expires, so a late join with it is told the host is gone.
         sessions.revoke(key, host.getMetadata().getUid(), "DockerHost " + key

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.LastWritten;
 import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.api.DockerJob;
 import io.kdop.hub.api.job.DockerJobStatus;
@@ -52,6 +53,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
     private final Clock clock;
     private final ToLongFunction<String> appliedRevision;
     private final EventRecorder events;
+    private final LastWritten<DockerJobStatus> written = new LastWritten<>();
 
     /**
      * @param appliedRevision the desired-state revision a host's agent last acknowledged (0 when
@@ -107,7 +109,9 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
             return UpdateControl.noUpdate();
         }
         boolean nowFinal = status.finished() && (job.getStatus() == null || !job.getStatus().finished());
-        events.record(job, StatusEvents.ofJob(job.getStatus(), status));
+        String uid = job.getMetadata().getUid();
+        events.record(job, StatusEvents.ofJob(written.before(uid, job.getStatus()), status));
+        written.wrote(uid, status);
         job.setStatus(status);
         if (nowFinal) {
             place(job); // the agent learns the outcome now, not at the next event
@@ -243,6 +247,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
 
     @Override
     public DeleteControl cleanup(DockerJob job, Context<DockerJob> context) {
+        written.forget(job.getMetadata().getUid());
         // a job that began stays on its host whatever its spec says now: wait for that host
         return finalizer.cleanup(job, Optional.ofNullable(job.getStatus()).filter(DockerJobStatus::started)
                 .map(DockerJobStatus::host));

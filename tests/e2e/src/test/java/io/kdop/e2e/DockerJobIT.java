@@ -112,6 +112,11 @@ class DockerJobIT {
                 .anyMatch(e -> e.startsWith("Normal AttemptStarted: attempt "))
                 .anyMatch(e -> e.startsWith("Warning BackoffLimitExceeded: attempt 3 of 3 exited with code 3"))
                 .noneMatch(e -> e.contains("FATAL")));
+        // each transition told once, although the hub reconciles the job on every report
+        afterTheNextRecordedHeartbeat();
+        assertThat(cluster.events("fails")).filteredOn(e -> e.contains("BackoffLimitExceeded")).hasSize(1);
+        assertThat(cluster.events("fails")).filteredOn(e -> e.startsWith("Normal AttemptStarted: attempt 3 "))
+                .hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
@@ -219,6 +224,13 @@ class DockerJobIT {
         cluster.deleteJob("cancelled", TIMEOUT);
 
         assertThat(DockerCli.id(PREFIX + "cancelled")).isNull();
+    }
+
+    /** Waits until the hub has written the host's heartbeat time anew: later reconciles have had their turn. */
+    private void afterTheNextRecordedHeartbeat() {
+        String before = cluster.host("edge-1").getStatus().getLastHeartbeatTime();
+        await("another heartbeat").atMost(TIMEOUT).until(() -> !java.util.Objects.equals(before,
+                cluster.host("edge-1").getStatus().getLastHeartbeatTime()));
     }
 
     static JobSpecs job(String name, Path dir, String script) {

@@ -97,6 +97,8 @@ public final class Quickstart {
         System.out.printf("   %-8s %-14s %-8s %-9s %-9s%n", "hello", job.host(), job.phase(), job.attempts(),
                 job.exitCode());
         say("   reason " + job.reason() + "; message:\n     " + job.message().replace("\n", "\n     "));
+        System.out.printf("   $ kubectl describe dockerjob -n %s hello   # Events:%n", Cluster.NS);
+        cluster.events("hello").forEach(e -> say("     " + e));
         cluster.deleteContainer("web", Duration.ofSeconds(60));
         cluster.deleteJob("hello", Duration.ofSeconds(60));
         say("8. kubectl delete both: the agent removed their containers");
