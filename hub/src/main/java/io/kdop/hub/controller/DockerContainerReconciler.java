@@ -101,6 +101,8 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus()),
                 clock.instant());
         if (status.equals(container.getStatus())) {
+            // what is stored is what was last told about, should an earlier patch have failed
+            written.wrote(container.getMetadata().getUid(), status);
             return UpdateControl.noUpdate();
         }
         String uid = container.getMetadata().getUid();

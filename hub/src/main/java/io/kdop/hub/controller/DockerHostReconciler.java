@@ -95,10 +95,16 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
         UpdateControl<DockerHost> control;
         if (outcome.status().equals(before)) {
             control = UpdateControl.noUpdate();
+            if (!StatusEvents.inBetween(before)) {
+                written.wrote(host.getMetadata().getUid(), before); // what is stored, should a patch have failed
+            }
         } else {
             String uid = host.getMetadata().getUid();
             events.record(host, StatusEvents.ofHost(written.before(uid, before), outcome.status()));
-            written.wrote(uid, serialization.clone(outcome.status()));
+            if (!StatusEvents.inBetween(outcome.status())) {
+                // a reconnect within the grace period (or a hub restart) is no transition to tell
+                written.wrote(uid, serialization.clone(outcome.status()));
+            }
             host.setStatus(outcome.status());
             control = UpdateControl.patchStatus(host);
         }

@@ -106,6 +106,8 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
                 outcome.host().isPresent(), hostPhase, outcome.problem(), digest(job),
                 reports.status(outcome.hostKey(), job.getMetadata().getUid()), job.getStatus()), clock.instant());
         if (status.equals(job.getStatus())) {
+            // what is stored is what was last told about, should an earlier patch have failed
+            written.wrote(job.getMetadata().getUid(), status);
             return UpdateControl.noUpdate();
         }
         boolean nowFinal = status.finished() && (job.getStatus() == null || !job.getStatus().finished());

@@ -2,6 +2,7 @@ package io.kdop.hub.controller;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.api.job.DockerJobStatus;
 import io.kdop.hub.container.SpecProblem;
 import io.kdop.proto.v1.JobProgress;
@@ -46,10 +47,19 @@ final class JobStatusRules {
             return fromReport(f, report.get(), now);
         }
         boolean started = prev != null && prev.started();
+        if (!f.hostExists() && started) {
+            // deleting a DockerHost revokes its agent: nothing can report how this job ends
+            String message = "DockerHost " + f.hostKey() + ", where the job began, was deleted; how the job ended is "
+                    + "unknown, and it is not run again. To run it elsewhere, delete the DockerJob and create it again";
+            DockerJobStatus failed = copy(f, "Failed", message, Conditions.with(conditions(prev), FAILED, true,
+                    "HostDeleted", message, f.generation(), now));
+            return new DockerJobStatus(failed.phase(), failed.host(), failed.containerID(), failed.startTime(),
+                    Timestamps.format(now), failed.exitCode(), failed.attempts(), "HostDeleted", message,
+                    failed.containerRemoved(), failed.specDigest(), failed.observedGeneration(), failed.conditions());
+        }
         if (!f.hostExists()) {
-            String message = "DockerHost " + f.hostKey() + " does not exist"
-                    + (started ? "; the job's last known state is kept" : "; create it or fix spec.dockerHostRef");
-            return copy(f, started ? prev.phase() : "Pending", message, Conditions.with(conditions(prev), ACCEPTED,
+            String message = "DockerHost " + f.hostKey() + " does not exist; create it or fix spec.dockerHostRef";
+            return copy(f, "Pending", message, Conditions.with(conditions(prev), ACCEPTED,
                     false, "HostNotFound", message, f.generation(), now));
         }
         if (f.problem().isPresent() && !started) {

@@ -9,14 +9,13 @@ import io.kdop.hub.api.Timestamps;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes Kubernetes Events (core/v1) about kdop's resources, as kubectl and the kubelet do: one
- * object per event, named after the resource, shown by {@code kubectl describe} and
- * {@code kubectl get events}. Best effort: an event that cannot be written is logged, never
+ * Writes Kubernetes Events (core/v1) about kdop's resources, as the kubelet does: shown by
+ * {@code kubectl describe} and {@code kubectl get events}, one object per resource and reason
+ * whose count grows with each repeat. Best effort: an event that cannot be written is logged, never
  * retried, and never fails a reconcile.
  */
 public final class EventRecorder {
@@ -25,6 +24,10 @@ public final class EventRecorder {
     /** What the events API keeps of a message; longer ones are cut. */
     private static final int MAX_MESSAGE = 1024;
     static final String COMPONENT = "kdop-hub";
+
+    private static final int HTTP_CONFLICT = 409;
+    /** An event's name is at most 253 characters: the object's name, cut, and a 16-digit suffix. */
+    private static final int NAME_PART = 200;
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -39,11 +42,10 @@ public final class EventRecorder {
             String now = Timestamps.format(clock.instant());
             String message = e.message().length() <= MAX_MESSAGE ? e.message()
                     : e.message().substring(0, MAX_MESSAGE - 3) + "...";
+            String name = name(about, e);
             var event = new EventBuilder()
                     .withNewMetadata()
-                        // as kubectl names them: the object's name and a unique suffix
-                        .withName(about.getMetadata().getName() + "." + HexFormat.of().toHexDigits(
-                                ThreadLocalRandom.current().nextLong()))
+                        .withName(name)
                         .withNamespace(about.getMetadata().getNamespace())
                     .endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder()
@@ -63,12 +65,42 @@ public final class EventRecorder {
                     .withNewSource().withComponent(COMPONENT).endSource()
                     .withReportingComponent("kdop.io.vn/hub")
                     .build();
+            var inNamespace = client.v1().events().inNamespace(about.getMetadata().getNamespace());
             try {
-                client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(event).create();
+                try {
+                    inNamespace.resource(event).create();
+                } catch (KubernetesClientException ex) {
+                    if (ex.getCode() != HTTP_CONFLICT) {
+                        throw ex;
+                    }
+                    // told before (a crash-looping container, a pull failing again): one event, counted
+                    inNamespace.withName(name).edit(old -> new EventBuilder(old)
+                            .withCount(old.getCount() == null ? 2 : old.getCount() + 1)
+                            .withLastTimestamp(now)
+                            .withMessage(message)
+                            .build());
+                }
             } catch (KubernetesClientException ex) {
                 LOG.warn("cannot record event {} about {} {}/{}: {}", e.reason(), about.getKind(),
                         about.getMetadata().getNamespace(), about.getMetadata().getName(), ex.getMessage());
             }
+        }
+    }
+
+    /**
+     * The same name for the same event about the same object, as client-go's event correlator
+     * aggregates them: repeats raise the count of one event instead of adding objects without end.
+     */
+    static String name(HasMetadata about, KubeEvent e) {
+        String objectName = about.getMetadata().getName();
+        String cut = objectName.length() <= NAME_PART ? objectName : objectName.substring(0, NAME_PART);
+        byte[] key = (about.getMetadata().getUid() + "/" + e.type() + "/" + e.reason())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key);
+            return cut + "." + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("every JVM has SHA-256", ex);
         }
     }
 }

@@ -61,6 +61,16 @@ public final class StatusEvents {
         return events;
     }
 
+    /**
+     * Whether the host's status is between two settled ones: its agent reconnecting within the
+     * grace period (also every host just after a hub restart). Events compare against the last
+     * settled status, so a blip on a 4G link or a hub rollout tells nothing.
+     */
+    public static boolean inBetween(DockerHostStatus status) {
+        return Conditions.find(status.getConditions(), Conditions.READY)
+                .filter(c -> "AgentReconnecting".equals(c.getReason())).isPresent();
+    }
+
     /** A DockerHost: its agent connected, went silent, or cannot reach Docker. */
     public static List<KubeEvent> ofHost(DockerHostStatus before, DockerHostStatus after) {
         List<KubeEvent> events = new ArrayList<>();

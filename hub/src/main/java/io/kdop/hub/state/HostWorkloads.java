@@ -25,6 +25,8 @@ public final class HostWorkloads {
     private final Map<String, Removal> removals = new HashMap<>();
     private final Map<String, java.util.Set<String>> retained = new HashMap<>();
     private final Map<String, Long> specRevision = new HashMap<>();
+    /** The revision at which each workload came to its current host: spec edits there leave it alone. */
+    private final Map<String, Long> landedRevision = new HashMap<>();
 
     /** A placed workload: a long-running container, or a job (whose container is job.container). */
     private record Entry(ContainerSpec container, JobSpec job) {
@@ -81,6 +83,9 @@ public final class HostWorkloads {
         if (!spec.equals(before) || wasRetained || !specRevision.containsKey(uid)) {
             specRevision.put(uid, revision);
         }
+        if (before == null) {
+            landedRevision.put(uid, revision); // new on this host
+        }
         return new Placement.Placed(specRevision.get(uid));
     }
 
@@ -100,6 +105,7 @@ public final class HostWorkloads {
     /** Takes the workload off its host; returns the removal to wait for, if it was placed. */
     public synchronized Optional<Removal> remove(String uid) {
         specRevision.remove(uid);
+        landedRevision.remove(uid);
         retained.forEach((host, uids) -> {
             if (uids.remove(uid)) {
                 publish(host);
@@ -143,9 +149,9 @@ public final class HostWorkloads {
         return Optional.ofNullable(hostOfWorkload.get(uid));
     }
 
-    /** The revision of its host's desired state since which the workload's current spec is there. */
+    /** The revision of its host's desired state since which the workload is on that host (in any spec). */
     public synchronized Optional<Long> placedSince(String uid) {
-        return hostOfWorkload.containsKey(uid) ? Optional.ofNullable(specRevision.get(uid)) : Optional.empty();
+        return hostOfWorkload.containsKey(uid) ? Optional.ofNullable(landedRevision.get(uid)) : Optional.empty();
     }
 
     /** Forgets a host entirely (its DockerHost was deleted); returns the workloads that were on it. */
@@ -154,6 +160,7 @@ public final class HostWorkloads {
         List<String> uids = host == null ? List.of() : List.copyOf(host.keySet());
         uids.forEach(hostOfWorkload::remove);
         uids.forEach(specRevision::remove);
+        uids.forEach(landedRevision::remove);
         retained.remove(hostKey);
         removals.values().removeIf(r -> r.hostKey().equals(hostKey));
         return uids;

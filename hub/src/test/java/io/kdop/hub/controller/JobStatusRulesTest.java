@@ -138,15 +138,19 @@ class JobStatusRulesTest {
     }
 
     @Test
-    void aStartedJobKeepsItsPhaseWhenItsHostIsGone() {
+    void aStartedJobWhoseHostWasDeletedFailsForGoodInsteadOfRunningForever() {
         DockerJobStatus running = compute(Optional.of(report("Running", "", "", STARTED)), null);
 
         DockerJobStatus s = JobStatusRules.compute(new JobStatusRules.Facts(1, "edge/h1", false, null, Optional.empty(),
                 DIGEST, Optional.empty(), running), NOW);
 
-        assertThat(s.phase()).isEqualTo("Running");
+        assertThat(s.phase()).isEqualTo("Failed");
+        assertThat(s.finished()).isTrue();
+        assertThat(s.reason()).isEqualTo("HostDeleted");
+        assertThat(s.completionTime()).isNotNull();
         assertThat(s.attempts()).isEqualTo(1);
-        assertThat(condition(s, "Accepted")).isEqualTo("False/HostNotFound");
+        assertThat(condition(s, "Failed")).isEqualTo("True/HostDeleted");
+        assertThat(s.message()).contains("was deleted", "not run again");
     }
 
     @Test

@@ -72,6 +72,8 @@ class StatusEventsTest {
                 KubeEvent.warning("HeartbeatTimeout", "HeartbeatTimeout message"));
         assertThat(StatusEvents.ofHost(connected, host("AgentConnected"))).isEmpty();
         assertThat(StatusEvents.ofHost(connected, host("AgentReconnecting"))).as("within the grace period").isEmpty();
+        assertThat(StatusEvents.inBetween(host("AgentReconnecting"))).isTrue();
+        assertThat(StatusEvents.inBetween(connected)).isFalse();
     }
 
     private static DockerJobStatus job(String phase, int attempts, String reason, String message,

@@ -137,13 +137,21 @@ public final class Cluster {
     }
 
     /** kubectl create secret generic NAME --from-literal=... (or replace its data). */
-    /** kubectl get events --field-selector involvedObject.name=NAME: "reason: message" of each, oldest first. */
+    /** How often the event with this reason was told about the object (kubectl describe's "xN"). */
+    public int eventCount(String involvedName, String reason) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> involvedName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+    }
+
+    /** kubectl get events --field-selector involvedObject.name=NAME: "type reason: message" of each, oldest first. */
     public java.util.List<String> events(String involvedName) {
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> involvedName.equals(e.getInvolvedObject().getName()))
                 .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getCreationTimestamp() == null ? ""
                         : e.getMetadata().getCreationTimestamp()))
-                .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                .map(e -> e.getType() + " " + e.getReason()
+                        + (e.getCount() != null && e.getCount() > 1 ? " (x" + e.getCount() + ")" : "") + ": " + e.getMessage())
                 .toList();
     }
 
