@@ -58,6 +58,9 @@ final class JobDriver {
     private final FailureTracker failures;
     private final JobRules rules;
     private final Clock clock;
+    private final DaemonProbe daemon;
+    private final DockerOutages outages;
+    private final BackgroundPulls pulls;
     /** Why a job could not go on in the last pass (for its status), by uid. */
     private final Map<String, Hold> holds = new HashMap<>();
     /** Jobs whose image is being pulled in this pass, with the image: their status says so. */
@@ -79,10 +82,6 @@ final class JobDriver {
 
     /** What one step did: whether Docker changed, and whether to decide the job's next step now. */
     private record Applied(boolean changedDocker, boolean goOn) {}
-
-    private final DaemonProbe daemon;
-    private final DockerOutages outages;
-    private final BackgroundPulls pulls;
 
     JobDriver(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, JobRecordStore records,
             FailureTracker failures, JobRules rules, DaemonProbe daemon, DockerOutages outages, BackgroundPulls pulls,

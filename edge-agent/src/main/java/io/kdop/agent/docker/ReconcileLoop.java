@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -102,7 +103,7 @@ public final class ReconcileLoop implements Workloads {
         DockerExecutor executor = new DockerExecutor(commands, PULL_TIMEOUT);
         FailureTracker failures = new FailureTracker(clock);
         // the loop is built last, but a pull that ends must wake it
-        java.util.concurrent.atomic.AtomicReference<ReconcileLoop> woken = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<ReconcileLoop> woken = new AtomicReference<>();
         DockerClient pulling = DockerClients.create(dockerHost, Duration.ofMinutes(5), BackgroundPulls.CONCURRENT);
         BackgroundPulls pulls = new BackgroundPulls(new DockerExecutor(pulling, PULL_TIMEOUT), () -> {
             ReconcileLoop l = woken.get();

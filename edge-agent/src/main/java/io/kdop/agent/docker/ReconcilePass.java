@@ -26,6 +26,7 @@ import io.kdop.proto.v1.StatusReport;
 import io.kdop.proto.v1.WorkloadRef;
 import io.kdop.proto.v1.WorkloadStatus;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -105,7 +106,7 @@ public final class ReconcilePass {
     }
 
     /** The wall clock jumped by {@code jump} (see {@link WallClockWatch}). */
-    void clockJumped(java.time.Duration jump) {
+    void clockJumped(Duration jump) {
         jobs.clockJumped(jump);
     }
 

@@ -291,6 +291,25 @@ class JobLoopDockerTest {
     }
 
     @Test
+    void aPullThatHangsShowsAsPullingAndTheDeadlineIsKeptMeanwhile() throws Exception {
+        try (SilentRegistry registry = new SilentRegistry()) {
+            JobSpec.Builder stalled = job("stalled", "true").setActiveDeadlineSeconds(3);
+            stalled.getContainerBuilder().setImage(registry.image("kdop-test/slow:1"));
+            publish(1, stalled.build());
+            ReconcileLoop loop = startLoop();
+
+            WorkloadStatus pulling = awaitPhase(loop, "stalled", "Pulling");
+            assertThat(pulling.getMessage()).startsWith("pulling image " + registry.image("kdop-test/slow:1"));
+            assertThat(registry.pulling()).isTrue();
+            // the pull still hangs: the deadline is enforced on time, not when the pull ends
+            WorkloadStatus failed = awaitPhase(loop, "stalled", "Failed");
+            assertThat(failed.getReason()).isEqualTo("DeadlineExceeded");
+            assertThat(failed.getJob().getAttempts()).isZero();
+            assertThat(containersOf("stalled")).isEmpty();
+        }
+    }
+
+    @Test
     void onFailureStartsTheSameContainerAgainKeepingItsFiles() throws Exception {
         publish(1, job("in-place", "echo run >> /tmp/runs; n=$(wc -l < /tmp/runs); echo \"run $n\"; [ \"$n\" -ge 3 ]")
                 .setRestartPolicy(JobRestartPolicy.JOB_RESTART_ON_FAILURE).build());

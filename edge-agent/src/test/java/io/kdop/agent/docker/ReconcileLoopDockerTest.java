@@ -382,19 +382,8 @@ class ReconcileLoopDockerTest {
 
     @Test
     void aPullThatHangsHoldsUpOnlyItsOwnWorkload() throws Exception {
-        // a "registry" that accepts connections and never answers: Docker's pull hangs on it
-        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        accepted.add(silent.accept());
-                    }
-                } catch (java.io.IOException closed) {
-                    // the test is over
-                }
-            });
-            String slowImage = "127.0.0.1:" + silent.getLocalPort() + "/kdop-test/slow:1";
+        try (SilentRegistry registry = new SilentRegistry()) {
+            String slowImage = registry.image("kdop-test/slow:1");
             ContainerSpec slow = ContainerSpec.newBuilder().setWorkload(workload("slow"))
                     .setContainerName("kdop-test-slow-" + suffix).setImage(slowImage).build();
             String quick = "kdop-test-quick-" + suffix;
@@ -405,7 +394,7 @@ class ReconcileLoopDockerTest {
 
             await().atMost(WAIT).until(() -> phase(loop, "quick", "Running") && phase(loop, "slow", "Pulling"));
             assertThat(status(loop, "slow").orElseThrow().getMessage()).startsWith("pulling image " + slowImage);
-            assertThat(accepted).as("Docker is in the pull").isNotEmpty();
+            assertThat(registry.pulling()).as("Docker is in the pull").isTrue();
 
             // while the pull hangs, a container removed by hand is repaired at once
             String before = runningContainer(quick).getId();
@@ -415,12 +404,7 @@ class ReconcileLoopDockerTest {
             assertThat(phase(loop, "slow", "Pulling")).as("still pulling, one pull for all the passes").isTrue();
 
             // the registry goes away: the pull fails, and that is what the workload's status says
-            silent.close();
-            synchronized (accepted) {
-                for (Socket s : accepted) {
-                    s.close();
-                }
-            }
+            registry.close();
             await().atMost(Duration.ofSeconds(60)).until(() -> phase(loop, "slow", "Failed"));
             assertThat(status(loop, "slow").orElseThrow().getReason()).isEqualTo("ImagePullFailed");
         }

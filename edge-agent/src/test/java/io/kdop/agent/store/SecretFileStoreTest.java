@@ -60,7 +60,10 @@ class SecretFileStoreTest {
         assertThat(mode(tls.resolve("tls.key"))).as("readable by a container's non-root user").isEqualTo("rw-r--r--");
 
         Object keyInode = inode(tls.resolve("tls.key"));
+        Object mountedCtime = Files.getAttribute(tls, "unix:ctime");
         assertThat(store.sync(v1)).as("nothing changed, nothing written").isZero();
+        assertThat(Files.getAttribute(tls, "unix:ctime")).as("a mounted directory is not chmod-ed on every pass")
+                .isEqualTo(mountedCtime);
         assertThat(inode(tls.resolve("tls.key"))).isEqualTo(keyInode);
 
         // rotation: one value changes, one key goes, one Secret entry goes

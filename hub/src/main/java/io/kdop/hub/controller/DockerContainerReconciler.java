@@ -16,13 +16,13 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
-import io.kdop.hub.events.EventRecorder;
-import io.kdop.hub.events.LastWritten;
-import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.container.ContainerTranslator;
 import io.kdop.hub.container.SpecProblem;
 import io.kdop.hub.container.Translation;
+import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.LastWritten;
+import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.HostWorkloads;
 import java.time.Clock;
