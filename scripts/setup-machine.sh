@@ -11,6 +11,9 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# for the real-API tier (scripts/kube-up.sh): certificates, and kubectl/helm unpacked from npm
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

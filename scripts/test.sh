@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command: builds the local test images, starts the private test registry, and runs
-# every test (unit and end-to-end).
+# The test command: builds the local test images, starts the private test registry and a real
+# Kubernetes control plane (scripts/kube-up.sh: etcd, kube-apiserver, kube-controller-manager,
+# built from their Go modules into a cache outside the repository on first use), and runs every
+# test: unit, end-to-end on the mock API server, and the real-API tier.
 # Needs a running Docker daemon: as root it prepares the machine first (scripts/setup-machine.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,4 +12,6 @@ fi
 source scripts/java-home.sh
 scripts/test-images.sh
 scripts/test-registry.sh
+scripts/kube-up.sh
+set -a; source "${KDOP_KUBE_STATE:-/tmp/kdop-kube}/kube.env"; set +a
 ./mvnw -B -ntp verify "$@"

@@ -1,9 +1,6 @@
 package io.kdop.e2e.support;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 
 /** The real Docker daemon the tests run against, queried through the docker CLI as a user would. */
@@ -34,20 +31,9 @@ public final class Docker {
     /** A finished docker CLI call. */
     public record Result(int exit, String output) {}
 
+    /** Runs a docker CLI command with a deadline that fires; output is stdout followed by stderr. */
     public static Result run(String... command) {
-        try {
-            Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out);
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Result(-1, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        }
+        Cli.Result r = Cli.run(Duration.ofSeconds(60), command);
+        return new Result(r.exit(), r.stdout() + r.stderr());
     }
 }

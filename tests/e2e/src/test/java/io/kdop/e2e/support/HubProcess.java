@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The hub as a separate process, pointed at the API server stand-in, with short heartbeat timings. */
+/** The hub as a separate process, pointed at an API server by a kubeconfig, with short heartbeat timings. */
 public final class HubProcess extends JavaProcess {
 
     public static final String NAMESPACE = "kdop-system";
@@ -19,6 +19,11 @@ public final class HubProcess extends JavaProcess {
 
     /** Starts the hub and waits until it serves; extra arguments are appended to the command line. */
     public static HubProcess start(ApiServerStandIn api, int port, Path log, String... extraArgs) {
+        return start(api.kubeconfig(), port, log, extraArgs);
+    }
+
+    /** Starts the hub with the credentials of this kubeconfig (a real API server's ServiceAccount token). */
+    public static HubProcess start(Path kubeconfig, int port, Path log, String... extraArgs) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--namespace", NAMESPACE,
                 "--grpc-port", String.valueOf(port),
@@ -27,7 +32,7 @@ public final class HubProcess extends JavaProcess {
                 "--heartbeat-grace", HEARTBEAT_GRACE_SECONDS + "s"));
         args.addAll(List.of(extraArgs));
         HubProcess hub = new HubProcess(port, args,
-                Map.of("KUBECONFIG", api.kubeconfig().toString(), "KDOP_LOG_LEVEL", "DEBUG"), log);
+                Map.of("KUBECONFIG", kubeconfig.toString(), "KDOP_LOG_LEVEL", "DEBUG"), log);
         hub.awaitLog("serving agents on port " + port, java.time.Duration.ofSeconds(60));
         return hub;
     }
