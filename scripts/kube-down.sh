@@ -7,7 +7,8 @@ for component in kube-controller-manager kube-apiserver etcd; do
   pidfile="$state/$component.pid"
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")
-  if kill "$pid" 2>/dev/null; then
+  # only a process of ours: after a reboot the pid may belong to someone else
+  if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "/$component " && kill "$pid" 2>/dev/null; then
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     echo "kube-down: stopped $component"

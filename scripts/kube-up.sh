@@ -96,9 +96,14 @@ EOF
 kubeconfig "$admin" admin
 kubeconfig "$state/controller-manager.kubeconfig" controller-manager
 
-stop_pid() { # pidfile
+stop_pid() { # pidfile: only a process of ours (a stale pid may belong to someone else by now)
   if [ -f "$1" ]; then
-    kill "$(cat "$1")" 2>/dev/null || true
+    local pid
+    pid=$(cat "$1")
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "^$bin/"; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
     rm -f "$1"
   fi
 }

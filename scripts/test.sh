@@ -12,6 +12,10 @@ fi
 source scripts/java-home.sh
 scripts/test-images.sh
 scripts/test-registry.sh
+# The tests get a control plane of their own, from an empty etcd every run (about 10 s), on other
+# ports than the one scripts/kube-up.sh gives a developer by default.
+export KDOP_KUBE_STATE=/tmp/kdop-kube-tests KDOP_KUBE_PORT=16543 KDOP_ETCD_PORT=12479
+KDOP_KUBE_WIPE=1 scripts/kube-down.sh
 scripts/kube-up.sh
-set -a; source "${KDOP_KUBE_STATE:-/tmp/kdop-kube}/kube.env"; set +a
+set -a; source "$KDOP_KUBE_STATE/kube.env"; set +a
 ./mvnw -B -ntp verify "$@"

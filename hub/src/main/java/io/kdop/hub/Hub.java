@@ -11,6 +11,7 @@ import io.kdop.hub.controller.DockerContainerReconciler;
 import io.kdop.hub.controller.DockerHostReconciler;
 import io.kdop.hub.controller.DockerJobReconciler;
 import io.kdop.hub.controller.HostStatusRules;
+import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinService;
@@ -28,6 +29,8 @@ import io.kdop.hub.session.SessionServices;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.state.DesiredStateBook;
+import io.kdop.hub.tunnel.ServiceTunnels;
+import io.kdop.hub.tunnel.TunnelBroker;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -60,6 +63,7 @@ public final class Hub implements AutoCloseable {
     private final DockerJobReconciler jobs;
     private final KubernetesClient client;
     private final Clock clock;
+    private final ServiceTunnels tunnels;
 
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
         this.clock = clock;
@@ -97,7 +101,9 @@ public final class Hub implements AutoCloseable {
 
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
-        server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services));
+        TunnelBroker broker = new TunnelBroker(registry::liveSession, housekeeping);
+        tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
+        server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services, broker));
 
         operator = new Operator(o -> o.withKubernetesClient(client)
                 // Status is patched as a JSON diff, not by server-side apply: the same path in
@@ -108,9 +114,9 @@ public final class Hub implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, clock);
         operator.register(new DockerHostReconciler(registry, desiredStates, workloads, reports, issuer,
                 config.joinTokenTtl(), sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()),
-                events, clock));
+                events, new TerminatingNamespaces(client), clock));
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents,
-                events, clock);
+                events, tunnels, clock);
         operator.register(containers);
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
                 hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
@@ -131,6 +137,7 @@ public final class Hub implements AutoCloseable {
      * kinds: the oldest most likely hold their container names on the hosts, so they keep them.
      */
     private void warmUp() {
+        tunnels.reserveExisting();
         List<HasMetadata> all = new ArrayList<>();
         all.addAll(client.resources(DockerContainer.class).inAnyNamespace().list().getItems());
         all.addAll(client.resources(DockerJob.class).inAnyNamespace().list().getItems());

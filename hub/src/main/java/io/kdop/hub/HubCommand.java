@@ -63,6 +63,16 @@ public final class HubCommand implements Callable<Integer> {
             description = "Agent image named in the docker one-liner of join commands. Default: ${DEFAULT-VALUE}.")
     String agentImage;
 
+    @Option(names = "--tunnel-ports", defaultValue = "31000-31999",
+            description = "Hub ports for the listeners behind tunnelled Services (reached only through the Services). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String tunnelPorts;
+
+    @Option(names = "--tunnel-address", defaultValue = "${env:POD_IP}",
+            description = "This hub's IPv4 address in the cluster network, named in the tunnelled Services' "
+                    + "EndpointSlices. Default: $POD_IP, else the first non-loopback address.")
+    String tunnelAddress;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new HubCommand()).execute(args));
     }
@@ -82,8 +92,18 @@ public final class HubCommand implements Callable<Integer> {
                     + "which only works on this machine: set --public-address and --tls-san to the name agents reach",
                     address);
         }
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("(\\d{1,5})-(\\d{1,5})").matcher(tunnelPorts.strip());
+        if (!range.matches()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--tunnel-ports must be a range like 31000-31999, not " + tunnelPorts);
+        }
+        io.kdop.hub.tunnel.TunnelSettings tunnels = new io.kdop.hub.tunnel.TunnelSettings(
+                java.net.InetAddress.getByName("0.0.0.0"),
+                tunnelAddress == null || tunnelAddress.isBlank()
+                        ? io.kdop.hub.tunnel.TunnelSettings.detectAdvertiseAddress() : tunnelAddress.strip(),
+                Integer.parseInt(range.group(1)), Integer.parseInt(range.group(2)));
         HubConfig config = new HubConfig(namespace, grpcPort, address, distinct, heartbeatInterval, heartbeatGrace,
-                clientCertTtl, joinTokenTtl, caSecret, agentImage);
+                clientCertTtl, joinTokenTtl, caSecret, agentImage, tunnels);
 
         KubernetesClient client = new KubernetesClientBuilder().build();
         CountDownLatch stopped = new CountDownLatch(1);

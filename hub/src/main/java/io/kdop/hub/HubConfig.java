@@ -14,4 +14,5 @@ public record HubConfig(
         Duration clientCertificateTtl,
         Duration joinTokenTtl,
         String caSecretName,
-        String agentImage) {}
+        String agentImage,
+        io.kdop.hub.tunnel.TunnelSettings tunnels) {}

@@ -63,6 +63,8 @@ final class JobDriver {
     private final BackgroundPulls pulls;
     /** Why a job could not go on in the last pass (for its status), by uid. */
     private final Map<String, Hold> holds = new HashMap<>();
+    /** The hold last logged per job, so a job held for minutes says so once, not every pass. */
+    private final Map<String, Hold> loggedHolds = new HashMap<>();
     /** Jobs whose image is being pulled in this pass, with the image: their status says so. */
     private final Map<String, String> pulling = new HashMap<>();
 
@@ -216,12 +218,18 @@ final class JobDriver {
                 if (action instanceof JobAction.Wait wait) {
                     if (wait.hold() != null) {
                         holds.put(uid, wait.hold());
+                        if (!wait.hold().equals(loggedHolds.put(uid, wait.hold()))) {
+                            LOG.warn("{}: cannot start: {}", who(uid), wait.hold().message());
+                        }
+                    } else {
+                        loggedHolds.remove(uid);
                     }
                     if (wait.wakeAt() != null && wait.wakeAt().isAfter(now)) {
                         wakes.add(wait.wakeAt());
                     }
                     return changed;
                 }
+                loggedHolds.remove(uid);
                 step = action.getClass().getSimpleName();
                 Applied applied = apply(uid, in, action, progress);
                 changed |= applied.changedDocker();

@@ -58,6 +58,7 @@ public final class ReconcileLoop implements Workloads {
     private Thread thread;
     private DockerEvents events;
     private AutoCloseable[] resources = new AutoCloseable[0];
+    private io.kdop.agent.tunnel.ContainerAddresses addresses = io.kdop.agent.tunnel.ContainerAddresses.NONE;
     private String lastError; // the last pass failure logged, so a persistent one is logged once
 
     private ReconcileLoop(ReconcilePass pass, StatusBoard board, Duration resyncInterval, Clock clock) {
@@ -122,7 +123,9 @@ public final class ReconcileLoop implements Workloads {
         loop.events = new DockerEvents(stream, Map.of(
                 ManagedContainers.MANAGED_BY, ManagedContainers.MANAGED_BY_VALUE,
                 ManagedContainers.HOST_UID, host.getUid()), loop::dockerEvent, daemon, outages);
-        loop.resources = new AutoCloseable[] {stream, commands, pulling};
+        DockerClient tunnels = DockerClients.create(dockerHost, Duration.ofSeconds(10), 4);
+        loop.addresses = new DockerAddresses(tunnels, host.getUid());
+        loop.resources = new AutoCloseable[] {stream, commands, pulling, tunnels};
         loop.start();
         loop.events.start();
         return loop;
@@ -153,6 +156,11 @@ public final class ReconcileLoop implements Workloads {
     @Override
     public StatusBoard status() {
         return board;
+    }
+
+    @Override
+    public io.kdop.agent.tunnel.ContainerAddresses addresses() {
+        return addresses;
     }
 
     /** Asks for a pass after {@code delay}, unless one is already due sooner. */

@@ -19,6 +19,11 @@ public interface Workloads extends AutoCloseable {
     /** Where the status of the workloads is published. */
     StatusBoard status();
 
+    /** Where tunnels reach the containers. */
+    default io.kdop.agent.tunnel.ContainerAddresses addresses() {
+        return io.kdop.agent.tunnel.ContainerAddresses.NONE;
+    }
+
     @Override
     void close();
 

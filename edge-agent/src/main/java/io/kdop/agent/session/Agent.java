@@ -9,6 +9,7 @@ import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
 import io.kdop.agent.reconcile.Workloads;
+import io.kdop.agent.tunnel.TunnelEndpoint;
 import io.kdop.agent.store.DesiredStateStore;
 import io.kdop.agent.store.StateDirectory;
 import io.kdop.proto.JoinToken;
@@ -94,7 +95,8 @@ public final class Agent {
             try (Workloads running = workloads.start(identity.host(), store::current)) {
                 DesiredStateReceiver desiredState = new DesiredStateReceiver(store, running::desiredStateChanged);
                 runSessions(new AgentSession.Parts(new CurrentIdentity(identities, identity), desiredState, host,
-                        timings, config.agentVersion(), running.status()));
+                        timings, config.agentVersion(), running.status(),
+                        new TunnelEndpoint(store::current, running.addresses())));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.kdop.agent.session;
 
 import io.grpc.Channel;
+import io.kdop.agent.tunnel.TunnelEndpoint;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -38,7 +39,7 @@ final class AgentSession {
 
     /** What a session works with, shared by the sessions of one agent run. */
     record Parts(CurrentIdentity identity, DesiredStateReceiver desiredState, HostMonitor host,
-            SessionTimings timings, String agentVersion, StatusBoard status) {}
+            SessionTimings timings, String agentVersion, StatusBoard status, TunnelEndpoint tunnels) {}
 
     private sealed interface Event {
         record Received(HubMessage message) implements Event {}
@@ -174,6 +175,7 @@ final class AgentSession {
             case DESIRED_STATE -> out.onNext(AgentMessage.newBuilder()
                     .setAck(parts.desiredState().receive(message.getDesiredState())).build());
             case CERTIFICATE -> renewal.onIssued(message.getCertificate());
+            case OPEN_TUNNEL -> parts.tunnels().open(message.getOpenTunnel(), channel);
             // a newer hub may send kinds this agent does not know: ignoring them keeps us compatible
             case KIND_NOT_SET -> LOG.debug("ignoring a hub message of an unknown kind");
         }

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.tunnel.ServiceTunnels;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.container.ContainerTranslator;
 import io.kdop.hub.container.SpecProblem;
@@ -52,11 +53,13 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     private final EventRecorder events;
     private final LastWritten<DockerContainerStatus> written = new LastWritten<>();
     private final WorkloadFinalizer finalizer;
+    private final ContainerServices tunnels;
 
     public DockerContainerReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
             WorkloadReports reports, SimpleInboundEventSource<DockerContainer> reportEvents, EventRecorder events,
-            Clock clock) {
+            ServiceTunnels tunnels, Clock clock) {
         this.events = events;
+        this.tunnels = new ContainerServices(tunnels, workloads);
         this.client = client;
         this.hosts = new HostLookup(client, hubNamespace);
         this.workloads = workloads;
@@ -95,6 +98,12 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     public UpdateControl<DockerContainer> reconcile(DockerContainer container, Context<DockerContainer> context) {
         long generation = Optional.ofNullable(container.getMetadata().getGeneration()).orElse(0L);
         Outcome outcome = place(container);
+        if (outcome.problem().isEmpty()) {
+            Optional<SpecProblem> serviceProblem = tunnels.expose(container);
+            if (serviceProblem.isPresent()) {
+                outcome = new Outcome(outcome.hostKey(), outcome.host(), serviceProblem, outcome.placedRevision());
+            }
+        }
         String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
         DockerContainerStatus status = ContainerStatusRules.compute(new ContainerStatusRules.Facts(generation,
                 outcome.hostKey(), outcome.host().isPresent(), hostPhase, outcome.problem(), outcome.placedRevision(),
@@ -120,7 +129,9 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
      */
     public void warmUp(DockerContainer container) {
         if (container.getMetadata().getDeletionTimestamp() == null) {
-            place(container);
+            if (place(container).problem().isEmpty()) {
+                tunnels.expose(container);
+            }
         }
     }
 
@@ -160,6 +171,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     @Override
     public DeleteControl cleanup(DockerContainer container, Context<DockerContainer> context) {
         written.forget(container.getMetadata().getUid());
+        tunnels.withdraw(container);
         return finalizer.cleanup(container);
     }
 }

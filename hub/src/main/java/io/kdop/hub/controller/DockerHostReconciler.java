@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
+import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.events.LastWritten;
 import io.kdop.hub.events.StatusEvents;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Keeps each DockerHost's join token and status true. It is the only writer of DockerHost status:
@@ -48,12 +50,15 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     private final EventRecorder events;
     private final LastWritten<DockerHostStatus> written = new LastWritten<>();
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final Predicate<String> namespaceTerminating;
+    private static final Duration DRAIN_RECHECK = Duration.ofSeconds(1);
 
     public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, HostWorkloads workloads,
             WorkloadReports reports, JoinTokenIssuer issuer,
             Duration defaultTokenTtl, SimpleInboundEventSource<DockerHost> sessionEvents, HostStatusRules.Timing timing,
-            EventRecorder events, Clock clock) {
+            EventRecorder events, Predicate<String> namespaceTerminating, Clock clock) {
         this.events = events;
+        this.namespaceTerminating = namespaceTerminating;
         this.sessions = sessions;
         this.desiredStates = desiredStates;
         this.workloads = workloads;
@@ -114,8 +119,16 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
 
     @Override
     public DeleteControl cleanup(DockerHost host, Context<DockerHost> context) {
-        written.forget(host.getMetadata().getUid());
         String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
+        Instant now = clock.instant();
+        HostDeletion deletion = new HostDeletion(sessions.liveSession(key).isPresent(),
+                namespaceTerminating.test(host.getMetadata().getNamespace()), workloads.removalsPending(key),
+                workloads.placedFrom(key, host.getMetadata().getNamespace()),
+                Duration.between(Timestamps.parse(host.getMetadata().getDeletionTimestamp()).orElse(now), now));
+        if (deletion.waits()) {
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
+        }
+        written.forget(host.getMetadata().getUid());
         // The token record stays until it expires, so a late join with it is told the host is gone.
         sessions.revoke(key, host.getMetadata().getUid(), "DockerHost " + key
                 + " was deleted; this agent's identity is revoked");

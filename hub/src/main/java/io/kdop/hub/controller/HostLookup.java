@@ -32,6 +32,15 @@ final class HostLookup {
         return get(parts[0], parts[1]);
     }
 
+    /**
+     * Whether a DockerHost with this key is still there, even if it is being deleted: its agent
+     * may still carry out removals until the host lets go (see HostDeletion).
+     */
+    boolean existsByKey(String hostKey) {
+        String[] parts = hostKey.split("/", 2);
+        return client.resources(DockerHost.class).inNamespace(parts[0]).withName(parts[1]).get() != null;
+    }
+
     /** Where the workload would run if its host existed (for messages). */
     <W extends HasMetadata & HostBound> String wantedKey(W workload) {
         return workload.getMetadata().getNamespace() + "/" + hostName(workload);

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The rule for deleting any workload: take it off its host, and let the resource go only once the
- * host's agent reports its container gone, or at once when the host itself is gone.
+ * host's agent reports its container gone, or at once when the DockerHost itself is gone.
  */
 final class WorkloadFinalizer {
 
@@ -44,7 +44,8 @@ final class WorkloadFinalizer {
             removal = Optional.of(workloads.expectRemoval(HostLookup.key(host.get()), uid));
         }
         String hostKey = removal.get().hostKey();
-        boolean hostGone = hosts.findByKey(hostKey).isEmpty();
+        // A host being deleted still counts: it waits for these removals while its agent is there.
+        boolean hostGone = !hosts.existsByKey(hostKey);
         if (hostGone || reports.confirmsGone(hostKey, removal.get().revision(), uid)) {
             workloads.forgetRemoval(uid);
             return DeleteControl.defaultDelete();

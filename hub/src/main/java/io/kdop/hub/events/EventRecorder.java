@@ -81,10 +81,22 @@ public final class EventRecorder {
                             .build());
                 }
             } catch (KubernetesClientException ex) {
-                LOG.warn("cannot record event {} about {} {}/{}: {}", e.reason(), about.getKind(),
-                        about.getMetadata().getNamespace(), about.getMetadata().getName(), ex.getMessage());
+                if (namespaceTerminating(ex)) {
+                    LOG.debug("no event {} about {}/{}: its namespace is being deleted", e.reason(),
+                            about.getMetadata().getNamespace(), about.getMetadata().getName());
+                } else {
+                    LOG.warn("cannot record event {} about {} {}/{}: {}", e.reason(), about.getKind(),
+                            about.getMetadata().getNamespace(), about.getMetadata().getName(), ex.getMessage());
+                }
             }
         }
+    }
+
+    /** The API server refuses new objects in a namespace being deleted: nobody is left to read the event. */
+    private static boolean namespaceTerminating(KubernetesClientException ex) {
+        return ex.getStatus() != null && ex.getStatus().getDetails() != null
+                && ex.getStatus().getDetails().getCauses() != null && ex.getStatus().getDetails().getCauses().stream()
+                        .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     /**

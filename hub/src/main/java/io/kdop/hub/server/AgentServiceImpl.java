@@ -12,6 +12,8 @@ import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HubMessage;
 import io.kdop.proto.v1.JoinRequest;
 import io.kdop.proto.v1.JoinResponse;
+import io.kdop.proto.v1.TunnelFrame;
+import io.kdop.hub.tunnel.TunnelBroker;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +25,12 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
 
     private final JoinService joins;
     private final SessionServices services;
+    private final TunnelBroker tunnels;
 
-    public AgentServiceImpl(JoinService joins, SessionServices services) {
+    public AgentServiceImpl(JoinService joins, SessionServices services, TunnelBroker tunnels) {
         this.joins = joins;
         this.services = services;
+        this.tunnels = tunnels;
     }
 
     @Override
@@ -46,16 +50,28 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
             LOG.warn("refused a session without a kdop client certificate");
             responses.onError(Refusals.refuse(ErrorReason.CERTIFICATE_REQUIRED,
                     "a session needs the client certificate the agent got when it joined"));
-            return new DiscardingObserver();
+            return new DiscardingObserver<>();
         }
         return new AgentSession(peer.get().identity(), peer.get().notAfter(),
                 (ServerCallStreamObserver<HubMessage>) responses, services);
     }
 
+    @Override
+    public StreamObserver<TunnelFrame> tunnel(StreamObserver<TunnelFrame> responses) {
+        Optional<PeerCertificate> peer = PeerIdentityInterceptor.PEER.get();
+        if (peer == null || peer.isEmpty()) {
+            LOG.warn("refused a tunnel call without a kdop client certificate");
+            responses.onError(Refusals.refuse(ErrorReason.CERTIFICATE_REQUIRED,
+                    "a tunnel needs the client certificate the agent got when it joined"));
+            return new DiscardingObserver<>();
+        }
+        return tunnels.answer(peer.get().identity(), (ServerCallStreamObserver<TunnelFrame>) responses);
+    }
+
     /** Swallows what a refused caller still sends. */
-    private static final class DiscardingObserver implements StreamObserver<AgentMessage> {
+    private static final class DiscardingObserver<T> implements StreamObserver<T> {
         @Override
-        public void onNext(AgentMessage value) {}
+        public void onNext(T value) {}
 
         @Override
         public void onError(Throwable t) {}

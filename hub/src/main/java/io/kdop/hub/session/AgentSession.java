@@ -13,6 +13,7 @@ import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
+import io.kdop.proto.v1.OpenTunnel;
 import io.kdop.proto.v1.HubWelcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,6 +191,11 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /** Asks the agent to carry one connection (it answers with a Tunnel call). */
+    public void openTunnel(OpenTunnel request) {
+        send(HubMessage.newBuilder().setOpenTunnel(request).build());
     }
 
     /** Ends the session with a refusal the agent can act on. */

@@ -3,6 +3,7 @@ package io.kdop.hub.state;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.JobSpec;
+import io.kdop.proto.v1.TunnelTarget;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -38,8 +39,14 @@ public final class DesiredStateBook {
      */
     public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<JobSpec> jobs,
             List<String> retainedUids) {
+        return update(hostKey, containers, jobs, retainedUids, List.of());
+    }
+
+    /** As above, with the container ports tunnels may reach. */
+    public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<JobSpec> jobs,
+            List<String> retainedUids, List<TunnelTarget> tunnelTargets) {
         DesiredState content = DesiredState.newBuilder().addAllContainers(containers).addAllJobs(jobs)
-                .addAllRetainedWorkloadUids(retainedUids).build();
+                .addAllRetainedWorkloadUids(retainedUids).addAllTunnelTargets(tunnelTargets).build();
         String digest = digest(content);
         DesiredState[] changed = new DesiredState[1];
         byHost.compute(hostKey, (key, current) -> {

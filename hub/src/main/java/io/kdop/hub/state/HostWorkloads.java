@@ -3,6 +3,8 @@ package io.kdop.hub.state;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.JobSpec;
+import io.kdop.proto.v1.TunnelTarget;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,8 @@ public final class HostWorkloads {
     private final Map<String, Removal> removals = new HashMap<>();
     private final Map<String, java.util.Set<String>> retained = new HashMap<>();
     private final Map<String, Long> specRevision = new HashMap<>();
+    /** Container ports tunnels may reach, per workload uid and per who declared them (its own services, a DockerService). */
+    private final Map<String, Map<String, java.util.SortedSet<Integer>>> tunnelPorts = new HashMap<>();
     /** The revision at which each workload came to its current host: spec edits there leave it alone. */
     private final Map<String, Long> landedRevision = new HashMap<>();
 
@@ -154,6 +158,44 @@ public final class HostWorkloads {
         return hostOfWorkload.containsKey(uid) ? Optional.ofNullable(landedRevision.get(uid)) : Optional.empty();
     }
 
+    /**
+     * Declares the container ports of a workload that tunnels of one source (e.g.
+     * "DockerContainer", "DockerService ns/name") reach; an empty set withdraws them. The host's
+     * desired state changes only in its tunnel targets: no container is touched.
+     */
+    public synchronized void declareTunnelPorts(String source, String uid, java.util.Collection<Integer> ports) {
+        Map<String, java.util.SortedSet<Integer>> bySource = tunnelPorts.computeIfAbsent(uid, k -> new HashMap<>());
+        java.util.SortedSet<Integer> before = bySource.get(source);
+        if (ports.isEmpty()) {
+            bySource.remove(source);
+            if (bySource.isEmpty()) {
+                tunnelPorts.remove(uid);
+            }
+        } else {
+            bySource.put(source, new java.util.TreeSet<>(ports));
+        }
+        if (!java.util.Objects.equals(before, bySource.get(source)) && hostOfWorkload.containsKey(uid)) {
+            publish(hostOfWorkload.get(uid));
+        }
+    }
+
+    /** Whether tunnels may reach this port of the workload on this host. */
+    public synchronized boolean tunnelAllowed(String hostKey, String uid, int port) {
+        return hostKey.equals(hostOfWorkload.get(uid)) && tunnelPorts.getOrDefault(uid, Map.of()).values().stream()
+                .anyMatch(ports -> ports.contains(port));
+    }
+
+    /** Whether workloads taken off the host still wait for its agent to confirm them gone. */
+    public synchronized boolean removalsPending(String hostKey) {
+        return removals.values().stream().anyMatch(r -> r.hostKey().equals(hostKey));
+    }
+
+    /** Whether the host runs workloads declared in the namespace. */
+    public synchronized boolean placedFrom(String hostKey, String namespace) {
+        return byHost.getOrDefault(hostKey, Map.of()).values().stream()
+                .anyMatch(e -> namespace.equals(e.container().getWorkload().getNamespace()));
+    }
+
     /** Forgets a host entirely (its DockerHost was deleted); returns the workloads that were on it. */
     public synchronized List<String> forgetHost(String hostKey) {
         Map<String, Entry> host = byHost.remove(hostKey);
@@ -173,7 +215,15 @@ public final class HostWorkloads {
         List<ContainerSpec> containers = entries.stream().filter(e -> e.job() == null).map(Entry::container).toList();
         List<JobSpec> jobs = entries.stream().filter(e -> e.job() != null).map(Entry::job).toList();
         List<String> keep = retained.getOrDefault(hostKey, java.util.Set.of()).stream().sorted().toList();
-        book.update(hostKey, containers, jobs, keep).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
+        List<TunnelTarget> targets = new ArrayList<>();
+        for (ContainerSpec container : containers) {
+            java.util.SortedSet<Integer> ports = new java.util.TreeSet<>();
+            tunnelPorts.getOrDefault(container.getWorkload().getUid(), Map.of()).values().forEach(ports::addAll);
+            if (!ports.isEmpty()) {
+                targets.add(TunnelTarget.newBuilder().setWorkload(container.getWorkload()).addAllPorts(ports).build());
+            }
+        }
+        book.update(hostKey, containers, jobs, keep, targets).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
         return book.current(hostKey).map(DesiredState::getRevision).orElse(0L);
     }
 }

@@ -3,27 +3,19 @@ package io.kdop.e2e.realapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kdop.e2e.support.AgentProcess;
-import io.kdop.e2e.support.Docker;
 import io.kdop.e2e.support.DockerCli;
-import io.kdop.e2e.support.HubProcess;
-import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.KdopOnRealKube;
 import io.kdop.e2e.support.RealKube;
 import io.kdop.e2e.support.Teardown;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Status writes on a real API server, where resourceVersions conflict: a user keeps editing the
@@ -32,53 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealApiRestartIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int CONTAINERS = 4;
     private static final String PREFIX = "kdop-restart-";
 
-    @TempDir
-    static Path work;
-
+    private static KdopOnRealKube kdop;
     private static RealKube kube;
-    private static HubProcess hub;
-    private static AgentProcess agent;
     private static String ns;
-    private static Path hubKubeconfig;
-    private static int port;
 
     @BeforeAll
     static void installKdopWithAJoinedHost() {
-        Docker.requireDaemon();
-        kube = RealKube.require();
-        kube.installCrdsAndHubPermissions(HubProcess.NAMESPACE);
+        kdop = KdopOnRealKube.install(RealApiRestartIT.class);
+        kube = kdop.kube();
         ns = kube.freshNamespace("restart");
-        hubKubeconfig = kube.hubKubeconfig(HubProcess.NAMESPACE, work);
-        port = Ports.free();
-        hub = HubProcess.start(hubKubeconfig, port, work.resolve("hub.log"));
-        kube.kubectlWithInput("""
-                apiVersion: kdop.io.vn/v1alpha1
-                kind: DockerHost
-                metadata:
-                  name: edge-1
-                """, "apply", "-n", ns, "-f", "-").orFail();
-        await("join Secret").atMost(TIMEOUT).until(() -> kube.kubectl("get", "secret", "edge-1-join", "-n", ns).ok());
-        String token = new String(Base64.getDecoder().decode(kube.kubectl("get", "secret", "edge-1-join", "-n", ns,
-                "-o", "jsonpath={.data.token}").orFail()), StandardCharsets.UTF_8);
-        agent = AgentProcess.join(hub.address(), token, work.resolve("agent-state"), work.resolve("agent.log"));
-        await("edge-1 Connected").atMost(TIMEOUT).until(() -> "Connected".equals(jsonPath("dockerhost", "edge-1",
-                "{.status.phase}")));
+        kdop.joinHost(ns, "edge-1");
     }
 
     @AfterAll
     static void uninstall() {
-        try {
-            if (kube != null) {
-                kube.deleteNamespaces(TIMEOUT);
-            }
-        } finally {
-            Teardown.closeAll(agent, hub, kube);
-            DockerCli.removeAll(PREFIX);
-        }
+        Teardown.closeAll(kdop, () -> DockerCli.removeAll(PREFIX));
     }
 
     @Test
@@ -115,8 +78,8 @@ class RealApiRestartIT {
         // kill -9 the hub while it is busy writing statuses (a spec change is in flight), start it again
         Map<String, String> startedBefore = new HashMap<>();
         applyContainer("app-0", "v3");
-        hub.kill();
-        hub = HubProcess.start(hubKubeconfig, port, work.resolve("hub-2.log"));
+        kdop.hub().kill();
+        kdop.startHub();
         awaitReady("app-0", "v3");
         awaitAllReady(null);
         for (int i = 0; i < CONTAINERS; i++) {
@@ -124,18 +87,14 @@ class RealApiRestartIT {
         }
 
         // and once more, idle: a restarted hub changes nothing on the host and loses no status
-        hub.stop();
-        hub = HubProcess.start(hubKubeconfig, port, work.resolve("hub-3.log"));
-        hub.awaitLog("session opened: " + ns + "/edge-1", TIMEOUT);
+        kdop.hub().stop();
+        kdop.startHub().awaitLog("session opened: " + ns + "/edge-1", KdopOnRealKube.TIMEOUT);
         awaitAllReady(null);
         for (int i = 0; i < CONTAINERS; i++) {
             assertThat(DockerCli.inspect(PREFIX + "app-" + i, "{{.Id}} {{.State.StartedAt}}"))
                     .as("app-%d neither recreated nor restarted", i).isEqualTo(startedBefore.get("app-" + i));
         }
-        for (String log : List.of("hub.log", "hub-2.log", "hub-3.log")) {
-            assertThat(Files.readString(work.resolve(log))).as("%s: the hub never lacks a permission", log)
-                    .doesNotContain("Forbidden").doesNotContain("forbidden");
-        }
+        assertThat(kdop.permissionDenials()).as("the hub never lacks a permission").isEmpty();
     }
 
     private static void applyContainer(String name, String version) {
@@ -165,7 +124,7 @@ class RealApiRestartIT {
 
     private static void awaitReady(String name, String version) {
         await(name + " Ready at its latest generation" + (version == null ? "" : ", " + version + " on the host"))
-                .atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                .atMost(KdopOnRealKube.TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> {
                     String[] s = jsonPath("dockercontainer", name, "{.status.phase} {.status.observedGeneration} "
                             + "{.metadata.generation} {.status.conditions[?(@.type==\"Ready\")].status}").split(" ");
                     return s.length == 4 && "Running".equals(s[0]) && s[1].equals(s[2]) && "True".equals(s[3])
@@ -174,6 +133,6 @@ class RealApiRestartIT {
     }
 
     private static String jsonPath(String kind, String name, String path) {
-        return kube.kubectl("get", kind, name, "-n", ns, "-o", "jsonpath=" + path).stdout();
+        return kdop.jsonPath(ns, kind, name, path);
     }
 }

@@ -3,22 +3,15 @@ package io.kdop.e2e.realapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kdop.e2e.support.AgentProcess;
 import io.kdop.e2e.support.Cli;
-import io.kdop.e2e.support.Docker;
 import io.kdop.e2e.support.DockerCli;
-import io.kdop.e2e.support.HubProcess;
-import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.KdopOnRealKube;
 import io.kdop.e2e.support.RealKube;
 import io.kdop.e2e.support.Teardown;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input meets the real API server first: the schema refuses wrong types and values with its
@@ -27,47 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealApiValidationIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    @TempDir
-    static Path work;
-
+    private static KdopOnRealKube kdop;
     private static RealKube kube;
-    private static HubProcess hub;
-    private static AgentProcess agent;
     private static String ns;
 
     @BeforeAll
     static void installKdopWithAJoinedHost() {
-        Docker.requireDaemon();
-        kube = RealKube.require();
-        kube.installCrdsAndHubPermissions(HubProcess.NAMESPACE);
+        kdop = KdopOnRealKube.install(RealApiValidationIT.class);
+        kube = kdop.kube();
         ns = kube.freshNamespace("invalid");
-        hub = HubProcess.start(kube.hubKubeconfig(HubProcess.NAMESPACE, work), Ports.free(), work.resolve("hub.log"));
-        kube.kubectlWithInput("""
-                apiVersion: kdop.io.vn/v1alpha1
-                kind: DockerHost
-                metadata:
-                  name: edge-1
-                """, "apply", "-n", ns, "-f", "-").orFail();
-        await("join Secret").atMost(TIMEOUT).until(() -> kube.kubectl("get", "secret", "edge-1-join", "-n", ns).ok());
-        String token = new String(Base64.getDecoder().decode(kube.kubectl("get", "secret", "edge-1-join", "-n", ns,
-                "-o", "jsonpath={.data.token}").orFail()), StandardCharsets.UTF_8);
-        agent = AgentProcess.join(hub.address(), token, work.resolve("agent-state"), work.resolve("agent.log"));
-        await("edge-1 Connected").atMost(TIMEOUT).until(() -> "Connected".equals(
-                kube.kubectl("get", "dockerhost", "edge-1", "-n", ns, "-o", "jsonpath={.status.phase}").stdout()));
+        kdop.joinHost(ns, "edge-1");
     }
 
     @AfterAll
     static void uninstall() {
-        try {
-            if (kube != null) {
-                kube.deleteNamespaces(TIMEOUT);
-            }
-        } finally {
-            Teardown.closeAll(agent, hub, kube);
-            DockerCli.removeAll("kdop-invalid-");
-        }
+        Teardown.closeAll(kdop, () -> DockerCli.removeAll("kdop-invalid-"));
     }
 
     @Test
@@ -133,7 +100,7 @@ class RealApiValidationIT {
                   command: ["sleep", "600"]
                   dockerHostRef: edge-1
                 """).orFail();
-        await("job started").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> !kube.kubectl("get",
+        await("job started").atMost(KdopOnRealKube.TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> !kube.kubectl("get",
                 "dockerjob", "started", "-n", ns, "-o", "jsonpath={.status.startTime}").stdout().isBlank());
 
         Cli.Result refused = kube.kubectl("patch", "dockerjob", "started", "-n", ns, "--type=merge", "-p",
@@ -157,7 +124,7 @@ class RealApiValidationIT {
                   dockerHostRef: edge-1
                   env: ["NO_EQUALS_SIGN"]
                 """).orFail();
-        await("Ready=False InvalidEnv").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() ->
+        await("Ready=False InvalidEnv").atMost(KdopOnRealKube.TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() ->
                 "False/InvalidEnv".equals(kube.kubectl("get", "dockercontainer", "bad-env", "-n", ns, "-o",
                         "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}/"
                                 + "{.status.conditions[?(@.type==\"Ready\")].reason}").stdout()));

@@ -27,6 +27,8 @@ public final class Specs {
     private final List<io.kdop.hub.api.container.VolumeMount> volumes = new ArrayList<>();
     private HealthCheck healthCheck;
     private Resources resources;
+    private final List<io.kdop.hub.api.container.ServicePort> services = new ArrayList<>();
+    private String networkMode;
 
     public static Specs image(String image) {
         Specs s = new Specs();
@@ -99,10 +101,22 @@ public final class Specs {
         return this;
     }
 
+    /** services: - {name: NAME, port: PORT, targetPort: TARGET} (the seed's tunnelled Service ports). */
+    public Specs service(String name, int port, int targetPort) {
+        services.add(new io.kdop.hub.api.container.ServicePort(name, port, targetPort));
+        return this;
+    }
+
+    public Specs networkMode(String mode) {
+        this.networkMode = mode;
+        return this;
+    }
+
     public DockerContainerSpec build() {
         return new DockerContainerSpec(image, containerName, command, env.isEmpty() ? null : List.copyOf(env),
                 envVars.isEmpty() ? null : List.copyOf(envVars), ports.isEmpty() ? null : List.copyOf(ports),
                 restartPolicy, host, pullSecret, null, pullPolicy, volumes.isEmpty() ? null : List.copyOf(volumes),
-                secretVolumes.isEmpty() ? null : List.copyOf(secretVolumes), null, null, healthCheck, resources);
+                secretVolumes.isEmpty() ? null : List.copyOf(secretVolumes), services.isEmpty() ? null : List.copyOf(services),
+                networkMode, healthCheck, resources);
     }
 }

@@ -1,0 +1,177 @@
+package io.kdop.agent.tunnel;
+
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.kdop.proto.tunnel.TunnelPipe;
+import io.kdop.proto.tunnel.TunnelStats;
+import io.kdop.proto.v1.AgentServiceGrpc;
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.OpenTunnel;
+import io.kdop.proto.v1.TunnelFailure;
+import io.kdop.proto.v1.TunnelFrame;
+import io.kdop.proto.v1.TunnelHello;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's end of tunnels: for each OpenTunnel the hub sends, connects to the container port
+ * (only a port the desired state declares for that workload) and answers with a Tunnel call on
+ * the same channel as the session, whose first frame names the request.
+ */
+public final class TunnelEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelEndpoint.class);
+    private static final int CONNECT_TIMEOUT_MILLIS = 3000;
+
+    private final Supplier<Optional<DesiredState>> desired;
+    private final ContainerAddresses addresses;
+    private final TunnelStats stats = new TunnelStats();
+
+    public TunnelEndpoint(Supplier<Optional<DesiredState>> desired, ContainerAddresses addresses) {
+        this.desired = desired;
+        this.addresses = addresses;
+    }
+
+    /** Bytes and connections carried so far (for metrics). */
+    public TunnelStats stats() {
+        return stats;
+    }
+
+    /** Handles one request off the session's thread: connecting may take a while. */
+    public void open(OpenTunnel request, Channel channel) {
+        Thread.ofVirtual().name("tunnel-open").start(() -> carry(request, channel));
+    }
+
+    private void carry(OpenTunnel request, Channel channel) {
+        String target = request.getWorkload().getNamespace() + "/" + request.getWorkload().getName() + ":"
+                + request.getPort();
+        Optional<ContainerSpec> container = declared(request);
+        if (container.isEmpty()) {
+            LOG.warn("refused a tunnel to {}: the desired state declares no such port for it", target);
+            answer(channel, request, null, TunnelFailure.TUNNEL_NOT_DECLARED, "port " + request.getPort()
+                    + " of " + target + " is not declared for tunnels on this host");
+            return;
+        }
+        Socket socket;
+        switch (addresses.resolve(container.get(), request.getPort())) {
+            case ContainerAddresses.Resolution.Unreachable u -> {
+                answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, u.why());
+                return;
+            }
+            case ContainerAddresses.Resolution.Address a -> {
+                try {
+                    socket = connect(a.address());
+                } catch (ConnectException e) {
+                    answer(channel, request, null, TunnelFailure.TUNNEL_REFUSED,
+                            "nothing listens on " + target + " (" + e.getMessage() + ")");
+                    return;
+                } catch (IOException e) {
+                    answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, "cannot reach " + target + ": "
+                            + (e instanceof SocketTimeoutException ? "no answer within 3s" : e.getMessage()));
+                    return;
+                }
+            }
+        }
+        answer(channel, request, socket, TunnelFailure.TUNNEL_FAILURE_UNSPECIFIED, "");
+    }
+
+    /** The container the request names, if the desired state declares the port for it. */
+    private Optional<ContainerSpec> declared(OpenTunnel request) {
+        Optional<DesiredState> state = desired.get();
+        String uid = request.getWorkload().getUid();
+        boolean allowed = state.map(s -> s.getTunnelTargetsList().stream().anyMatch(
+                t -> t.getWorkload().getUid().equals(uid) && t.getPortsList().contains(request.getPort())))
+                .orElse(false);
+        return allowed ? state.get().getContainersList().stream().filter(c -> c.getWorkload().getUid().equals(uid))
+                .findFirst() : Optional.empty();
+    }
+
+    private static Socket connect(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, CONNECT_TIMEOUT_MILLIS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Opens the Tunnel call: a hello (with the failure, if any), then the pipe when connected. */
+    private void answer(Channel channel, OpenTunnel request, Socket socket, TunnelFailure failure, String error) {
+        TunnelPipe[] pipe = new TunnelPipe[1];
+        ClientCallStreamObserver<TunnelFrame>[] call = new ClientCallStreamObserver[1];
+        AgentServiceGrpc.newStub(channel).tunnel(new ClientResponseObserver<TunnelFrame, TunnelFrame>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<TunnelFrame> requests) {
+                call[0] = requests;
+                requests.disableAutoRequestWithInitial(0);
+                requests.setOnReadyHandler(() -> {
+                    TunnelPipe p = pipe[0];
+                    if (p != null) {
+                        p.onReady();
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(TunnelFrame frame) {
+                TunnelPipe p = pipe[0];
+                if (p != null) {
+                    p.onNext(frame);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                TunnelPipe p = pipe[0];
+                if (p != null) {
+                    p.onError(t);
+                } else if (socket != null) {
+                    closeQuietly(socket);
+                }
+                LOG.debug("tunnel {} ended: {}", request.getTunnelId().substring(0, 6), t.toString());
+            }
+
+            @Override
+            public void onCompleted() {
+                TunnelPipe p = pipe[0];
+                if (p != null) {
+                    p.onCompleted();
+                }
+            }
+        });
+        TunnelHello.Builder hello = TunnelHello.newBuilder().setTunnelId(request.getTunnelId());
+        if (socket == null) {
+            LOG.info("tunnel to {}/{}:{} failed: {}", request.getWorkload().getNamespace(),
+                    request.getWorkload().getName(), request.getPort(), error);
+            call[0].onNext(TunnelFrame.newBuilder().setHello(hello.setError(error).setFailure(failure)).build());
+            call[0].onCompleted();
+            return;
+        }
+        call[0].onNext(TunnelFrame.newBuilder().setHello(hello).build());
+        TunnelPipe started = new TunnelPipe(request.getTunnelId().substring(0, 6), socket, call[0], stats, () -> {});
+        pipe[0] = started;
+        started.start();
+        started.onReady();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException ignored) {
+            // gone
+        }
+    }
+}
