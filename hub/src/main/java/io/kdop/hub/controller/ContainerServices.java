@@ -6,6 +6,7 @@ import io.kdop.hub.container.SpecProblem;
 import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.tunnel.ServiceTunnels;
 import io.kdop.proto.v1.WorkloadRef;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,9 +44,15 @@ final class ContainerServices {
         WorkloadRef ref = WorkloadRef.newBuilder().setKind("DockerContainer")
                 .setNamespace(container.getMetadata().getNamespace()).setName(container.getMetadata().getName())
                 .setUid(uid).build();
-        return tunnels.expose(container, ports,
-                () -> workloads.hostOf(uid).map(host -> new ServiceTunnels.Backend(host, ref)))
-                .map(message -> SpecProblem.of("ServiceNameTaken", message));
+        try {
+            return tunnels.expose(container, ports,
+                    () -> workloads.hostOf(uid).map(host -> new ServiceTunnels.Backend(host, ref)))
+                    .map(message -> SpecProblem.of("ServiceNameTaken", message));
+        } catch (KubernetesClientException | java.io.UncheckedIOException | IllegalStateException e) {
+            // the container itself runs; only its Service could not be written (tried again next pass)
+            return Optional.of(SpecProblem.of("ServiceFailed", "cannot expose spec.services as Service tunnel-"
+                    + container.getMetadata().getName() + ": " + e.getMessage()));
+        }
     }
 
     void withdraw(DockerContainer container) {

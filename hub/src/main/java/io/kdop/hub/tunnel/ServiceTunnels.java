@@ -40,7 +40,8 @@ public final class ServiceTunnels {
     /** Marks the Services (and slices) the hub made, so it finds them again after a restart. */
     static final String LABEL = "kdop.io.vn/tunnel";
     private static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
-    private static final String HUB = "kdop.io.vn/hub";
+    /** A label value (no slash allowed), in the style of Kubernetes' own endpointslice-controller.k8s.io. */
+    private static final String HUB = "hub.kdop.io.vn";
 
     /** One Service port: its name, its port, and the container port it reaches. */
     public record Port(String name, int port, int targetPort) {}
