@@ -57,8 +57,9 @@ public final class TunnelEndpoint {
         Optional<ContainerSpec> container = declared(request);
         if (container.isEmpty()) {
             LOG.warn("refused a tunnel to {}: the desired state declares no such port for it", target);
-            answer(channel, request, null, TunnelFailure.TUNNEL_NOT_DECLARED, "port " + request.getPort()
-                    + " of " + target + " is not declared for tunnels on this host");
+            answer(channel, request, null, TunnelFailure.TUNNEL_NOT_DECLARED, "port " + request.getPort() + " of "
+                    + request.getWorkload().getNamespace() + "/" + request.getWorkload().getName()
+                    + " is not declared for tunnels on this host");
             return;
         }
         Socket socket;

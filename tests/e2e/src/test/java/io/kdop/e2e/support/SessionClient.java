@@ -119,6 +119,82 @@ public final class SessionClient {
         }
     }
 
+    /** A hand-made session that stays open and collects what the hub sends (an agent that does nothing). */
+    public record OpenSession(ManagedChannel channel, java.util.concurrent.BlockingQueue<HubMessage> received)
+            implements AutoCloseable {
+        /** The next message of the kind, waiting at most the timeout. */
+        public HubMessage next(java.util.function.Predicate<HubMessage> kind, java.time.Duration timeout)
+                throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            for (HubMessage m; (m = received.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
+                if (kind.test(m)) {
+                    return m;
+                }
+            }
+            throw new AssertionError("no such message from the hub within " + timeout);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public static OpenSession open(int port, ChannelCredentials credentials, HostIdentity identity) {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
+        java.util.concurrent.BlockingQueue<HubMessage> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).session(new StreamObserver<>() {
+            @Override
+            public void onNext(HubMessage message) {
+                received.add(message);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+        });
+        requests.onNext(AgentMessage.newBuilder().setHello(AgentHello.newBuilder().setHost(identity)
+                .setAgentVersion("test-client")).build());
+        return new OpenSession(channel, received);
+    }
+
+    /**
+     * Opens a Tunnel call whose hello names the id, and reports how the hub answered within a few
+     * seconds: a refusal's status, or OK when it accepted the call and kept it open.
+     */
+    public static Status tunnel(int port, ChannelCredentials credentials, String tunnelId) throws Exception {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
+        try {
+            CompletableFuture<Status> answer = new CompletableFuture<>();
+            StreamObserver<io.kdop.proto.v1.TunnelFrame> frames = AgentServiceGrpc.newStub(channel).tunnel(
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(io.kdop.proto.v1.TunnelFrame frame) {}
+
+                        @Override
+                        public void onError(Throwable t) {
+                            answer.complete(Status.fromThrowable(t).withCause(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            answer.complete(Status.OK.withDescription("completed"));
+                        }
+                    });
+            frames.onNext(io.kdop.proto.v1.TunnelFrame.newBuilder().setHello(
+                    io.kdop.proto.v1.TunnelHello.newBuilder().setTunnelId(tunnelId)).build());
+            try {
+                return answer.get(3, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException open) {
+                return Status.OK; // accepted: the hub keeps the call open for the connection's bytes
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static ByteArrayInputStream stream(String pem) {
         return new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII));
     }
