@@ -11,6 +11,8 @@ import io.kdop.hub.controller.DockerContainerReconciler;
 import io.kdop.hub.controller.DockerHostReconciler;
 import io.kdop.hub.controller.DockerJobReconciler;
 import io.kdop.hub.controller.HostStatusRules;
+import io.kdop.hub.controller.BackendReadiness;
+import io.kdop.hub.controller.DockerServiceReconciler;
 import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
@@ -118,6 +120,9 @@ public final class Hub implements AutoCloseable {
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents,
                 events, tunnels, clock);
         operator.register(containers);
+        operator.register(new DockerServiceReconciler(tunnels, workloads,
+                (hostKey, uid) -> BackendReadiness.notReady(registry.liveSession(hostKey).isPresent(),
+                        reports.status(hostKey, uid)), clock));
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
                 hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
         operator.register(jobs);

@@ -2,8 +2,12 @@ package io.kdop.hub.api.container;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** A container port to expose in the cluster through the agent's tunnel (carried by a later kdop version). */
+/**
+ * One port of the Service tunnel-NAME that carries connections to a container port through the
+ * agent's own connection.
+ */
 public record ServicePort(
-        @JsonPropertyDescription("Names the Service tunnel-<name>. Default: the DockerContainer's name.") String name,
-        @JsonPropertyDescription("The Service's port.") Integer port,
+        @JsonPropertyDescription("The Service port's name (lower-case letters, digits and '-'). With several ports an "
+                + "unnamed one is called port-<port>.") String name,
+        @JsonPropertyDescription("The Service's port, e.g. 80.") Integer port,
         @JsonPropertyDescription("The container's port. Default: port.") Integer targetPort) {}

@@ -74,6 +74,29 @@ public final class Cluster {
         });
     }
 
+    /** kubectl apply of a DockerContainer with labels (what a DockerService selects by). */
+    public DockerContainer apply(String name, java.util.Map<String, String> labels, DockerContainerSpec spec) {
+        DockerContainer dc = new DockerContainer();
+        dc.getMetadata().setName(name);
+        dc.getMetadata().setNamespace(NS);
+        dc.getMetadata().setLabels(labels);
+        dc.setSpec(spec);
+        return client.resource(dc).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    }
+
+    /** kubectl apply of a DockerService in the edge namespace. */
+    public io.kdop.hub.api.DockerService applyService(String name, io.kdop.hub.api.service.DockerServiceSpec spec) {
+        io.kdop.hub.api.DockerService service = new io.kdop.hub.api.DockerService();
+        service.getMetadata().setName(name);
+        service.getMetadata().setNamespace(NS);
+        service.setSpec(spec);
+        return client.resource(service).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    }
+
+    public io.kdop.hub.api.DockerService service(String name) {
+        return client.resources(io.kdop.hub.api.DockerService.class).inNamespace(NS).withName(name).get();
+    }
+
     public DockerContainer container(String name) {
         return client.resources(DockerContainer.class).inNamespace(NS).withName(name).get();
     }

@@ -9,6 +9,7 @@ public final class HubProcess extends JavaProcess {
 
     public static final String NAMESPACE = "kdop-system";
     public static final int HEARTBEAT_GRACE_SECONDS = 4;
+    public static final int HEARTBEAT_INTERVAL_MILLIS = 1000;
 
     private final int port;
 
@@ -28,7 +29,7 @@ public final class HubProcess extends JavaProcess {
                 "--namespace", NAMESPACE,
                 "--grpc-port", String.valueOf(port),
                 "--public-address", "127.0.0.1:" + port,
-                "--heartbeat-interval", "1s",
+                "--heartbeat-interval", HEARTBEAT_INTERVAL_MILLIS + "ms",
                 "--heartbeat-grace", HEARTBEAT_GRACE_SECONDS + "s"));
         args.addAll(List.of(extraArgs));
         HubProcess hub = new HubProcess(port, args,
