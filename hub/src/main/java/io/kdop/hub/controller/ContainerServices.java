@@ -1,6 +1,7 @@
 package io.kdop.hub.controller;
 
 import io.kdop.hub.api.DockerContainer;
+import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.container.ServicePorts;
 import io.kdop.hub.container.SpecProblem;
 import io.kdop.hub.state.HostWorkloads;
@@ -53,6 +54,34 @@ final class ContainerServices {
             return Optional.of(SpecProblem.of("ServiceFailed", "cannot expose spec.services as Service tunnel-"
                     + container.getMetadata().getName() + ": " + e.getMessage()));
         }
+    }
+
+    /** Condition type: connections to the container's Service reach it. */
+    static final String SERVING = "Serving";
+
+    /**
+     * The status with the container's Service and whether its connections reach the container:
+     * they do exactly when the container is Ready (running, healthy, on a connected host).
+     */
+    static DockerContainerStatus withService(DockerContainerStatus status, DockerContainer container,
+            java.time.Instant now) {
+        List<io.kdop.hub.api.container.ServicePort> services = container.getSpec().services();
+        if (services == null || services.isEmpty()) {
+            List<io.fabric8.kubernetes.api.model.Condition> without = status.conditions() == null ? null
+                    : status.conditions().stream().filter(c -> !SERVING.equals(c.getType())).toList();
+            return status.withService(null, without);
+        }
+        String name = ServiceTunnels.SERVICE_PREFIX + container.getMetadata().getName();
+        Optional<io.fabric8.kubernetes.api.model.Condition> ready = io.kdop.hub.api.Conditions.find(status.conditions(),
+                io.kdop.hub.api.Conditions.READY);
+        boolean serving = ready.map(c -> "True".equals(c.getStatus())).orElse(false);
+        String reason = serving ? "Serving" : ready.map(io.fabric8.kubernetes.api.model.Condition::getReason)
+                .orElse("NotReady");
+        String message = serving ? "connections to Service " + name + " reach the container"
+                : "connections to Service " + name + " are reset: " + ready.map(
+                        io.fabric8.kubernetes.api.model.Condition::getMessage).orElse("the container is not ready");
+        return status.withService(name, io.kdop.hub.api.Conditions.with(status.conditions() == null ? List.of()
+                : status.conditions(), SERVING, serving, reason, message, status.observedGeneration(), now));
     }
 
     void withdraw(DockerContainer container) {

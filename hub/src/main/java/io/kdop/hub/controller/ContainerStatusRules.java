@@ -91,6 +91,7 @@ final class ContainerStatusRules {
                         .map(WorkloadStatus::getExitCode).orElse(null),
                 message,
                 f.generation(),
+                null,
                 conditions);
     }
 

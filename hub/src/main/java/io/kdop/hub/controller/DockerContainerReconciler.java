@@ -109,6 +109,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 outcome.hostKey(), outcome.host().isPresent(), hostPhase, outcome.problem(), outcome.placedRevision(),
                 reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus()),
                 clock.instant());
+        status = ContainerServices.withService(status, container, clock.instant());
         if (status.equals(container.getStatus())) {
             // what is stored is what was last told about, should an earlier patch have failed
             written.wrote(container.getMetadata().getUid(), status);

@@ -84,7 +84,7 @@ class StatusEventsTest {
 
     private static DockerContainerStatus container(String phase, int restarts, String health, List<Condition> c) {
         return new DockerContainerStatus(phase, "edge/edge-1", "0123456789abcdef", health, null, restarts, null, null,
-                null, 1L, c);
+                null, 1L, null, c);
     }
 
     private static List<Condition> ready(boolean ready, String reason) {

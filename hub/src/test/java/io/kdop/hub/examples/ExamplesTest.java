@@ -38,12 +38,14 @@ class ExamplesTest {
         serialization.registerKubernetesResource(DockerHost.class);
         serialization.registerKubernetesResource(DockerContainer.class);
         serialization.registerKubernetesResource(DockerJob.class);
+        serialization.registerKubernetesResource(io.kdop.hub.api.DockerService.class);
     }
 
     @Test
     void everyExampleIsAKnownKindAndEveryContainerTranslates() throws IOException {
         List<HasMetadata> all = load();
-        assertThat(all).extracting(HasMetadata::getKind).contains("DockerHost", "DockerContainer", "DockerJob");
+        assertThat(all).extracting(HasMetadata::getKind).contains("DockerHost", "DockerContainer", "DockerJob",
+                "DockerService");
 
         Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
         for (HasMetadata doc : all) {
@@ -60,7 +62,15 @@ class ExamplesTest {
 
         for (HasMetadata doc : all) {
             assertThat(doc).as(doc.getMetadata().getName()).isInstanceOfAny(DockerHost.class, DockerContainer.class,
-                    DockerJob.class, Secret.class);
+                    DockerJob.class, io.kdop.hub.api.DockerService.class, Secret.class);
+            if (doc instanceof io.kdop.hub.api.DockerService service) {
+                assertThat(io.kdop.hub.container.ServicePorts.of("spec.ports", service.getSpec().ports()))
+                        .as(service.getMetadata().getName()).isInstanceOf(io.kdop.hub.container.ServicePorts.Result.Valid.class);
+            }
+            if (doc instanceof DockerContainer dc && dc.getSpec().services() != null) {
+                assertThat(io.kdop.hub.container.ServicePorts.of("spec.services", dc.getSpec().services()))
+                        .as(dc.getMetadata().getName()).isInstanceOf(io.kdop.hub.container.ServicePorts.Result.Valid.class);
+            }
             if (doc instanceof DockerContainer dc) {
                 dc.getMetadata().setNamespace("edge");
                 dc.getMetadata().setUid("uid-" + dc.getMetadata().getName());

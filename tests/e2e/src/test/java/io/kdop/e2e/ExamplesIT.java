@@ -64,6 +64,19 @@ class ExamplesIT {
                 List<String> jobs = applied.stream().filter(DockerJob.class::isInstance)
                         .map(r -> r.getMetadata().getName()).toList();
                 assertThat(jobs).hasSizeGreaterThanOrEqualTo(2);
+                // the seed's first example gets the Service the seed names; the DockerService example its own
+                org.awaitility.Awaitility.await("Service tunnel-nginx-basic").atMost(Duration.ofSeconds(60)).until(() ->
+                        api.client().services().inNamespace(Cluster.NS).withName("tunnel-nginx-basic").get() != null);
+                assertThat(api.client().services().inNamespace(Cluster.NS).withName("tunnel-nginx-basic").get()
+                        .getSpec().getPorts()).singleElement().satisfies(p -> {
+                            assertThat(p.getName()).isEqualTo("http");
+                            assertThat(p.getPort()).isEqualTo(80);
+                        });
+                org.awaitility.Awaitility.await("DockerService web-pool").atMost(Duration.ofSeconds(60)).until(() -> {
+                    io.kdop.hub.api.DockerService s = cluster.service("web-pool");
+                    return s != null && s.getStatus() != null && "tunnel-web-pool".equals(s.getStatus().serviceName())
+                            && "0/2".equals(s.getStatus().backendsReady());
+                });
                 for (String name : jobs) {
                     DockerJobStatus s = cluster.awaitJob(name, "to reach its agent",
                             st -> "ImagePullFailed".equals(st.reason()) || st.finished(), Duration.ofSeconds(90));
@@ -77,6 +90,7 @@ class ExamplesIT {
                 DockerCli.removeAll("web-healthcheck");
                 DockerCli.removeAll("limited");
                 DockerCli.removeAll("job-");
+                DockerCli.removeAll("web-pool");
             }
         }
     }
@@ -85,6 +99,7 @@ class ExamplesIT {
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerHost.class);
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerContainer.class);
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerJob.class);
+        api.client().getKubernetesSerialization().registerKubernetesResource(io.kdop.hub.api.DockerService.class);
         List<HasMetadata> applied = new ArrayList<>();
         try (Stream<Path> files = Files.list(Repository.root().resolve("examples"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {

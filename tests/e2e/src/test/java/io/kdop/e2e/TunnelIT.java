@@ -71,8 +71,12 @@ class TunnelIT {
                 .service("http", 80, 8080).host("edge-1").build());
         cluster.apply("echo", Specs.image(IMAGE).name(PREFIX + "echo").command("nc", "-ll", "-p", "9000", "-e", "cat")
                 .service("echo", 9000, 9000).service("closed", 9001, 9001).host("edge-1").build());
+        // and a fire hose: every connection gets zeros as fast as it reads them
+        cluster.apply("hose", Specs.image(IMAGE).name(PREFIX + "hose").command("nc", "-ll", "-p", "9002", "-e", "cat",
+                "/dev/zero").service("zeros", 9002, 9002).host("edge-1").build());
         cluster.awaitContainer("web", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
         cluster.awaitContainer("echo", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
+        cluster.awaitContainer("hose", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
     }
 
     @AfterAll
@@ -179,6 +183,64 @@ class TunnelIT {
         assertThat(api.client().services().inNamespace(Cluster.NS).withName("tunnel-echo").get()
                 .getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("DockerContainer"));
+    }
+
+    @Test
+    @Order(7)
+    void aSlowReaderSlowsOnlyItsOwnTunnelAndTheHubDoesNotBufferWhatItHasNotRead() throws Exception {
+        int echo = listenerPort("tunnel-echo", 9000);
+        int hose = listenerPort("tunnel-hose", 9002);
+        long alone = timed(() -> TcpClient.echo(echo, 16L << 20, 1));
+        long heapBefore = hubHeapAfterGc();
+
+        try (Socket slow = TcpClient.connect(hose, Duration.ofSeconds(30))) {
+            byte[] kib = new byte[1024];
+            long read = 0;
+            long start = System.nanoTime();
+            long beside = 0;
+            for (int second = 0; second < 12; second++) {
+                read += slow.getInputStream().readNBytes(kib, 0, kib.length); // 1 KiB/s
+                if (second == 4) {
+                    beside = timed(() -> TcpClient.echo(echo, 16L << 20, 2));
+                }
+                Thread.sleep(1000);
+            }
+            assertThat(read).isEqualTo(12 * 1024);
+            long heapAfter = hubHeapAfterGc();
+            // the hose would have sent gigabytes in 12 s; the hub holds at most a window of them
+            assertThat(heapAfter - heapBefore).as("hub heap growth (bytes)").isLessThan(16L << 20);
+            assertThat(beside).as("16 MiB echoed beside the slow reader vs alone (%d ms)", alone / 1_000_000)
+                    .isLessThan(Math.max(3 * alone, alone + 5_000_000_000L));
+            assertThat(System.nanoTime() - start).isGreaterThan(11_000_000_000L);
+        }
+    }
+
+    private interface Transfer {
+        TcpClient.Echo run() throws Exception;
+    }
+
+    /** Nanoseconds an echo took; fails when it lost or changed a byte. */
+    private static long timed(Transfer transfer) throws Exception {
+        long start = System.nanoTime();
+        TcpClient.Echo echo = transfer.run();
+        assertThat(echo.received()).isEqualTo(echo.sent());
+        return System.nanoTime() - start;
+    }
+
+    /** The hub's used heap after a full collection, as jcmd reads it. */
+    private long hubHeapAfterGc() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        io.kdop.e2e.support.Cli.run(Duration.ofSeconds(30), jcmd, String.valueOf(hub.pid()), "GC.run").orFail();
+        String info = io.kdop.e2e.support.Cli.run(Duration.ofSeconds(30), jcmd, String.valueOf(hub.pid()),
+                "GC.heap_info").orFail();
+        // every generation's line: "<name> total NNNK, used NNNK [...]"
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+        long total = 0;
+        while (used.find()) {
+            total += Long.parseLong(used.group(1)) * 1024;
+        }
+        assertThat(total).as("jcmd GC.heap_info: %s", info).isPositive();
+        return total;
     }
 
     private Service awaitService(String name) {

@@ -21,5 +21,15 @@ public record DockerContainerStatus(
         @JsonPropertyDescription("Exit code of the last run, when the container exited.") Integer exitCode,
         @JsonPropertyDescription("Why the container is in this phase, when there is something to say.") String message,
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
-        @JsonPropertyDescription("Ready: the container runs as declared (and is healthy, if it has a health check).")
-        List<Condition> conditions) {}
+        @JsonPropertyDescription("The Service tunnel-<name> in front of the container, when it declares services.")
+        String service,
+        @JsonPropertyDescription("Ready: the container runs as declared (and is healthy, if it has a health check). "
+                + "Serving (with services): connections to the Service reach the container; the reason says why not.")
+        List<Condition> conditions) {
+
+    /** The same status with the Service in front of the container and its Serving condition. */
+    public DockerContainerStatus withService(String serviceName, List<Condition> withServing) {
+        return new DockerContainerStatus(phase, host, containerID, health, ipv4, restartCount, startedAt, exitCode,
+                message, observedGeneration, serviceName, withServing);
+    }
+}
