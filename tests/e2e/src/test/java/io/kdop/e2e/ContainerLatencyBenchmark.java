@@ -36,15 +36,9 @@ public final class ContainerLatencyBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Path work = Repository.root().resolve("tests/e2e/target/bench");
         // A fresh agent every run: the API stand-in numbers UIDs from a counter, so a kept state
         // directory would look like the same host and be enforced until the hub says otherwise.
-        if (Files.exists(work)) {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(work);
+        Path work = Repository.emptyDirectory("tests/e2e/target/bench");
         DockerCli.removeAll(PREFIX);
         try (ApiServerStandIn api = new ApiServerStandIn(work);
                 HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"))) {

@@ -46,18 +46,7 @@ public final class KdopOnRealKube implements AutoCloseable {
     public static KdopOnRealKube install(Class<?> test) {
         Docker.requireDaemon();
         RealKube kube = RealKube.require();
-        Path work = Repository.root().resolve("tests/e2e/target/real-api").resolve(test.getSimpleName());
-        try {
-            if (Files.exists(work)) {
-                try (var old = Files.walk(work)) {
-                    old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
-            Files.createDirectories(work);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new KdopOnRealKube(kube, work);
+        return new KdopOnRealKube(kube, Repository.emptyDirectory("tests/e2e/target/real-api/" + test.getSimpleName()));
     }
 
     /** Where this test's logs and agent state directories are. */

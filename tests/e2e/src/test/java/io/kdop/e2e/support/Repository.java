@@ -19,6 +19,21 @@ public final class Repository {
         return dir;
     }
 
+    /** A directory under the repository, emptied (or created): a benchmark's or a test's own, kept afterwards. */
+    public static Path emptyDirectory(String relative) {
+        Path dir = root().resolve(relative);
+        try {
+            if (Files.exists(dir)) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static Path jar(String property, String relative) {
         String configured = System.getProperty(property);
         Path jar = configured != null ? Path.of(configured) : root().resolve(relative);

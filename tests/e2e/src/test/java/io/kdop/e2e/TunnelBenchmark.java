@@ -1,0 +1,200 @@
+package io.kdop.e2e;
+
+import io.kdop.e2e.support.AgentProcess;
+import io.kdop.e2e.support.ApiServerStandIn;
+import io.kdop.e2e.support.Cluster;
+import io.kdop.e2e.support.DockerCli;
+import io.kdop.e2e.support.HubProcess;
+import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.Repository;
+import io.kdop.e2e.support.Specs;
+import io.kdop.hub.join.JoinInstructions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Benchmark (not a test): a connection through a kdop tunnel against a direct connection to the
+ * container and against OpenSSH's remote forwarding ({@code ssh -R}, started by
+ * scripts/bench-tunnel.sh), all in one run, to the same containers: a fire hose ({@code cat
+ * /dev/zero}) for throughput and an echo server for 64-byte round trips. Also the CPU seconds the
+ * hub and the agent spend per GiB, and the agent on the join command's C1-only JVM options
+ * against the JVM's defaults. Usage: TunnelBenchmark [MiB per connection] [ssh hose port] [ssh echo port]
+ */
+public final class TunnelBenchmark {
+
+    private static final String PREFIX = "kdop-tbench-";
+    private static final int ROUND_TRIPS = 3000;
+
+    private TunnelBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        int sshHose = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        int sshEcho = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        // A fresh agent every run: the API stand-in numbers UIDs from a counter, so a kept state
+        // directory would look like the same host and be enforced until the hub says otherwise.
+        Path work = Repository.emptyDirectory("tests/e2e/target/tunnel-bench");
+        DockerCli.removeAll(PREFIX);
+        try (ApiServerStandIn api = new ApiServerStandIn(work);
+                HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"))) {
+            Cluster cluster = new Cluster(api.client());
+            cluster.createHost("bench", null);
+            String token = cluster.awaitJoinToken("bench");
+            cluster.apply("hose", Specs.image("kdop-test/busybox:1").name(PREFIX + "hose")
+                    .command("nc", "-ll", "-p", "9002", "-e", "cat", "/dev/zero").service("zeros", 9002, 9002)
+                    .host("bench").build());
+            cluster.apply("echo", Specs.image("kdop-test/busybox:1").name(PREFIX + "echo")
+                    .command("nc", "-ll", "-p", "9000", "-e", "cat").service("echo", 9000, 9000).host("bench").build());
+            List<String[]> rows = new ArrayList<>();
+            for (String jvm : new String[] {"join command (C1 only, 128m)", "JVM defaults"}) {
+                List<String> options = jvm.startsWith("join") ? JoinInstructions.AGENT_JVM_OPTIONS : List.of();
+                try (AgentProcess agent = AgentProcess.joinWith(options, hub.address(), token, work.resolve("state"),
+                        work.resolve("agent-" + rows.size() + ".log"))) {
+                    token = null; // joined: the identity is stored
+                    cluster.awaitPhase("bench", "Connected", Duration.ofSeconds(60));
+                    cluster.awaitContainer("hose", "Running", s -> "Running".equals(s.phase()), Duration.ofSeconds(60));
+                    cluster.awaitContainer("echo", "Running", s -> "Running".equals(s.phase()), Duration.ofSeconds(60));
+                    int hose = listener(api, "tunnel-hose");
+                    int echo = listener(api, "tunnel-echo");
+                    download(hose, 64); // warm-up of both JVMs
+                    roundTrips(echo, 500);
+                    double[] cpu0 = {cpuSeconds(hub.pid()), cpuSeconds(agent.pid())};
+                    double tunnel = download(hose, mib);
+                    double hubCpu = (cpuSeconds(hub.pid()) - cpu0[0]) / (mib / 1024.0);
+                    double agentCpu = (cpuSeconds(agent.pid()) - cpu0[1]) / (mib / 1024.0);
+                    long[] tunnelRtt = roundTrips(echo, ROUND_TRIPS);
+                    double tunnel16 = parallel(hose, 16, mib / 8);
+                    rows.add(new String[] {"tunnel, agent on " + jvm, mbps(tunnel), micros(tunnelRtt, 50),
+                            micros(tunnelRtt, 99), mbps(tunnel16), String.format("%.2f / %.2f", hubCpu, agentCpu)});
+                }
+            }
+            String hoseIp = DockerCli.inspect(PREFIX + "hose", "{{.NetworkSettings.IPAddress}}");
+            String echoIp = DockerCli.inspect(PREFIX + "echo", "{{.NetworkSettings.IPAddress}}");
+            double direct = download(hoseIp, 9002, mib);
+            long[] directRtt = roundTrips(echoIp, 9000, ROUND_TRIPS);
+            double direct16 = parallel(hoseIp, 9002, 16, mib / 8);
+            rows.add(0, new String[] {"direct to the container", mbps(direct), micros(directRtt, 50),
+                    micros(directRtt, 99), mbps(direct16), "-"});
+            if (sshHose > 0) {
+                double ssh = download("127.0.0.1", sshHose, mib);
+                long[] sshRtt = roundTrips("127.0.0.1", sshEcho, ROUND_TRIPS);
+                double ssh16 = parallel("127.0.0.1", sshHose, 16, mib / 8);
+                rows.add(1, new String[] {"ssh -R (OpenSSH on loopback)", mbps(ssh), micros(sshRtt, 50),
+                        micros(sshRtt, 99), mbps(ssh16), "-"});
+            }
+            System.out.printf("%n%d MiB per single connection, %d MiB per connection with 16, %d round trips of 64 bytes%n",
+                    mib, mib / 8, ROUND_TRIPS);
+            System.out.printf("| %s | %s | %s | %s | %s | %s |%n", "path", "1 connection MiB/s", "RTT p50 µs",
+                    "RTT p99 µs", "16 connections MiB/s", "CPU s/GiB hub / agent");
+            System.out.println("|---|---|---|---|---|---|");
+            for (String[] row : rows) {
+                System.out.printf("| %s |%n", String.join(" | ", row));
+            }
+        } finally {
+            DockerCli.removeAll(PREFIX);
+        }
+        System.exit(0);
+    }
+
+    private static int listener(ApiServerStandIn api, String service) {
+        org.awaitility.Awaitility.await(service).atMost(Duration.ofSeconds(60))
+                .until(() -> api.client().services().inNamespace(Cluster.NS).withName(service).get() != null);
+        return api.client().services().inNamespace(Cluster.NS).withName(service).get().getSpec().getPorts().getFirst()
+                .getTargetPort().getIntVal();
+    }
+
+    private static double download(int port, long mib) throws IOException {
+        return download("127.0.0.1", port, mib);
+    }
+
+    /** Reads the MiB from a fire hose; returns MiB/s. */
+    private static double download(String host, int port, long mib) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[256 * 1024];
+            long left = mib << 20;
+            long start = System.nanoTime();
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("the hose ended early");
+                }
+                left -= n;
+            }
+            return mib / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static double parallel(int port, int connections, long mibEach) throws Exception {
+        return parallel("127.0.0.1", port, connections, mibEach);
+    }
+
+    /** Aggregate MiB/s of parallel downloads. */
+    private static double parallel(String host, int port, int connections, long mibEach) throws Exception {
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Double>> all = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                all.add(pool.submit(() -> download(host, port, mibEach)));
+            }
+            for (Future<Double> f : all) {
+                f.get();
+            }
+        }
+        return connections * mibEach / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static long[] roundTrips(int port, int count) throws IOException {
+        return roundTrips("127.0.0.1", port, count);
+    }
+
+    /** Nanoseconds of each 64-byte write-then-read-back on one connection to an echo server, sorted. */
+    private static long[] roundTrips(String host, int port, int count) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] message = new byte[64];
+            long[] times = new long[count];
+            for (int i = 0; i < count; i++) {
+                long start = System.nanoTime();
+                out.write(message);
+                if (in.readNBytes(message, 0, 64) != 64) {
+                    throw new IOException("the echo ended early");
+                }
+                times[i] = System.nanoTime() - start;
+            }
+            Arrays.sort(times);
+            return times;
+        }
+    }
+
+    /** user + system CPU seconds of a process, from /proc. */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    private static String mbps(double value) {
+        return String.format("%.0f", value);
+    }
+
+    private static String micros(long[] sorted, int percentile) {
+        return String.format("%.0f", sorted[Math.min(sorted.length - 1, sorted.length * percentile / 100)] / 1000.0);
+    }
+}
