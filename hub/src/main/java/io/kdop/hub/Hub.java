@@ -66,6 +66,7 @@ public final class Hub implements AutoCloseable {
     private final KubernetesClient client;
     private final Clock clock;
     private final ServiceTunnels tunnels;
+    private final TunnelBroker broker;
 
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
         this.clock = clock;
@@ -103,7 +104,7 @@ public final class Hub implements AutoCloseable {
 
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
-        TunnelBroker broker = new TunnelBroker(registry::liveSession, housekeeping);
+        broker = new TunnelBroker(registry::liveSession, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
         server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services, broker));
 
@@ -176,6 +177,8 @@ public final class Hub implements AutoCloseable {
     public void close() throws InterruptedException {
         housekeeping.shutdownNow();
         operator.stop();
+        tunnels.close();
+        broker.close();
         server.stop();
     }
 }

@@ -4,7 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import io.kdop.agent.tunnel.ContainerAddresses;
+import io.kdop.agent.reconcile.ContainerAddresses;
 import io.kdop.proto.v1.ContainerSpec;
 import java.net.InetSocketAddress;
 import java.util.Map;

@@ -58,7 +58,7 @@ public final class ReconcileLoop implements Workloads {
     private Thread thread;
     private DockerEvents events;
     private AutoCloseable[] resources = new AutoCloseable[0];
-    private io.kdop.agent.tunnel.ContainerAddresses addresses = io.kdop.agent.tunnel.ContainerAddresses.NONE;
+    private io.kdop.agent.reconcile.ContainerAddresses addresses = io.kdop.agent.reconcile.ContainerAddresses.NONE;
     private String lastError; // the last pass failure logged, so a persistent one is logged once
 
     private ReconcileLoop(ReconcilePass pass, StatusBoard board, Duration resyncInterval, Clock clock) {
@@ -159,7 +159,7 @@ public final class ReconcileLoop implements Workloads {
     }
 
     @Override
-    public io.kdop.agent.tunnel.ContainerAddresses addresses() {
+    public io.kdop.agent.reconcile.ContainerAddresses addresses() {
         return addresses;
     }
 

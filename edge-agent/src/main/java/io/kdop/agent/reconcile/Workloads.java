@@ -20,8 +20,8 @@ public interface Workloads extends AutoCloseable {
     StatusBoard status();
 
     /** Where tunnels reach the containers. */
-    default io.kdop.agent.tunnel.ContainerAddresses addresses() {
-        return io.kdop.agent.tunnel.ContainerAddresses.NONE;
+    default ContainerAddresses addresses() {
+        return ContainerAddresses.NONE;
     }
 
     @Override

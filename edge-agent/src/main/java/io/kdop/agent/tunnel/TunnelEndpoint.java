@@ -1,5 +1,6 @@
 package io.kdop.agent.tunnel;
 
+import io.kdop.agent.reconcile.ContainerAddresses;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -100,6 +101,7 @@ public final class TunnelEndpoint {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
             socket.connect(address, CONNECT_TIMEOUT_MILLIS);
             return socket;
         } catch (IOException e) {
@@ -110,7 +112,7 @@ public final class TunnelEndpoint {
 
     /** Opens the Tunnel call: a hello (with the failure, if any), then the pipe when connected. */
     private void answer(Channel channel, OpenTunnel request, Socket socket, TunnelFailure failure, String error) {
-        TunnelPipe[] pipe = new TunnelPipe[1];
+        java.util.concurrent.atomic.AtomicReference<TunnelPipe> pipe = new java.util.concurrent.atomic.AtomicReference<>();
         ClientCallStreamObserver<TunnelFrame>[] call = new ClientCallStreamObserver[1];
         AgentServiceGrpc.newStub(channel).tunnel(new ClientResponseObserver<TunnelFrame, TunnelFrame>() {
             @Override
@@ -118,7 +120,7 @@ public final class TunnelEndpoint {
                 call[0] = requests;
                 requests.disableAutoRequestWithInitial(0);
                 requests.setOnReadyHandler(() -> {
-                    TunnelPipe p = pipe[0];
+                    TunnelPipe p = pipe.get();
                     if (p != null) {
                         p.onReady();
                     }
@@ -127,7 +129,7 @@ public final class TunnelEndpoint {
 
             @Override
             public void onNext(TunnelFrame frame) {
-                TunnelPipe p = pipe[0];
+                TunnelPipe p = pipe.get();
                 if (p != null) {
                     p.onNext(frame);
                 }
@@ -135,7 +137,7 @@ public final class TunnelEndpoint {
 
             @Override
             public void onError(Throwable t) {
-                TunnelPipe p = pipe[0];
+                TunnelPipe p = pipe.get();
                 if (p != null) {
                     p.onError(t);
                 } else if (socket != null) {
@@ -146,7 +148,7 @@ public final class TunnelEndpoint {
 
             @Override
             public void onCompleted() {
-                TunnelPipe p = pipe[0];
+                TunnelPipe p = pipe.get();
                 if (p != null) {
                     p.onCompleted();
                 }
@@ -162,7 +164,7 @@ public final class TunnelEndpoint {
         }
         call[0].onNext(TunnelFrame.newBuilder().setHello(hello).build());
         TunnelPipe started = new TunnelPipe(request.getTunnelId().substring(0, 6), socket, call[0], stats, () -> {});
-        pipe[0] = started;
+        pipe.set(started);
         started.start();
         started.onReady();
     }

@@ -1,5 +1,6 @@
 package io.kdop.agent.tunnel;
 
+import io.kdop.agent.reconcile.ContainerAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;

@@ -1,7 +1,6 @@
 package io.kdop.hub.container;
 
 import io.kdop.hub.api.container.ServicePort;
-import io.kdop.hub.tunnel.ServiceTunnels;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,15 +14,18 @@ public final class ServicePorts {
 
     private ServicePorts() {}
 
+    /** One Service port: its name, its port, and the container port it reaches. */
+    public record Port(String name, int port, int targetPort) {}
+
     /** The ports, or the first problem with the entries. */
     public sealed interface Result {
-        record Valid(List<ServiceTunnels.Port> ports) implements Result {}
+        record Valid(List<Port> ports) implements Result {}
 
         record Invalid(SpecProblem problem) implements Result {}
     }
 
     public static Result of(String field, List<ServicePort> entries) {
-        List<ServiceTunnels.Port> ports = new ArrayList<>();
+        List<Port> ports = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
         Set<String> names = new HashSet<>();
         for (ServicePort e : entries == null ? List.<ServicePort>of() : entries) {
@@ -42,7 +44,7 @@ public final class ServicePorts {
                 return invalid(field + ": port name \"" + name + "\" must be unique, at most 15 lower-case letters, "
                         + "digits and '-' (a Kubernetes port name)");
             }
-            ports.add(new ServiceTunnels.Port(name, e.port(), target));
+            ports.add(new Port(name, e.port(), target));
         }
         return new Result.Valid(List.copyOf(ports));
     }

@@ -36,10 +36,10 @@ final class ContainerServices {
         if (result instanceof ServicePorts.Result.Invalid invalid) {
             return Optional.of(invalid.problem());
         }
-        List<ServiceTunnels.Port> ports = ((ServicePorts.Result.Valid) result).ports();
-        workloads.declareTunnelPorts(SOURCE, uid, ports.stream().map(ServiceTunnels.Port::targetPort).toList());
+        List<ServicePorts.Port> ports = ((ServicePorts.Result.Valid) result).ports();
+        workloads.declareTunnelPorts(SOURCE, uid, ports.stream().map(ServicePorts.Port::targetPort).toList());
         if (ports.isEmpty()) {
-            tunnels.withdraw(uid);
+            tunnels.withdraw(container);
             return Optional.empty();
         }
         WorkloadRef ref = WorkloadRef.newBuilder().setKind("DockerContainer")
@@ -86,6 +86,6 @@ final class ContainerServices {
 
     void withdraw(DockerContainer container) {
         workloads.declareTunnelPorts(SOURCE, container.getMetadata().getUid(), List.of());
-        tunnels.withdraw(container.getMetadata().getUid());
+        tunnels.withdraw(container);
     }
 }

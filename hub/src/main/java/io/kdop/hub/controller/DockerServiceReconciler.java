@@ -94,7 +94,7 @@ public final class DockerServiceReconciler implements Reconciler<DockerService>,
             withdrawAll(service);
             return status(service, null, List.of(), generation, "InvalidSpec", problem);
         }
-        List<ServiceTunnels.Port> wanted = ((ServicePorts.Result.Valid) ports).ports();
+        List<ServicePorts.Port> wanted = ((ServicePorts.Result.Valid) ports).ports();
         List<DockerContainer> matching;
         try {
             matching = context.getSecondaryResources(DockerContainer.class).stream()
@@ -111,7 +111,14 @@ public final class DockerServiceReconciler implements Reconciler<DockerService>,
                 WorkloadRef.newBuilder().setKind("DockerContainer").setNamespace(dc.getMetadata().getNamespace())
                         .setName(dc.getMetadata().getName()).setUid(dc.getMetadata().getUid()).build())).toList();
         AtomicInteger turn = turns.computeIfAbsent(service.getMetadata().getUid(), k -> new AtomicInteger());
-        Optional<String> exposeProblem = tunnels.expose(service, wanted, () -> next(candidates, turn));
+        Optional<String> exposeProblem;
+        try {
+            exposeProblem = tunnels.expose(service, wanted, () -> next(candidates, turn));
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException | java.io.UncheckedIOException
+                | IllegalStateException e) {
+            return status(service, null, List.of(), generation, "ServiceFailed", "cannot write Service tunnel-"
+                    + service.getMetadata().getName() + ": " + e.getMessage());
+        }
         if (exposeProblem.isPresent()) {
             return status(service, null, List.of(), generation, "ServiceNameTaken", exposeProblem.get());
         }
@@ -147,8 +154,8 @@ public final class DockerServiceReconciler implements Reconciler<DockerService>,
         return Optional.empty();
     }
 
-    private void declare(String source, List<DockerContainer> matching, List<ServiceTunnels.Port> ports) {
-        List<Integer> targetPorts = ports.stream().map(ServiceTunnels.Port::targetPort).toList();
+    private void declare(String source, List<DockerContainer> matching, List<ServicePorts.Port> ports) {
+        List<Integer> targetPorts = ports.stream().map(ServicePorts.Port::targetPort).toList();
         Set<String> now = new HashSet<>();
         for (DockerContainer dc : matching) {
             workloads.declareTunnelPorts(source, dc.getMetadata().getUid(), targetPorts);
@@ -163,7 +170,7 @@ public final class DockerServiceReconciler implements Reconciler<DockerService>,
         String source = source(service);
         declared.getOrDefault(source, Set.of()).forEach(uid -> workloads.declareTunnelPorts(source, uid, List.of()));
         declared.remove(source);
-        tunnels.withdraw(service.getMetadata().getUid());
+        tunnels.withdraw(service);
     }
 
     private UpdateControl<DockerService> status(DockerService service, String serviceName,

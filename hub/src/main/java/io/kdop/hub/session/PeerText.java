@@ -9,6 +9,7 @@ public final class PeerText {
 
     public static String forLog(String text) {
         String cut = text.length() <= MAX ? text : text.substring(0, MAX) + "…";
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        // C0/C1 controls, format characters (bidi overrides) and Unicode line and paragraph separators
+        return cut.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
     }
 }

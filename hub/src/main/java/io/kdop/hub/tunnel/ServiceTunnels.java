@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kdop.hub.container.ServicePorts.Port;
 import io.kdop.hub.state.HostWorkloads;
 import io.kdop.proto.v1.WorkloadRef;
 import java.io.IOException;
@@ -43,9 +44,6 @@ public final class ServiceTunnels {
     /** A label value (no slash allowed), in the style of Kubernetes' own endpointslice-controller.k8s.io. */
     private static final String HUB = "hub.kdop.io.vn";
 
-    /** One Service port: its name, its port, and the container port it reaches. */
-    public record Port(String name, int port, int targetPort) {}
-
     /** Where one connection goes: a workload on a host. */
     public record Backend(String hostKey, WorkloadRef workload) {}
 
@@ -63,6 +61,9 @@ public final class ServiceTunnels {
     private final TunnelSettings settings;
     private final TunnelPorts ports;
     private final Map<String, Map<Integer, Listening>> byOwner = new HashMap<>();
+    /** A Service name Kubernetes accepts (and a label value: kubernetes.io/service-name). */
+    private static final java.util.regex.Pattern DNS_1035_LABEL = java.util.regex.Pattern.compile(
+            "[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
     /** Hub ports of Services found at start, kept for their owners to claim again. */
     private final java.util.Set<Integer> adopted = new java.util.HashSet<>();
 
@@ -86,14 +87,20 @@ public final class ServiceTunnels {
 
     /**
      * Exposes the owner's ports: hub listeners (kept when unchanged), the Service and its
-     * EndpointSlice. Returns why it cannot, e.g. a Service of that name that is not kdop's.
+     * EndpointSlice. Returns why it cannot, e.g. a Service of that name that is not this owner's.
      */
     public synchronized Optional<String> expose(HasMetadata owner, List<Port> wanted, Backends backends) {
         String ns = owner.getMetadata().getNamespace();
         String name = SERVICE_PREFIX + owner.getMetadata().getName();
+        if (!DNS_1035_LABEL.matcher(name).matches()) {
+            return Optional.of("the Service name " + name + " is not a valid Kubernetes Service name (at most 63 "
+                    + "lower-case letters, digits and '-', starting with a letter): give the " + owner.getKind()
+                    + " a name of at most " + (63 - SERVICE_PREFIX.length()) + " characters without dots");
+        }
         Service existing = client.services().inNamespace(ns).withName(name).get();
         if (existing != null && !ownedBy(existing, owner)) {
-            return Optional.of("Service " + ns + "/" + name + " exists and is not kdop's: rename or delete it");
+            return Optional.of("Service " + ns + "/" + name + " exists and does not belong to this " + owner.getKind()
+                    + ": rename or delete it");
         }
         Map<Integer, Integer> hubPortByServicePort = new HashMap<>();
         if (existing != null) {
@@ -103,38 +110,74 @@ public final class ServiceTunnels {
                 }
             });
         }
-        Map<Integer, Listening> current = byOwner.computeIfAbsent(owner.getMetadata().getUid(), k -> new HashMap<>());
+        Map<Integer, Listening> current = byOwner.getOrDefault(owner.getMetadata().getUid(), Map.of());
         Map<Integer, Listening> next = new HashMap<>();
-        for (Port port : wanted) {
-            Listening was = current.remove(port.port());
-            Consumer<Socket> route = client -> route(client, port.targetPort(), backends);
-            if (was != null && was.port().targetPort() == port.targetPort()) {
-                was.listener().reroute(route);
-                next.put(port.port(), new Listening(port, was.hubPort(), was.listener()));
-                continue;
+        List<Listening> opened = new java.util.ArrayList<>();
+        try {
+            for (Port port : wanted) {
+                Listening was = current.get(port.port());
+                Consumer<Socket> route = client -> route(client, port.targetPort(), backends);
+                if (was != null && was.port().targetPort() == port.targetPort()) {
+                    was.listener().reroute(route);
+                    next.put(port.port(), new Listening(port, was.hubPort(), was.listener()));
+                    continue;
+                }
+                // the port the Service already names, so that a hub restart changes nothing for clients
+                Integer named = hubPortByServicePort.get(port.port());
+                int hubPort = named != null && (was != null && named == was.hubPort() || adopted.remove(named)
+                        || ports.reserve(named)) ? named : ports.allocate();
+                if (was != null && was.hubPort() == hubPort) {
+                    was.listener().close();
+                }
+                Listening l = new Listening(port, hubPort, listen(hubPort, route));
+                opened.add(l);
+                next.put(port.port(), l);
             }
-            if (was != null) {
-                was.listener().close();
-                ports.release(was.hubPort());
-            }
-            // the port the Service already names, so that a hub restart changes nothing for clients
-            int hubPort = Optional.ofNullable(hubPortByServicePort.get(port.port()))
-                    .filter(p -> adopted.remove(p) || ports.reserve(p))
-                    .orElseGet(ports::allocate);
-            next.put(port.port(), new Listening(port, hubPort, listen(hubPort, route)));
+        } catch (RuntimeException e) {
+            opened.forEach(this::stop); // nothing half-opened stays behind; the old listeners go on
+            throw e;
         }
-        current.values().forEach(this::stop);
+        current.forEach((servicePort, l) -> {
+            Listening kept = next.get(servicePort);
+            if (kept == null || kept.listener() != l.listener()) {
+                if (kept == null || kept.hubPort() != l.hubPort()) {
+                    stop(l);
+                }
+            }
+        });
         byOwner.put(owner.getMetadata().getUid(), next);
         writeService(owner, ns, name, next.values().stream().toList());
         return Optional.empty();
     }
 
-    /** Stops listening for the owner (its Service goes with it through the owner reference). */
-    public synchronized void withdraw(String ownerUid) {
-        Map<Integer, Listening> listening = byOwner.remove(ownerUid);
+    /**
+     * Stops listening for the owner and deletes its Service and EndpointSlice (the owner may live
+     * on a while, waiting for its finalizer): no client keeps reaching a hub port that is handed
+     * to someone else later.
+     */
+    public synchronized void withdraw(HasMetadata owner) {
+        Map<Integer, Listening> listening = byOwner.remove(owner.getMetadata().getUid());
+        String ns = owner.getMetadata().getNamespace();
+        String name = SERVICE_PREFIX + owner.getMetadata().getName();
+        if (DNS_1035_LABEL.matcher(name).matches()) {
+            Service service = client.services().inNamespace(ns).withName(name).get();
+            if (service != null && ownedBy(service, owner)) {
+                client.services().inNamespace(ns).withName(name).delete();
+            }
+            EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(ns).withName(name).get();
+            if (slice != null && ownedBy(slice, owner)) {
+                client.discovery().v1().endpointSlices().inNamespace(ns).withName(name).delete();
+            }
+        }
         if (listening != null) {
             listening.values().forEach(this::stop);
         }
+    }
+
+    /** Closes every listener (the hub stops); the Services stay for the next start. */
+    public synchronized void close() {
+        byOwner.values().forEach(m -> m.values().forEach(l -> l.listener().close()));
+        byOwner.clear();
     }
 
     private void stop(Listening l) {
@@ -187,9 +230,10 @@ public final class ServiceTunnels {
         if (services.withName(name).get() == null) {
             services.resource(service).create();
         } else {
+            // what kdop decides is put back if edited by hand; the cluster IP stays
             services.withName(name).edit(s -> new ServiceBuilder(s).editMetadata().addToLabels(labels)
-                    .withOwnerReferences(ref).endMetadata().editSpec().withPorts(service.getSpec().getPorts()).endSpec()
-                    .build());
+                    .withOwnerReferences(ref).endMetadata().editSpec().withType("ClusterIP").withSelector(null)
+                    .withPorts(service.getSpec().getPorts()).endSpec().build());
         }
         EndpointSlice slice = new EndpointSliceBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns)
@@ -205,8 +249,9 @@ public final class ServiceTunnels {
         if (slices.withName(name).get() == null) {
             slices.resource(slice).create();
         } else {
-            slices.withName(name).edit(s -> new EndpointSliceBuilder(s).withEndpoints(slice.getEndpoints())
-                    .withPorts(slice.getPorts()).build());
+            slices.withName(name).edit(s -> new EndpointSliceBuilder(s).editMetadata()
+                    .addToLabels(slice.getMetadata().getLabels()).withOwnerReferences(ref).endMetadata()
+                    .withEndpoints(slice.getEndpoints()).withPorts(slice.getPorts()).build());
         }
     }
 

@@ -38,6 +38,8 @@ public final class TunnelBroker {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelBroker.class);
     /** How long a client connection waits for its agent's call before it is reset. */
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /** Connections of one host waiting for its agent at most: beyond, new ones are reset (a flood stays bounded). */
+    static final int MAX_PENDING_PER_HOST = 512;
 
     private record Pending(String hostKey, String target, Socket client, ScheduledFuture<?> expiry) {}
 
@@ -66,6 +68,12 @@ public final class TunnelBroker {
             reset(client);
             return;
         }
+        if (pending.values().stream().filter(p -> p.hostKey().equals(hostKey)).count() >= MAX_PENDING_PER_HOST) {
+            LOG.warn("tunnel to {} refused: {} connections already wait for DockerHost {}'s agent", target,
+                    MAX_PENDING_PER_HOST, hostKey);
+            reset(client);
+            return;
+        }
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -85,6 +93,17 @@ public final class TunnelBroker {
         call.setOnCancelHandler(answer::cancelled);
         call.request(1); // the hello
         return answer;
+    }
+
+    /** Resets every connection still waiting for its agent (the hub stops). */
+    public void close() {
+        pending.keySet().forEach(id -> {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.expiry().cancel(false);
+                reset(p.client());
+            }
+        });
     }
 
     private void expire(String id) {

@@ -39,6 +39,7 @@ final class TunnelListener implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 client.setTcpNoDelay(true);
+                client.setKeepAlive(true); // a client that vanished without a reset does not hold a tunnel forever
                 try {
                     route.accept(client);
                 } catch (RuntimeException e) {
@@ -48,8 +49,17 @@ final class TunnelListener implements AutoCloseable {
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     LOG.warn("tunnel port {}: accept failed: {}", server.getLocalPort(), e.getMessage());
+                    pause(); // e.g. out of file descriptors: do not spin
                 }
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -11,6 +11,8 @@ final class TunnelPorts {
     private final int first;
     private final int last;
     private final BitSet used = new BitSet();
+    /** Where the next search starts: a port just freed is the last one handed out again. */
+    private int cursor;
 
     TunnelPorts(int first, int last) {
         if (first < 1 || last > 65535 || first > last) {
@@ -34,12 +36,17 @@ final class TunnelPorts {
     }
 
     synchronized int allocate() {
-        int free = used.nextClearBit(0);
-        if (free > last - first) {
+        int size = last - first + 1;
+        int free = used.nextClearBit(cursor);
+        if (free >= size) {
+            free = used.nextClearBit(0);
+        }
+        if (free >= size) {
             throw new IllegalStateException("all " + (last - first + 1) + " tunnel ports (" + first + "-" + last
                     + ") are in use: widen --tunnel-ports");
         }
         used.set(free);
+        cursor = (free + 1) % size;
         return first + free;
     }
 

@@ -49,6 +49,8 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
     private boolean sentEnd;
     private boolean receivedEnd;
     private boolean closed;
+    /** This end has ended the call (or the other end did): nothing more may be sent on it. */
+    private boolean callEnded;
 
     /**
      * @param call the call's sending side; its inbound flow control must be manual (the pipe
@@ -84,14 +86,21 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
 
     @Override
     public void onNext(TunnelFrame frame) {
-        if (frame.hasHello() || !toSocket.offer(frame)) {
-            reset("protocol violation: " + (frame.hasHello() ? "a second hello" : "more frames than requested"));
+        if (frame.hasHello() || !frame.hasData() && !frame.hasEnd() || !toSocket.offer(frame)) {
+            reset("protocol violation: " + (frame.hasHello() ? "a second hello"
+                    : frame.hasData() || frame.hasEnd() ? "more frames than requested" : "a frame of an unknown kind"));
         }
     }
 
     @Override
     public void onError(Throwable t) {
-        abort(); // the other end is gone or cancelled: nothing can be said to it any more
+        lock.lock();
+        try {
+            callEnded = true; // the other end is gone or cancelled: nothing can be said to it any more
+        } finally {
+            lock.unlock();
+        }
+        abort();
     }
 
     @Override
@@ -115,7 +124,7 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
                 send(TunnelFrame.newBuilder().setData(ByteString.copyFrom(buffer, 0, n)).build());
                 stats.countSent(n);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             reset("connection failed: " + e.getMessage());
         }
     }
@@ -148,7 +157,7 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
                     endReceived();
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             reset("connection failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -175,7 +184,7 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
     private void send(TunnelFrame frame) {
         lock.lock();
         try {
-            if (!closed) {
+            if (!closed && !callEnded) {
                 call.onNext(frame);
             }
         } finally {
@@ -188,7 +197,7 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
         boolean both;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || callEnded) {
                 return;
             }
             sentEnd = true;
@@ -232,10 +241,13 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
             if (closed) {
                 return;
             }
-            try {
-                call.onCompleted();
-            } catch (IllegalStateException alreadyClosed) {
-                // the other end completed the call first
+            if (!callEnded) {
+                callEnded = true;
+                try {
+                    call.onCompleted();
+                } catch (IllegalStateException alreadyClosed) {
+                    // the other end completed the call first
+                }
             }
         } finally {
             lock.unlock();
@@ -247,14 +259,15 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
     private void reset(String why) {
         lock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            try {
-                call.onNext(TunnelFrame.newBuilder().setEnd(TunnelEnd.newBuilder().setReset(true).setMessage(why)).build());
-                call.onCompleted();
-            } catch (RuntimeException callGone) {
-                call.onError(Status.ABORTED.withDescription(why).asRuntimeException());
+            if (!closed && !callEnded) {
+                callEnded = true;
+                try {
+                    call.onNext(TunnelFrame.newBuilder().setEnd(TunnelEnd.newBuilder().setReset(true).setMessage(why))
+                            .build());
+                    call.onCompleted(); // the other end, reading the reset, ends the whole call
+                } catch (RuntimeException callGone) {
+                    endCall(why);
+                }
             }
         } finally {
             lock.unlock();
@@ -262,8 +275,30 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
         abort();
     }
 
-    /** Resets the socket (SO_LINGER 0: the peer sees a reset, not an orderly close). */
+    /** Ends the call at once (a cancellation the other end sees), unless it has ended already. */
+    private void endCall(String why) {
+        try {
+            call.onError(Status.CANCELLED.withDescription(why).asRuntimeException());
+        } catch (RuntimeException alreadyClosed) {
+            // nothing left to end
+        }
+    }
+
+    /**
+     * Resets the socket (SO_LINGER 0: the peer sees a reset, not an orderly close) and ends the
+     * call if this end has not: a call left open would hold both ends' resources until the
+     * agent's connection drops.
+     */
     private void abort() {
+        lock.lock();
+        try {
+            if (!callEnded) {
+                callEnded = true;
+                endCall("the tunnel's connection was reset");
+            }
+        } finally {
+            lock.unlock();
+        }
         if (markClosed()) {
             try {
                 socket.setSoLinger(true, 0);

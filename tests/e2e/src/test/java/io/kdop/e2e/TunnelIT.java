@@ -215,6 +215,21 @@ class TunnelIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void removingTheServicesFromASpecDeletesTheServiceAndKeepsTheContainer() {
+        String before = DockerCli.id(PREFIX + "hose");
+        cluster.apply("hose", Specs.image(IMAGE).name(PREFIX + "hose").command("nc", "-ll", "-p", "9002", "-e", "cat",
+                "/dev/zero").host("edge-1").build());
+
+        await("Service tunnel-hose deleted").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.client().services().inNamespace(Cluster.NS).withName("tunnel-hose").get() == null);
+        assertThat(api.client().discovery().v1().endpointSlices().inNamespace(Cluster.NS).withName("tunnel-hose").get())
+                .isNull();
+        cluster.awaitContainer("hose", "without a Service", s -> s.service() == null, TIMEOUT);
+        assertThat(DockerCli.id(PREFIX + "hose")).as("a Service going away touches no container").isEqualTo(before);
+    }
+
     private interface Transfer {
         TcpClient.Echo run() throws Exception;
     }

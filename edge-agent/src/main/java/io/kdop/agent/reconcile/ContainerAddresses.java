@@ -1,4 +1,4 @@
-package io.kdop.agent.tunnel;
+package io.kdop.agent.reconcile;
 
 import io.kdop.proto.v1.ContainerSpec;
 import java.net.InetSocketAddress;
