@@ -68,6 +68,9 @@ public final class TunnelBenchmark {
                     cluster.awaitContainer("echo", "Running", s -> "Running".equals(s.phase()), Duration.ofSeconds(60));
                     int hose = listener(api, "tunnel-hose");
                     int echo = listener(api, "tunnel-echo");
+                    // this agent's session is live (the host may still show Connected from the last one)
+                    org.awaitility.Awaitility.await("a tunnel through this agent").atMost(Duration.ofSeconds(60))
+                            .ignoreExceptions().until(() -> download(hose, 1) > 0);
                     download(hose, 64); // warm-up of both JVMs
                     roundTrips(echo, 500);
                     double[] cpu0 = {cpuSeconds(hub.pid()), cpuSeconds(agent.pid())};
