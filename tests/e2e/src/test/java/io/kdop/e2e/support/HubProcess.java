@@ -13,8 +13,8 @@ public final class HubProcess extends JavaProcess {
 
     private final int port;
 
-    private HubProcess(int port, List<String> args, Map<String, String> env, Path log) {
-        super("hub", Repository.jar("kdop.hub.jar", "hub/target/kdop-hub.jar"), args, env, log);
+    private HubProcess(int port, List<String> jvmOptions, List<String> args, Map<String, String> env, Path log) {
+        super("hub", Repository.jar("kdop.hub.jar", "hub/target/kdop-hub.jar"), jvmOptions, args, env, log);
         this.port = port;
     }
 
@@ -25,6 +25,11 @@ public final class HubProcess extends JavaProcess {
 
     /** Starts the hub with the credentials of this kubeconfig (a real API server's ServiceAccount token). */
     public static HubProcess start(Path kubeconfig, int port, Path log, String... extraArgs) {
+        return start(TEST_JVM_OPTIONS, kubeconfig, port, log, extraArgs);
+    }
+
+    /** Starts the hub on these JVM options (a benchmark compares them with the tests' small, C1-only ones). */
+    public static HubProcess start(List<String> jvmOptions, Path kubeconfig, int port, Path log, String... extraArgs) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--namespace", NAMESPACE,
                 "--grpc-port", String.valueOf(port),
@@ -32,7 +37,7 @@ public final class HubProcess extends JavaProcess {
                 "--heartbeat-interval", HEARTBEAT_INTERVAL_MILLIS + "ms",
                 "--heartbeat-grace", HEARTBEAT_GRACE_SECONDS + "s"));
         args.addAll(List.of(extraArgs));
-        HubProcess hub = new HubProcess(port, args,
+        HubProcess hub = new HubProcess(port, jvmOptions, args,
                 Map.of("KUBECONFIG", kubeconfig.toString(), "KDOP_LOG_LEVEL", "DEBUG"), log);
         hub.awaitLog("serving agents on port " + port, java.time.Duration.ofSeconds(60));
         return hub;
