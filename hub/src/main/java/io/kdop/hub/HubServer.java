@@ -1,18 +1,22 @@
 package io.kdop.hub;
 
 import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.server.PeerIdentityInterceptor;
+import io.kdop.proto.v1.AgentServiceGrpc;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,7 +27,10 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class HubServer {
 
+    private static final Executor DIRECT = Runnable::run;
+
     private final Server server;
+    private volatile boolean started;
 
     HubServer(int port, CertificateAuthority ca, List<String> sans, AgentServiceImpl service) {
         CertificateAuthority.IssuedCertificate serving = ca.issueServerCertificate(sans, Duration.ofDays(365));
@@ -49,6 +56,7 @@ final class HubServer {
                     .build();
             this.server = Grpc.newServerBuilderForPort(port, credentials)
                     .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
+                    .callExecutor(HubServer::executorFor)
                     // Dead agents (power cut, NAT timeout) are noticed without waiting for TCP.
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .keepAliveTimeout(10, TimeUnit.SECONDS)
@@ -60,12 +68,28 @@ final class HubServer {
         }
     }
 
+    /**
+     * A tunnel's callbacks only hand a frame to its pipe or wake it: on the transport's own thread
+     * they save a thread hop per frame each way (round-trip latency). Every other call runs on the
+     * server's executor (null), since it may read from Kubernetes.
+     */
+    private static <Q, R> Executor executorFor(ServerCall<Q, R> call, Metadata headers) {
+        return AgentServiceGrpc.getTunnelMethod().getFullMethodName()
+                .equals(call.getMethodDescriptor().getFullMethodName()) ? DIRECT : null;
+    }
+
     void start() throws IOException {
         server.start();
+        started = true;
     }
 
     int port() {
         return server.getPort();
+    }
+
+    /** Started and not shut down: agents can connect. */
+    boolean serving() {
+        return started && !server.isShutdown();
     }
 
     void stop() throws InterruptedException {

@@ -114,7 +114,10 @@ public final class TunnelEndpoint {
     private void answer(Channel channel, OpenTunnel request, Socket socket, TunnelFailure failure, String error) {
         java.util.concurrent.atomic.AtomicReference<TunnelPipe> pipe = new java.util.concurrent.atomic.AtomicReference<>();
         ClientCallStreamObserver<TunnelFrame>[] call = new ClientCallStreamObserver[1];
-        AgentServiceGrpc.newStub(channel).tunnel(new ClientResponseObserver<TunnelFrame, TunnelFrame>() {
+        // callbacks on the transport's thread (they only hand a frame over or wake the pipe): one
+        // thread hop less per frame; several frames may wait in the call's outbound buffer
+        AgentServiceGrpc.newStub(channel).withExecutor(Runnable::run)
+                .withOnReadyThreshold(TunnelPipe.ON_READY_THRESHOLD).tunnel(new ClientResponseObserver<TunnelFrame, TunnelFrame>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<TunnelFrame> requests) {
                 call[0] = requests;

@@ -88,6 +88,7 @@ public final class TunnelBroker {
      */
     public StreamObserver<TunnelFrame> answer(AgentIdentity caller, ServerCallStreamObserver<TunnelFrame> call) {
         call.disableAutoRequest();
+        call.setOnReadyThreshold(TunnelPipe.ON_READY_THRESHOLD);
         AgentCall answer = new AgentCall(caller, call);
         call.setOnReadyHandler(answer::onReady);
         call.setOnCancelHandler(answer::cancelled);

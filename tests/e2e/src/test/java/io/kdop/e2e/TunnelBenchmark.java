@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
  * scripts/bench-tunnel.sh), all in one run, to the same containers: a fire hose ({@code cat
  * /dev/zero}) for throughput and an echo server for 64-byte round trips. Also the CPU seconds the
  * hub and the agent spend per GiB, and the agent on the join command's C1-only JVM options
- * against the JVM's defaults. Usage: TunnelBenchmark [MiB per connection] [ssh hose port] [ssh echo port]
+ * against the same with C2 allowed. Usage: TunnelBenchmark [MiB per connection] [ssh hose port] [ssh echo port]
  */
 public final class TunnelBenchmark {
 
@@ -48,12 +48,14 @@ public final class TunnelBenchmark {
         // directory would look like the same host and be enforced until the hub says otherwise.
         Path work = Repository.emptyDirectory("tests/e2e/target/tunnel-bench");
         DockerCli.removeAll(PREFIX);
-        // the hub on the tests' options (C1 only), as the figures in docs/benchmarks.md were taken;
-        // -Dkdop.bench.hubDefaults=true runs it on the JVM's defaults, as in a pod
-        List<String> hubJvm = Boolean.getBoolean("kdop.bench.hubDefaults") ? List.of("-Xmx512m")
-                : JavaProcess.TEST_JVM_OPTIONS;
+        // the hub on the JVM's defaults, as in its pod; -Dkdop.bench.hubC1=true runs it on the tests'
+        // options (C1 only, Serial GC), as the first figures in docs/benchmarks.md were taken
+        List<String> hubJvm = profiled(Boolean.getBoolean("kdop.bench.hubC1") ? JavaProcess.TEST_JVM_OPTIONS
+                : List.of("-Xmx512m"), work, "hub");
         try (ApiServerStandIn api = new ApiServerStandIn(work);
-                HubProcess hub = HubProcess.start(hubJvm, api.kubeconfig(), Ports.free(), work.resolve("hub.log"))) {
+                HubProcess hub = HubProcess.start(hubJvm, api.kubeconfig(), Ports.free(), work.resolve("hub.log"),
+                        // the hub's default heartbeat: the tests' 1 s would add ten times the usual status writes
+                        "--heartbeat-interval", "10s", "--heartbeat-grace", "40s")) {
             Cluster cluster = new Cluster(api.client());
             cluster.createHost("bench", null);
             String token = cluster.awaitJoinToken("bench");
@@ -63,8 +65,14 @@ public final class TunnelBenchmark {
             cluster.apply("echo", Specs.image("kdop-test/busybox:1").name(PREFIX + "echo")
                     .command("nc", "-ll", "-p", "9000", "-e", "cat").service("echo", 9000, 9000).host("bench").build());
             List<String[]> rows = new ArrayList<>();
-            for (String jvm : new String[] {"join command (C1 only, 128m)", "JVM defaults"}) {
-                List<String> options = jvm.startsWith("join") ? JoinInstructions.AGENT_JVM_OPTIONS : List.of();
+            // the join command's heap and GC options, with and without the JIT's second tier (C2)
+            List<String> withC2 = JoinInstructions.AGENT_JVM_OPTIONS.stream()
+                    .filter(o -> !o.startsWith("-XX:TieredStopAtLevel") && !o.startsWith("-XX:ReservedCodeCacheSize"))
+                    .toList();
+            List<String> c1Only = new ArrayList<>(withC2);
+            c1Only.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m"));
+            for (String jvm : new String[] {"C1 only", "C1 and C2"}) {
+                List<String> options = profiled(jvm.equals("C1 only") ? c1Only : withC2, work, "agent-" + rows.size());
                 try (AgentProcess agent = AgentProcess.joinWith(options, hub.address(), token, work.resolve("state"),
                         work.resolve("agent-" + rows.size() + ".log"))) {
                     token = null; // joined: the identity is stored
@@ -76,16 +84,25 @@ public final class TunnelBenchmark {
                     // this agent's session is live (the host may still show Connected from the last one)
                     org.awaitility.Awaitility.await("a tunnel through this agent").atMost(Duration.ofSeconds(60))
                             .ignoreExceptions().until(() -> download(hose, 1) > 0);
-                    download(hose, 64); // warm-up of both JVMs
-                    roundTrips(echo, 500);
+                    // warm-up of both JVMs: until their compilers are done with these paths, round
+                    // trips wait for compiler threads on the two cores (milliseconds each)
+                    download(hose, 512);
+                    roundTrips(echo, 5000);
+                    parallel(hose, 16, 16);
                     double[] cpu0 = {cpuSeconds(hub.pid()), cpuSeconds(agent.pid())};
                     double tunnel = download(hose, mib);
                     double hubCpu = (cpuSeconds(hub.pid()) - cpu0[0]) / (mib / 1024.0);
                     double agentCpu = (cpuSeconds(agent.pid()) - cpu0[1]) / (mib / 1024.0);
                     long[] tunnelRtt = roundTrips(echo, ROUND_TRIPS);
+                    System.err.printf("RTT %s: p50 %s p90 %s p99 %s p99.9 %s max %s%n", jvm, micros(tunnelRtt, 50),
+                            micros(tunnelRtt, 90), micros(tunnelRtt, 99), String.format("%.0f",
+                                    tunnelRtt[tunnelRtt.length * 999 / 1000] / 1000.0),
+                            String.format("%.0f", tunnelRtt[tunnelRtt.length - 1] / 1000.0));
                     double tunnel16 = parallel(hose, 16, mib / 8);
-                    rows.add(new String[] {"tunnel, agent on " + jvm, mbps(tunnel), micros(tunnelRtt, 50),
-                            micros(tunnelRtt, 99), mbps(tunnel16), String.format("%.2f / %.2f", hubCpu, agentCpu)});
+                    rows.add(new String[] {"tunnel, agent " + jvm, mbps(tunnel), micros(tunnelRtt, 50),
+                            micros(tunnelRtt, 99), mbps(tunnel16), String.format("%.2f / %.2f", hubCpu, agentCpu),
+                            String.valueOf(peakRssMib(agent.pid()))});
+                    agent.stop(); // SIGTERM: a flight recording is written on the way out
                 }
             }
             String hoseIp = DockerCli.inspect(PREFIX + "hose", "{{.NetworkSettings.IPAddress}}");
@@ -94,19 +111,19 @@ public final class TunnelBenchmark {
             long[] directRtt = roundTrips(echoIp, 9000, ROUND_TRIPS);
             double direct16 = parallel(hoseIp, 9002, 16, mib / 8);
             rows.add(0, new String[] {"direct to the container", mbps(direct), micros(directRtt, 50),
-                    micros(directRtt, 99), mbps(direct16), "-"});
+                    micros(directRtt, 99), mbps(direct16), "-", "-"});
             if (sshHose > 0) {
                 double ssh = download("127.0.0.1", sshHose, mib);
                 long[] sshRtt = roundTrips("127.0.0.1", sshEcho, ROUND_TRIPS);
                 double ssh16 = parallel("127.0.0.1", sshHose, 16, mib / 8);
                 rows.add(1, new String[] {"ssh -R (OpenSSH on loopback)", mbps(ssh), micros(sshRtt, 50),
-                        micros(sshRtt, 99), mbps(ssh16), "-"});
+                        micros(sshRtt, 99), mbps(ssh16), "-", "-"});
             }
             System.out.printf("%n%d MiB per single connection, %d MiB per connection with 16, %d round trips of 64 bytes%n",
                     mib, mib / 8, ROUND_TRIPS);
-            System.out.printf("| %s | %s | %s | %s | %s | %s |%n", "path", "1 connection MiB/s", "RTT p50 µs",
-                    "RTT p99 µs", "16 connections MiB/s", "CPU s/GiB hub / agent");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", "path", "1 connection MiB/s", "RTT p50 µs",
+                    "RTT p99 µs", "16 connections MiB/s", "CPU s/GiB hub / agent", "agent peak RSS MiB");
+            System.out.println("|---|---|---|---|---|---|---|");
             for (String[] row : rows) {
                 System.out.printf("| %s |%n", String.join(" | ", row));
             }
@@ -114,6 +131,16 @@ public final class TunnelBenchmark {
             DockerCli.removeAll(PREFIX);
         }
         System.exit(0);
+    }
+
+    /** With -Dkdop.bench.profile=true, the process records a flight recording into the work directory. */
+    private static List<String> profiled(List<String> options, Path work, String name) {
+        if (!Boolean.getBoolean("kdop.bench.profile")) {
+            return options;
+        }
+        List<String> all = new ArrayList<>(options);
+        all.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + work.resolve(name + ".jfr"));
+        return all;
     }
 
     private static int listener(ApiServerStandIn api, String service) {
@@ -129,20 +156,39 @@ public final class TunnelBenchmark {
 
     /** Reads the MiB from a fire hose; returns MiB/s. */
     private static double download(String host, int port, long mib) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 5000);
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[256 * 1024];
-            long left = mib << 20;
+        try (Socket socket = hose(host, port)) {
             long start = System.nanoTime();
-            while (left > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    throw new IOException("the hose ended early");
-                }
-                left -= n;
-            }
+            read(socket, mib);
             return mib / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * A connection to a fire hose that has started to flow. busybox {@code nc -ll} listens with a
+     * backlog of 2: connections opened at once overflow it, and the kernel then drops the
+     * handshake's last ACK, which leaves the client a connection that never gets data; the first
+     * byte proves that the server took this one.
+     */
+    private static Socket hose(String host, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), 5000);
+        if (socket.getInputStream().read() < 0) {
+            socket.close();
+            throw new IOException("the hose closed at once");
+        }
+        return socket;
+    }
+
+    private static void read(Socket socket, long mib) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[256 * 1024];
+        long left = mib << 20;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new IOException("the hose ended early");
+            }
+            left -= n;
         }
     }
 
@@ -150,19 +196,32 @@ public final class TunnelBenchmark {
         return parallel("127.0.0.1", port, connections, mibEach);
     }
 
-    /** Aggregate MiB/s of parallel downloads. */
+    /** Aggregate MiB/s of parallel downloads; the connections are opened one after another first. */
     private static double parallel(String host, int port, int connections, long mibEach) throws Exception {
-        long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Double>> all = new ArrayList<>();
+        List<Socket> sockets = new ArrayList<>();
+        try {
             for (int i = 0; i < connections; i++) {
-                all.add(pool.submit(() -> download(host, port, mibEach)));
+                sockets.add(hose(host, port));
             }
-            for (Future<Double> f : all) {
-                f.get();
+            long start = System.nanoTime();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> all = new ArrayList<>();
+                for (Socket socket : sockets) {
+                    all.add(pool.submit(() -> {
+                        read(socket, mibEach);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : all) {
+                    f.get();
+                }
+            }
+            return connections * mibEach / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
             }
         }
-        return connections * mibEach / ((System.nanoTime() - start) / 1e9);
     }
 
     private static long[] roundTrips(int port, int count) throws IOException {
@@ -189,6 +248,13 @@ public final class TunnelBenchmark {
             Arrays.sort(times);
             return times;
         }
+    }
+
+    /** The most resident memory a process has had (VmHWM), in MiB. */
+    private static long peakRssMib(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+                .filter(line -> line.startsWith("VmHWM:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(-1);
     }
 
     /** user + system CPU seconds of a process, from /proc. */
