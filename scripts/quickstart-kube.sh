@@ -33,7 +33,8 @@ trap cleanup EXIT
 step "1. install kdop: the CRDs, then the hub's ServiceAccount and least-privilege RBAC from the chart"
 run kubectl apply -f crds/
 kubectl create namespace kdop-system --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-helm template kdop charts/kdop-hub --namespace kdop-system \
+# (no kubelet runs here, so not the chart's Deployment: step 2 runs the hub as its pod would)
+helm template kdop charts/kdop-hub --namespace kdop-system --set hub.publicAddress=127.0.0.1:9443 \
   --show-only templates/serviceaccount.yaml --show-only templates/rbac.yaml | run kubectl apply -f -
 
 step "2. the hub, with a token of its ServiceAccount only (as its pod would run)"

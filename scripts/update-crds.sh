@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates crds/ from the hub's model classes (the same generation CrdFreshnessTest checks).
+# Regenerates charts/kdop-hub/crds/ (crds/ links to it) from the hub's model classes (the same generation CrdFreshnessTest checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh
 ./mvnw -B -q -pl hub -am test -Dtest=CrdFreshnessTest -Dsurefire.failIfNoSpecifiedTests=false -Dkdop.updateCrds=true
-git status --short crds/
+git status --short charts/kdop-hub/crds/

@@ -6,8 +6,7 @@ import picocli.CommandLine.IVersionProvider;
 public final class AgentVersion implements IVersionProvider {
 
     public static String current() {
-        String version = AgentVersion.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return io.kdop.proto.KdopVersion.of(AgentVersion.class);
     }
 
     @Override

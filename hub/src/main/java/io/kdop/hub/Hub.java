@@ -2,6 +2,7 @@ package io.kdop.hub;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.DockerContainer;
@@ -38,6 +39,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +69,7 @@ public final class Hub implements AutoCloseable {
     private final Clock clock;
     private final ServiceTunnels tunnels;
     private final TunnelBroker broker;
+    private volatile boolean started;
 
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
         this.clock = clock;
@@ -133,6 +136,7 @@ public final class Hub implements AutoCloseable {
     public void start() throws IOException {
         warmUp();
         server.start();
+        started = true;
         LOG.info("serving agents on port {}", server.port());
         operator.start();
         housekeeping.scheduleWithFixedDelay(this::deleteExpiredTokenRecords, 0, 1, TimeUnit.HOURS);
@@ -160,6 +164,26 @@ public final class Hub implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Why the hub cannot take work yet, for its readiness probe: agents not served, or controllers not running. */
+    public Optional<String> notReady() {
+        if (!server.serving()) {
+            return Optional.of("not serving agents yet");
+        }
+        RuntimeInfo info = operator.getRuntimeInfo();
+        if (!info.isStarted()) {
+            return Optional.of("controllers starting");
+        }
+        if (!info.allEventSourcesAreHealthy()) {
+            return Optional.of("watches not healthy: " + String.join(", ", info.unhealthyEventSources().keySet()));
+        }
+        return Optional.empty();
+    }
+
+    /** Why restarting the hub would help, for its liveness probe: the agents' port closed after it was open. */
+    public Optional<String> notAlive() {
+        return started && !server.serving() ? Optional.of("the agents' port is closed") : Optional.empty();
     }
 
     private void deleteExpiredTokenRecords() {

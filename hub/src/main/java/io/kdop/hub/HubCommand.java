@@ -2,6 +2,8 @@ package io.kdop.hub;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kdop.hub.health.HealthEndpoint;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
         })
 public final class HubCommand implements Callable<Integer> {
 
-    static final String VERSION = "0.1.0";
+    /** The hub's version (the project's, from the jar), which the agent image's tag defaults to. */
+    static final String VERSION = io.kdop.proto.KdopVersion.of(HubCommand.class);
 
     @Option(names = "--namespace", defaultValue = "${env:POD_NAMESPACE:-kdop-system}",
             description = "Namespace of the hub's own Secrets (CA, join-token records). Default: ${DEFAULT-VALUE}.")
@@ -35,7 +38,7 @@ public final class HubCommand implements Callable<Integer> {
     String publicAddress;
 
     @Option(names = "--tls-san", split = ",", description = "DNS names and IP addresses in the hub's serving certificate "
-            + "(repeatable). localhost and 127.0.0.1 are always included.")
+            + "(repeatable). The host of --public-address, localhost and 127.0.0.1 are always included.")
     List<String> tlsSans = new ArrayList<>();
 
     @Option(names = "--heartbeat-interval", defaultValue = "10s", converter = DurationConverter.class,
@@ -59,9 +62,13 @@ public final class HubCommand implements Callable<Integer> {
             description = "Name of the Secret holding the hub's CA. Default: ${DEFAULT-VALUE}.")
     String caSecret;
 
-    @Option(names = "--agent-image", defaultValue = "kdop/edge-agent:" + VERSION,
-            description = "Agent image named in the docker one-liner of join commands. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--agent-image",
+            description = "Agent image named in the docker one-liner of join commands. Default: kdop/edge-agent:<the hub's version>.")
     String agentImage;
+
+    @Option(names = "--health-port", defaultValue = "8080",
+            description = "Plain-HTTP port of the probes /healthz and /readyz; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int healthPort;
 
     @Option(names = "--tunnel-ports", defaultValue = "31000-31999",
             description = "Hub ports for the listeners behind tunnelled Services (reached only through the Services). "
@@ -84,6 +91,9 @@ public final class HubCommand implements Callable<Integer> {
                     "--heartbeat-grace must be longer than --heartbeat-interval");
         }
         List<String> sans = new ArrayList<>(tlsSans);
+        if (publicAddress != null) {
+            sans.add(hostOf(publicAddress)); // agents check the name they dial against the certificate
+        }
         sans.addAll(List.of("localhost", "127.0.0.1"));
         List<String> distinct = sans.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
         String address = publicAddress != null ? publicAddress : distinct.getFirst() + ":" + grpcPort;
@@ -103,18 +113,33 @@ public final class HubCommand implements Callable<Integer> {
                         ? io.kdop.hub.tunnel.TunnelSettings.detectAdvertiseAddress() : tunnelAddress.strip(),
                 Integer.parseInt(range.group(1)), Integer.parseInt(range.group(2)));
         HubConfig config = new HubConfig(namespace, grpcPort, address, distinct, heartbeatInterval, heartbeatGrace,
-                clientCertTtl, joinTokenTtl, caSecret, agentImage, tunnels);
+                clientCertTtl, joinTokenTtl, caSecret, agentImage != null ? agentImage : "kdop/edge-agent:" + VERSION, tunnels);
 
         KubernetesClient client = new KubernetesClientBuilder().build();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Hub hub = new Hub(config, client, Clock.systemUTC())) {
+        try (Hub hub = new Hub(config, client, Clock.systemUTC());
+                HealthEndpoint health = new HealthEndpoint(new InetSocketAddress(healthPort), hub::notAlive,
+                        hub::notReady)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kdop-shutdown"));
+            health.start();
+            org.slf4j.LoggerFactory.getLogger(HubCommand.class).info("probes on port {} (/healthz, /readyz)",
+                    health.port());
             hub.start();
             stopped.await();
         } finally {
             client.close();
         }
         return 0;
+    }
+
+    /** The host part of host:port ([v6-address]:port too). */
+    static String hostOf(String address) {
+        String a = address.strip();
+        if (a.startsWith("[") && a.contains("]")) {
+            return a.substring(1, a.indexOf(']'));
+        }
+        int colon = a.lastIndexOf(':');
+        return colon > 0 ? a.substring(0, colon) : a;
     }
 
     /** Go-style durations (30s, 5m, 24h, 1h30m), as Kubernetes users write them. */

@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Docker", jsonPath = ".status.dockerVersion", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Platform", jsonPath = ".status.platform", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Running", jsonPath = ".status.containersRunning", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Agent", jsonPath = ".status.agentVersion", type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
 @AdditionalPrinterColumn(name = "Heartbeat", jsonPath = ".status.lastHeartbeatTime", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class DockerHost extends CustomResource<DockerHostSpec, DockerHostStatus> implements Namespaced {

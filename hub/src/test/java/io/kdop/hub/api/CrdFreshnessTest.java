@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CRD YAML in crds/ is generated from the model classes and committed. This test regenerates
+ * The CRD YAML in charts/kdop-hub/crds/ (also reachable as crds/) is generated from the model classes and committed. This test regenerates
  * it and fails when the committed copy differs. To refresh it: {@code scripts/update-crds.sh}.
  */
 class CrdFreshnessTest {
 
     static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
             List.of(DockerHost.class, DockerContainer.class, DockerJob.class, DockerService.class);
-    private static final Path COMMITTED = Path.of("..", "crds");
+    private static final Path COMMITTED = Path.of("..", "charts", "kdop-hub", "crds");
 
     @Test
     void committedCrdsMatchTheModel(@TempDir Path generated) throws IOException {
@@ -59,7 +59,8 @@ class CrdFreshnessTest {
         assertThat(yaml).contains("- dh", "- kdop", "name: Phase", "name: Ready", "name: Docker", "subresources:",
                 "status: {}", "Pending (no agent has connected yet)");
         assertThat(yaml.indexOf("name: Phase")).isLessThan(yaml.indexOf("name: Ready"));
-        assertThat(yaml.indexOf("name: Heartbeat")).isLessThan(yaml.indexOf("name: Age"));
+        assertThat(yaml.indexOf("name: Heartbeat")).isLessThan(yaml.indexOf("name: Age\n"));
+        assertThat(yaml).contains("name: Agent\n      priority: 1"); // kubectl get dockerhosts -o wide
     }
 
     @SuppressWarnings("unchecked")

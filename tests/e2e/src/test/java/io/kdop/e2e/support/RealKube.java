@@ -109,7 +109,8 @@ public final class RealKube implements AutoCloseable {
             kubectl("wait", "--for=condition=Established", "--timeout=30s", "crd/" + crd + ".kdop.io.vn").orFail();
         }
         String rendered = helm("template", HUB_RELEASE, Repository.root().resolve("charts/kdop-hub").toString(),
-                "--namespace", hubNamespace, "--show-only", "templates/serviceaccount.yaml",
+                "--namespace", hubNamespace, "--set", "hub.publicAddress=127.0.0.1:9443", // required, unused here
+                "--show-only", "templates/serviceaccount.yaml",
                 "--show-only", "templates/rbac.yaml").orFail();
         kubectlWithInput(rendered, "apply", "-f", "-").orFail();
     }
@@ -119,7 +120,12 @@ public final class RealKube implements AutoCloseable {
      * Deployment would have), so that the hub can do exactly what the shipped RBAC allows.
      */
     public Path hubKubeconfig(String hubNamespace, Path dir) {
-        String token = kubectl("create", "token", HUB_SERVICE_ACCOUNT, "-n", hubNamespace, "--duration", "2h")
+        return kubeconfigOf(HUB_SERVICE_ACCOUNT, hubNamespace, dir);
+    }
+
+    /** A kubeconfig holding only a token of this ServiceAccount. */
+    public Path kubeconfigOf(String serviceAccount, String hubNamespace, Path dir) {
+        String token = kubectl("create", "token", serviceAccount, "-n", hubNamespace, "--duration", "2h")
                 .orFail().strip();
         String server = kubectl("config", "view", "--raw", "-o", "jsonpath={.clusters[0].cluster.server}").orFail();
         String ca = kubectl("config", "view", "--raw", "-o",
