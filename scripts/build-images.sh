@@ -20,7 +20,12 @@ trap 'rm -rf "$work"' EXIT
 
 # The base: the Debian packages a JVM and its TLS need, unpacked (not installed: no dpkg, no shell).
 mkdir -p "$work/debs" "$work/rootfs"
-(cd "$work/debs" && apt-get download -qq libc6 zlib1g ca-certificates tzdata netbase >/dev/null)
+packages=(libc6 zlib1g ca-certificates tzdata netbase)
+if ! (cd "$work/debs" && apt-get download -qq "${packages[@]}" >/dev/null 2>&1); then
+  apt-get update -qq # a machine that never ran apt-get update has no package lists
+  (cd "$work/debs" && apt-get download -qq "${packages[@]}" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  [ "$(ls "$work"/debs/*.deb | wc -l)" -eq ${#packages[@]} ] || { echo "build-images: apt-get download failed" >&2; exit 1; }
+fi
 for deb in "$work"/debs/*.deb; do
   dpkg-deb -x "$deb" "$work/rootfs"
 done

@@ -14,6 +14,8 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 # for the real-API tier (scripts/kube-up.sh): certificates, and kubectl/helm unpacked from npm
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
+# for the agent's systemd unit (systemd-analyze verify) and the images (apt-get download, dpkg-deb)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -3,8 +3,9 @@ package io.kdop.hub.join;
 import io.kdop.proto.JoinToken;
 
 /**
- * The one-line commands that start an agent with a join token, as published to the user. The
- * token travels in an environment variable, not an argument, so `ps` on the host does not show it.
+ * The one-line commands that start an agent with a join token, as published to the user: the jar
+ * (JDK 25 on the host), the container form and the systemd form (both from the agent image). The
+ * token never travels in an argument, so `ps` on the host does not show it.
  */
 public record JoinInstructions(String hubAddress, String agentImage) {
 
@@ -40,6 +41,58 @@ public record JoinInstructions(String hubAddress, String agentImage) {
                 + " -v /var/run/docker.sock:/var/run/docker.sock -v " + STATE_DIR + ":" + STATE_DIR
                 + " " + agentImage + " join --hub " + hubAddress + " --state-dir " + STATE_DIR
                 + " --token-file " + STATE_DIR + "/join-token";
+    }
+
+    /** Where the systemd form installs the agent's runtime and jar. */
+    public static final String INSTALL_DIR = "/opt/kdop-agent";
+
+    /**
+     * Installs the agent from its image as a systemd service, for hosts where it should not run in
+     * a container: the jlink-ed runtime and the jar are copied out of the image, the token goes
+     * into a root-only file, and the unit restarts the agent after a crash and starts it at boot.
+     */
+    public String systemdCommand(JoinToken token) {
+        return "docker pull -q " + agentImage + " >/dev/null; docker rm -f kdop-agent-install >/dev/null 2>&1;"
+                + " docker create --name kdop-agent-install " + agentImage + " >/dev/null"
+                + " && rm -rf " + INSTALL_DIR + " && mkdir -p " + INSTALL_DIR
+                + " && docker cp kdop-agent-install:/opt/java " + INSTALL_DIR + "/java"
+                + " && docker cp kdop-agent-install:/opt/kdop/kdop-edge-agent.jar " + INSTALL_DIR + "/"
+                + " && docker rm kdop-agent-install >/dev/null"
+                + " && install -d -m 700 " + STATE_DIR
+                + " && (umask 077; printf '%s' " + token.encode() + " > " + STATE_DIR + "/join-token)"
+                + " && " + printf(systemdUnit(INSTALL_DIR)) + " > /etc/systemd/system/kdop-agent.service"
+                + " && systemctl daemon-reload && systemctl enable --now kdop-agent";
+    }
+
+    /** A shell command on one line that prints the text exactly: a printf format with newlines as \n. */
+    static String printf(String text) {
+        return "printf '" + text.replace("\\", "\\\\").replace("%", "%%").replace("\n", "\\n")
+                .replace("'", "'\\''") + "'";
+    }
+
+    /** The agent's systemd unit, with its runtime and jar under {@code installDir}. */
+    public String systemdUnit(String installDir) {
+        return """
+                [Unit]
+                Description=kdop edge agent (DockerHost agent of the hub at %1$s)
+                Documentation=https://kdop.io.vn
+                After=network-online.target docker.service
+                Wants=network-online.target
+
+                [Service]
+                ExecStart=%2$s/java/bin/java %3$s -jar %2$s/kdop-edge-agent.jar join --hub %1$s --state-dir %4$s --token-file %4$s/join-token
+                Restart=always
+                RestartSec=5
+                # 2, 3, 4: a usage error, the wrong hub, a refusal for good; restarting would not help
+                RestartPreventExitStatus=2 3 4
+                NoNewPrivileges=yes
+                ProtectSystem=full
+                ProtectHome=yes
+                PrivateTmp=yes
+
+                [Install]
+                WantedBy=multi-user.target
+                """.formatted(hubAddress, installDir, String.join(" ", AGENT_JVM_OPTIONS), STATE_DIR);
     }
 
     /** Runs the agent from its jar (JDK 25), e.g. under systemd: the command that works everywhere today. */

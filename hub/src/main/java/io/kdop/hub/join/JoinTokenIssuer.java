@@ -121,6 +121,7 @@ public final class JoinTokenIssuer {
                         "hub-address", b64(instructions.hubAddress()),
                         "join-command", b64(instructions.jarCommand(token)),
                         "join-command-docker", b64(instructions.dockerCommand(token)),
+                        "join-command-systemd", b64(instructions.systemdCommand(token)),
                         "expires-at", b64(Timestamps.format(expiresAt))))
                 .build();
     }

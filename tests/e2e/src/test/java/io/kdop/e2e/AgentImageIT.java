@@ -15,6 +15,7 @@ import io.kdop.e2e.support.Specs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,11 +28,17 @@ class AgentImageIT {
     private static final String AGENT = PREFIX + "agent";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
+    private static final String VERSION = System.getProperty("kdop.version");
+
+    @BeforeAll
+    static void buildImages() {
+        Docker.requireDaemon();
+        Cli.run(Duration.ofMinutes(5), Repository.root().resolve("scripts/build-images.sh").toString()).orFail();
+    }
+
     @Test
     void theAgentImageJoinsRunsAWorkloadKeepsTheTokenOutOfInspectAndComesBackAfterACrash() throws Exception {
-        Docker.requireDaemon();
-        String version = System.getProperty("kdop.version");
-        Cli.run(Duration.ofMinutes(5), Repository.root().resolve("scripts/build-images.sh").toString()).orFail();
+        String version = VERSION;
         Path work = Repository.emptyDirectory("tests/e2e/target/agent-image");
         DockerCli.removeAll(PREFIX);
         try (ApiServerStandIn api = new ApiServerStandIn(work);
@@ -73,9 +80,81 @@ class AgentImageIT {
             assertThat(DockerCli.id(PREFIX + "web")).as("the workload's container, untouched").isEqualTo(web);
             Cli.Result logs = Cli.run(Duration.ofSeconds(30), "docker", "logs", AGENT);
             assertThat(logs.stdout() + logs.stderr()).contains("already joined with token");
+
+            // the Docker daemon restarts (an upgrade, a reboot): Docker brings the agent back by its
+            // restart policy, the agent its workload, and nothing runs twice
+            restartDockerDaemon();
+            await("the agent's session back after the daemon's restart").atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> Files.readString(work.resolve("hub.log")).split("session opened: ", -1).length > 3);
+            cluster.awaitContainer("web", "Running again", s -> "Running".equals(s.phase()), TIMEOUT);
+            assertThat(DockerCli.running(PREFIX + "web")).isTrue();
+            assertThat(Cli.run(Duration.ofSeconds(30), "docker", "ps", "-aq", "--filter", "name=^/" + PREFIX).orFail()
+                    .lines().filter(l -> !l.isBlank()).count()).as("the agent and its one workload, nothing twice")
+                    .isEqualTo(2);
         } finally {
             DockerCli.removeAll(PREFIX);
         }
+    }
+
+    @Test
+    void theSystemdFormInstallsTheAgentFromItsImageWithAUnitSystemdAccepts() throws Exception {
+        Path work = Repository.emptyDirectory("tests/e2e/target/agent-image-systemd").toAbsolutePath();
+        try (ApiServerStandIn api = new ApiServerStandIn(work);
+                HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"),
+                        "--agent-image", "kdop/edge-agent:" + VERSION)) {
+            Cluster cluster = new Cluster(api.client());
+            cluster.createHost("svc", null);
+            cluster.awaitJoinToken("svc");
+            String line = cluster.secretValue("svc-join", "join-command-systemd");
+
+            // pasted on a host, with this machine's system directories swapped for the test's own
+            // and systemctl recording what it is asked (no systemd runs as PID 1 here)
+            Path bin = Files.createDirectories(work.resolve("bin"));
+            Files.writeString(bin.resolve("systemctl"), "#!/bin/sh\necho \"$@\" >> " + work.resolve("systemctl.calls") + "\n");
+            bin.resolve("systemctl").toFile().setExecutable(true);
+            Files.createDirectories(work.resolve("units"));
+            String pasted = line.replace("/opt/kdop-agent", work.resolve("install").toString())
+                    .replace("/var/lib/kdop-agent", work.resolve("state").toString())
+                    .replace("/etc/systemd/system", work.resolve("units").toString())
+                    .replace("kdop-agent-install", PREFIX + "install");
+            Cli.Result installed = Cli.run(java.util.Map.of("PATH", bin + ":" + System.getenv("PATH")), null,
+                    Duration.ofMinutes(2), java.util.List.of("sh", "-c", pasted));
+            assertThat(installed.exit()).as(installed.toString()).isZero();
+
+            assertThat(Files.readString(work.resolve("systemctl.calls"))).isEqualTo("daemon-reload\nenable --now kdop-agent\n");
+            Path unit = work.resolve("units/kdop-agent.service");
+            assertThat(Files.readString(unit)).contains("ExecStart=" + work.resolve("install/java/bin/java"));
+            Cli.Result verify = Cli.run(Duration.ofSeconds(60), "systemd-analyze", "verify", unit.toString());
+            assertThat(verify.exit()).as(verify.toString()).isZero();
+            assertThat(verify.stdout() + verify.stderr()).as("what systemd says of the unit").doesNotContain("kdop-agent.service");
+            assertThat(Cli.run(Duration.ofSeconds(60), work.resolve("install/java/bin/java").toString(), "-jar",
+                    work.resolve("install/kdop-edge-agent.jar").toString(), "--version").orFail())
+                    .contains("kdop-edge-agent " + VERSION);
+            assertThat(Files.readString(work.resolve("state/join-token"))).startsWith("kdop1.");
+            assertThat(Files.getPosixFilePermissions(work.resolve("state/join-token")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } finally {
+            DockerCli.removeAll(PREFIX);
+        }
+    }
+
+    /**
+     * Stops the shared Docker daemon with SIGTERM, as its service manager would, and starts it
+     * again the way it was started: by systemd where it runs the daemon, else by
+     * scripts/setup-machine.sh (the CI machine's).
+     */
+    private static void restartDockerDaemon() throws Exception {
+        if (Cli.run(Duration.ofSeconds(10), "systemctl", "is-active", "--quiet", "docker").exit() == 0) {
+            Cli.run(Duration.ofMinutes(2), "systemctl", "restart", "docker").orFail();
+            return;
+        }
+        String pid = Files.readString(Path.of("/var/run/docker.pid")).strip();
+        Cli.run(Duration.ofSeconds(10), "kill", "-TERM", pid).orFail();
+        await("dockerd stopped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !Files.exists(Path.of("/proc", pid)));
+        Cli.run(Duration.ofMinutes(2), Repository.root().resolve("scripts/setup-machine.sh").toString()).orFail();
     }
 
     private static long residentKib(String pid) throws java.io.IOException {
