@@ -54,6 +54,10 @@ image() { # name jar modules entrypoint-json
   cat > "$dir/Dockerfile" <<EOF
 FROM scratch
 COPY rootfs/ /
+# COPY makes everything root's: the user's own directories again, so a named volume on the
+# state directory starts out the agent's
+COPY --chown=65532:65532 rootfs/home/nonroot /home/nonroot
+COPY --chown=65532:65532 rootfs/var/lib/kdop-agent /var/lib/kdop-agent
 COPY $name/java/ /opt/java/
 COPY $name/$(basename "$jar") /opt/kdop/
 ENV JAVA_HOME=/opt/java LANG=C.UTF-8 TZ=UTC

@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "1. install kdop: the CRDs, then the hub's ServiceAccount and least-privilege RBAC from the chart"
-run kubectl apply -f crds/
+run kubectl apply -f charts/kdop-hub/crds/
 kubectl create namespace kdop-system --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 # (no kubelet runs here, so not the chart's Deployment: step 2 runs the hub as its pod would)
 helm template kdop charts/kdop-hub --namespace kdop-system --set hub.publicAddress=127.0.0.1:9443 \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates charts/kdop-hub/crds/ (crds/ links to it) from the hub's model classes (the same generation CrdFreshnessTest checks).
+# Regenerates charts/kdop-hub/crds/ from the hub's model classes (the same generation CrdFreshnessTest checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh

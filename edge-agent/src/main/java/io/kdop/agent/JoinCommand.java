@@ -55,7 +55,8 @@ import picocli.CommandLine.Option;
                     + " does not name the --hub host or does not verify against that CA, or it sent a CA bundle"
                     + " without that CA)",
             "4:refused for good (token unknown, invalid, expired or used; host revoked; identity mismatch;"
-                    + " CSR invalid; client certificate expired)"
+                    + " CSR invalid; client certificate expired)",
+            "5:another agent is using the state directory"
         })
 final class JoinCommand implements Callable<Integer> {
 
@@ -179,6 +180,23 @@ final class JoinCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The text of a --token-file; empty when the file is gone. The token is spent at the first
+     * join, and a service that always passes the file must keep starting after someone deleted it
+     * (without a stored identity, the agent then says that it needs a token).
+     */
+    static Optional<String> tokenFromFile(Path file) throws AgentExit {
+        if (!Files.exists(file)) {
+            LOG.warn("--token-file {} does not exist; going on with the stored identity, if there is one", file);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AgentExit(AgentExit.USAGE, "cannot read --token-file " + file + ": " + e.getMessage());
+        }
+    }
+
     private Optional<HubAddress> hubAddress() throws AgentExit {
         try {
             return Optional.ofNullable(hub).map(HubAddress::parse);
@@ -198,11 +216,7 @@ final class JoinCommand implements Callable<Integer> {
         }
         String text = inEnv ? fromEnv : token;
         if (tokenFile != null) {
-            try {
-                text = Files.readString(tokenFile, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new AgentExit(AgentExit.USAGE, "cannot read --token-file " + tokenFile + ": " + e.getMessage());
-            }
+            text = tokenFromFile(tokenFile).orElse(null);
         }
         if (text == null) {
             return Optional.empty();

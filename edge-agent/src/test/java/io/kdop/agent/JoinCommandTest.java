@@ -1,7 +1,9 @@
 package io.kdop.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kdop.agent.session.AgentExit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,7 +37,8 @@ class JoinCommandTest {
     @Test
     void withoutTokenOrStoredIdentityExits2() {
         assertThat(join(Map.of())).isEqualTo(2);
-        assertThat(stateDir).isEmptyDirectory();
+        // nothing but the lock the agent held while it ran
+        assertThat(stateDir).isDirectoryNotContaining(p -> !p.getFileName().toString().equals("agent.lock"));
     }
 
     @Test
@@ -52,6 +55,16 @@ class JoinCommandTest {
         assertThat(join(Map.of(), "--hub", "h:1", "--token-file", file.toString())).isEqualTo(2);
         assertThat(join(Map.of("KDOP_JOIN_TOKEN", "kdop2.a.b.c"), "--hub", "h:1")).isEqualTo(2);
         assertThat(join(Map.of(), "--token", "a", "--token-file", file.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void aMissingTokenFileMeansTheStoredIdentityButAnUnreadableOneIsAUsageError() throws Exception {
+        // the container and systemd forms always pass --token-file; the token is spent at the first join
+        assertThat(JoinCommand.tokenFromFile(stateDir.resolve("join-token"))).isEmpty();
+        Path file = Files.writeString(stateDir.resolve("join-token"), "kdop1.x\n");
+        assertThat(JoinCommand.tokenFromFile(file)).contains("kdop1.x\n");
+        assertThatThrownBy(() -> JoinCommand.tokenFromFile(stateDir)).isInstanceOf(AgentExit.class)
+                .hasMessageContaining("cannot read --token-file");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.kdop.agent.docker.HostInspector;
 import io.kdop.agent.docker.HostMonitor;
 import io.kdop.agent.identity.IdentityStore;
+import io.kdop.agent.store.StateDirectoryLock;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
 import io.kdop.agent.reconcile.Workloads;
@@ -83,6 +84,16 @@ public final class Agent {
 
     public void run() throws AgentExit, IOException, InterruptedException {
         StateDirectory.secure(config.stateDir());
+        try (StateDirectoryLock held = StateDirectoryLock.tryAcquire(config.stateDir()).orElseThrow(
+                () -> new AgentExit(AgentExit.STATE_DIR_IN_USE, "another agent"
+                        + StateDirectoryLock.holder(config.stateDir()).map(pid -> " (pid " + pid + ")").orElse("")
+                        + " is using the state directory " + config.stateDir()
+                        + "; stop it first, or give this one a --state-dir of its own"))) {
+            runHoldingTheStateDirectory();
+        }
+    }
+
+    private void runHoldingTheStateDirectory() throws AgentExit, IOException, InterruptedException {
         // Docker is read from the start, beside the join, so the first hello rarely waits for it
         try (HostMonitor host = new HostMonitor(inspector, timings.factsRefresh()).start()) {
             IdentityStore identities = new IdentityStore(config.stateDir());

@@ -7,6 +7,8 @@ public final class AgentExit extends Exception {
     public static final int USAGE = 2;
     public static final int CA_MISMATCH = 3;
     public static final int REFUSED = 4;
+    /** Another agent holds the state directory. */
+    public static final int STATE_DIR_IN_USE = 5;
 
     private final int code;
 

@@ -29,11 +29,13 @@ public final class StateDirectory {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
     /**
      * Everything the agent itself creates in the state directory (see IdentityStore,
-     * DesiredStateStore, AtomicFiles, SecretFileStore, JobRecordStore), and lost+found, which a file
+     * DesiredStateStore, AtomicFiles, SecretFileStore, JobRecordStore, StateDirectoryLock), the
+     * token file the container and systemd forms of the join write, and lost+found, which a file
      * system of its own brings.
      */
     private static final List<String> OWN_PREFIXES = List.of("identity", DesiredStateStore.FILE_NAME,
-            "." + DesiredStateStore.FILE_NAME, SECRETS_DIRECTORY, JobRecordStore.DIRECTORY, "lost+found");
+            "." + DesiredStateStore.FILE_NAME, SECRETS_DIRECTORY, JobRecordStore.DIRECTORY, StateDirectoryLock.FILE_NAME,
+            "join-token", "lost+found");
 
     private StateDirectory() {}
 

@@ -33,11 +33,13 @@ public record JoinInstructions(String hubAddress, String agentImage) {
      * mounts (secret files) on the host.
      */
     public String dockerCommand(JoinToken token) {
-        return "install -d -m 700 -o 65532 -g 65532 " + STATE_DIR
+        // pasted again: the previous agent container goes; files an earlier jar or systemd agent
+        // wrote as root become the image's user's
+        return "docker rm -f kdop-agent >/dev/null 2>&1; install -d -m 700 " + STATE_DIR
                 + " && (umask 077; printf '%s' " + token.encode() + " > " + STATE_DIR + "/join-token)"
-                + " && chown 65532:65532 " + STATE_DIR + "/join-token"
+                + " && chown -R 65532:65532 " + STATE_DIR
                 + " && docker run -d --name kdop-agent --restart unless-stopped --network host"
-                + " --group-add $(stat -c %g /var/run/docker.sock)"
+                + " --group-add \"$(stat -c %g /var/run/docker.sock)\""
                 + " -v /var/run/docker.sock:/var/run/docker.sock -v " + STATE_DIR + ":" + STATE_DIR
                 + " " + agentImage + " join --hub " + hubAddress + " --state-dir " + STATE_DIR
                 + " --token-file " + STATE_DIR + "/join-token";

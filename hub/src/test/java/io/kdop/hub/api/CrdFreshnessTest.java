@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CRD YAML in charts/kdop-hub/crds/ (also reachable as crds/) is generated from the model classes and committed. This test regenerates
+ * The CRD YAML in charts/kdop-hub/crds/ is generated from the model classes and committed. This test regenerates
  * it and fails when the committed copy differs. To refresh it: {@code scripts/update-crds.sh}.
  */
 class CrdFreshnessTest {
@@ -40,13 +40,13 @@ class CrdFreshnessTest {
         }
         try (Stream<Path> generatedFiles = Files.list(generated); Stream<Path> committedFiles = Files.list(COMMITTED)) {
             assertThat(committedFiles.map(p -> p.getFileName().toString()).sorted().toList())
-                    .as("crds/ holds exactly the generated CRDs: run scripts/update-crds.sh and remove leftovers")
+                    .as("charts/kdop-hub/crds/ holds exactly the generated CRDs: run scripts/update-crds.sh and remove leftovers")
                     .isEqualTo(Files.list(generated).map(p -> p.getFileName().toString()).sorted().toList());
             for (Path file : generatedFiles.toList()) {
                 Path committed = COMMITTED.resolve(file.getFileName());
-                assertThat(committed).as("crds/%s is missing: run scripts/update-crds.sh", file.getFileName()).exists();
+                assertThat(committed).as("charts/kdop-hub/crds/%s is missing: run scripts/update-crds.sh", file.getFileName()).exists();
                 assertThat(Files.readString(committed))
-                        .as("crds/%s is stale: run scripts/update-crds.sh and commit the result", file.getFileName())
+                        .as("charts/kdop-hub/crds/%s is stale: run scripts/update-crds.sh and commit the result", file.getFileName())
                         .isEqualTo(Files.readString(file));
             }
         }

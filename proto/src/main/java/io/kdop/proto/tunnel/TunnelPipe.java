@@ -47,7 +47,7 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
      * frame) would stall the socket reader after every frame until the transport flushed it.
      * Both ends set it on their Tunnel call.
      */
-    public static final int ON_READY_THRESHOLD = 4 * FRAME_BYTES;
+    public static final int ON_READY_THRESHOLD = 128 * 1024;
 
     /** Markers in the queue to the socket: the pipe closed; the other end completed the call. */
     private static final TunnelFrame CLOSED = TunnelFrame.getDefaultInstance();
@@ -81,7 +81,7 @@ public final class TunnelPipe implements StreamObserver<TunnelFrame> {
         this.onClosed = onClosed;
     }
 
-    /** Starts moving bytes both ways (two virtual threads) and asks the call for its first frame. */
+    /** Starts moving bytes both ways (two platform threads) and asks the call for its first frames. */
     public void start() {
         stats.countOpened();
         Thread.ofPlatform().daemon().name("tunnel-in-" + name).start(this::socketToCall);

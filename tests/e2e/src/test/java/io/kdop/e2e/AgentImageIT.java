@@ -52,13 +52,17 @@ class AgentImageIT {
 
             // pasted on the Docker host (here: with a state directory and a name of the test's own)
             String pasted = line.replace("/var/lib/kdop-agent", work.resolve("state").toAbsolutePath().toString())
-                    .replace("--name kdop-agent", "--name " + AGENT);
+                    .replace("--name kdop-agent", "--name " + AGENT).replace("rm -f kdop-agent ", "rm -f " + AGENT + " ");
             Cli.run(Duration.ofMinutes(1), "sh", "-c", pasted).orFail();
             cluster.awaitPhase("img", "Connected", TIMEOUT);
+            // with a secret volume: the agent writes the files in its container, Docker mounts them
+            // from the host, which works because the state directory has the same path on both
+            cluster.secret("app-secret", java.util.Map.of("password", "s3cr3t"));
             cluster.apply("web", Specs.image("kdop-test/busybox:1").name(PREFIX + "web").command("sleep", "3600")
-                    .host("img").build());
+                    .secretVolume("app-secret", "/etc/app").host("img").build());
             cluster.awaitContainer("web", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
             String web = DockerCli.id(PREFIX + "web");
+            assertThat(DockerCli.exec(PREFIX + "web", "cat", "/etc/app/password").strip()).isEqualTo("s3cr3t");
 
             String secret = token.substring(token.lastIndexOf('.') + 1);
             assertThat(Cli.run(Duration.ofSeconds(30), "docker", "inspect", AGENT).orFail())
@@ -70,12 +74,13 @@ class AgentImageIT {
 
             // a crash (not a docker stop, which the restart policy respects): Docker starts it again,
             // it resumes its session with the stored identity, and the workload is left alone
+            int sessions = sessionsOpened(work);
             Cli.run(Duration.ofSeconds(10), "kill", "-9", DockerCli.inspect(AGENT, "{{.State.Pid}}")).orFail();
             await("the agent's container restarted").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
                     .until(() -> Integer.parseInt(DockerCli.inspect(AGENT, "{{.RestartCount}}")) >= 1
                             && DockerCli.running(AGENT));
             await("the agent's session back").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
-                    .until(() -> Files.readString(work.resolve("hub.log")).split("session opened: ", -1).length > 2);
+                    .until(() -> sessionsOpened(work) > sessions);
             cluster.awaitPhase("img", "Connected", TIMEOUT);
             assertThat(DockerCli.id(PREFIX + "web")).as("the workload's container, untouched").isEqualTo(web);
             Cli.Result logs = Cli.run(Duration.ofSeconds(30), "docker", "logs", AGENT);
@@ -83,10 +88,10 @@ class AgentImageIT {
 
             // the Docker daemon restarts (an upgrade, a reboot): Docker brings the agent back by its
             // restart policy, the agent its workload, and nothing runs twice
+            int before = sessionsOpened(work);
             restartDockerDaemon();
             await("the agent's session back after the daemon's restart").atMost(TIMEOUT)
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> Files.readString(work.resolve("hub.log")).split("session opened: ", -1).length > 3);
+                    .pollInterval(Duration.ofMillis(500)).until(() -> sessionsOpened(work) > before);
             cluster.awaitContainer("web", "Running again", s -> "Running".equals(s.phase()), TIMEOUT);
             assertThat(DockerCli.running(PREFIX + "web")).isTrue();
             assertThat(Cli.run(Duration.ofSeconds(30), "docker", "ps", "-aq", "--filter", "name=^/" + PREFIX).orFail()
@@ -151,10 +156,19 @@ class AgentImageIT {
             return;
         }
         String pid = Files.readString(Path.of("/var/run/docker.pid")).strip();
-        Cli.run(Duration.ofSeconds(10), "kill", "-TERM", pid).orFail();
-        await("dockerd stopped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> !Files.exists(Path.of("/proc", pid)));
-        Cli.run(Duration.ofMinutes(2), Repository.root().resolve("scripts/setup-machine.sh").toString()).orFail();
+        try {
+            Cli.run(Duration.ofSeconds(10), "kill", "-TERM", pid).orFail();
+            await("dockerd stopped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !Files.exists(Path.of("/proc", pid)));
+        } finally {
+            // whatever happened above, the tests after this one need a daemon
+            Cli.run(Duration.ofMinutes(2), Repository.root().resolve("scripts/setup-machine.sh").toString()).orFail();
+        }
+    }
+
+    /** How many agent sessions the hub has opened so far (its log says so once per session). */
+    private static int sessionsOpened(Path work) throws java.io.IOException {
+        return Files.readString(work.resolve("hub.log")).split("session opened: ", -1).length - 1;
     }
 
     private static long residentKib(String pid) throws java.io.IOException {

@@ -107,6 +107,14 @@ class AgentJoinIT {
         agent = AgentProcess.join(hub.address(), null, state, work.resolve("agent-2.log"));
         cluster.awaitPhase("edge-1", "Connected", STARTUP);
 
+        // A second agent started by mistake on the same state directory would run every job twice:
+        // it exits at once, saying why, and the first keeps its session.
+        try (AgentProcess second = AgentProcess.join(hub.address(), null, state, work.resolve("agent-second.log"))) {
+            assertThat(second.awaitExit(STARTUP)).isEqualTo(5);
+            assertThat(second.log()).contains("another agent (pid " + agent.pid() + ") is using the state directory");
+        }
+        assertThat(agent.exitCode()).isEmpty();
+
         // Restart the hub: the agent reconnects by itself, and the CA it pinned is unchanged.
         String caBefore = api.client().secrets().inNamespace(HubProcess.NAMESPACE).withName("kdop-hub-ca").get()
                 .getData().get("tls.crt");

@@ -37,7 +37,7 @@ public final class Quickstart {
         Docker.serverVersion();
         try (ApiServerStandIn api = new ApiServerStandIn(work)) {
             Cluster cluster = new Cluster(api.client());
-            say("1. kubectl apply -f crds/  (done: the API stand-in runs at " + api.client().getMasterUrl() + ")");
+            say("1. kubectl apply -f charts/kdop-hub/crds/  (done: the API stand-in runs at " + api.client().getMasterUrl() + ")");
             int port = Ports.free();
             try (HubProcess hub = HubProcess.start(api, port, work.resolve("hub.log"))) {
                 say("2. the hub runs and serves agents on " + hub.address() + "   (log: " + hub.logFile() + ")");

@@ -70,9 +70,9 @@ public final class ApiServerStandIn implements AutoCloseable {
         return kubeconfig;
     }
 
-    /** The user's first step: kubectl apply -f crds/. */
+    /** The user's first step: kubectl apply -f charts/kdop-hub/crds/. */
     private void applyCommittedCrds() {
-        try (Stream<Path> files = Files.list(Repository.root().resolve("crds"))) {
+        try (Stream<Path> files = Files.list(Repository.root().resolve("charts/kdop-hub/crds"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();

@@ -100,11 +100,11 @@ public final class RealKube implements AutoCloseable {
 
     /**
      * What installing kdop puts in the cluster before the hub starts: the committed CRDs
-     * (kubectl apply -f crds/) and the chart's ServiceAccount and RBAC, rendered by helm.
+     * (kubectl apply -f charts/kdop-hub/crds/) and the chart's ServiceAccount and RBAC, rendered by helm.
      */
     public void installCrdsAndHubPermissions(String hubNamespace) {
         ensureNamespace(hubNamespace);
-        kubectl("apply", "-f", Repository.root().resolve("crds").toString()).orFail();
+        kubectl("apply", "-f", Repository.root().resolve("charts/kdop-hub/crds").toString()).orFail();
         for (String crd : List.of("dockerhosts", "dockercontainers", "dockerjobs")) {
             kubectl("wait", "--for=condition=Established", "--timeout=30s", "crd/" + crd + ".kdop.io.vn").orFail();
         }

@@ -3,18 +3,18 @@ package io.kdop.e2e.support;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the repository root (where crds/ and the module jars are), whatever directory Maven runs in. */
+/** Finds the repository root (where charts/ and the module jars are), whatever directory Maven runs in. */
 public final class Repository {
 
     private Repository() {}
 
     public static Path root() {
         Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
+        while (dir != null && !Files.isDirectory(dir.resolve("charts/kdop-hub/crds"))) {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (a directory with crds/)");
+            throw new IllegalStateException("cannot find the repository root (a directory with charts/kdop-hub/crds/)");
         }
         return dir;
     }
