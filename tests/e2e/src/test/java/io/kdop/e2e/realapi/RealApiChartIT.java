@@ -63,7 +63,11 @@ class RealApiChartIT {
         int grpcPort = Ports.free();
         String address = "127.0.0.1:" + grpcPort;
 
-        // a failed earlier run on a kept control plane leaves the release's cluster-wide objects
+        // a cluster without kdop, as in docs/install.md: the tier's other tests applied the CRDs with
+        // kubectl (Helm 4 then refuses to take them over without --force-conflicts), and a failed
+        // earlier run on a kept control plane leaves the release's cluster-wide objects
+        kube.kubectl("delete", "-f", Repository.root().resolve("charts/kdop-hub/crds").toString(),
+                "--ignore-not-found", "--timeout=60s").orFail();
         kube.kubectl("delete", "clusterrole,clusterrolebinding", "-l", "app.kubernetes.io/instance=" + RELEASE,
                 "--ignore-not-found").orFail();
 
