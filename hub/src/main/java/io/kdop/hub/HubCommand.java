@@ -138,6 +138,9 @@ public final class HubCommand implements Callable<Integer> {
         if (a.startsWith("[") && a.contains("]")) {
             return a.substring(1, a.indexOf(']'));
         }
+        if (a.indexOf(':') != a.lastIndexOf(':')) {
+            return a; // an IPv6 address without a port
+        }
         int colon = a.lastIndexOf(':');
         return colon > 0 ? a.substring(0, colon) : a;
     }

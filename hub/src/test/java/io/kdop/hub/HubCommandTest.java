@@ -12,5 +12,6 @@ class HubCommandTest {
         assertThat(HubCommand.hostOf("10.0.0.5:443")).isEqualTo("10.0.0.5");
         assertThat(HubCommand.hostOf("[fd00::5]:30000")).isEqualTo("fd00::5");
         assertThat(HubCommand.hostOf("hub.example.com")).isEqualTo("hub.example.com");
+        assertThat(HubCommand.hostOf("fd00::5")).isEqualTo("fd00::5");
     }
 }

@@ -16,6 +16,12 @@ public record JoinInstructions(String hubAddress, String agentImage) {
      * is given back when it is free; one GC thread, C1 only and a small code cache suit a process
      * that mostly waits. netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed.
      */
+    /**
+     * Every line starts with a space: bash leaves such lines out of its history where HISTCONTROL
+     * says ignorespace or ignoreboth (Debian's and Ubuntu's default), and the lines hold the token.
+     */
+    static final String HISTORY_SKIP = " ";
+
     /** Where the agent keeps its identity, desired state and job records on a Docker host. */
     public static final String STATE_DIR = "/var/lib/kdop-agent";
 
@@ -35,7 +41,7 @@ public record JoinInstructions(String hubAddress, String agentImage) {
     public String dockerCommand(JoinToken token) {
         // pasted again: the previous agent container goes; files an earlier jar or systemd agent
         // wrote as root become the image's user's
-        return "docker rm -f kdop-agent >/dev/null 2>&1; install -d -m 700 " + STATE_DIR
+        return HISTORY_SKIP + "docker rm -f kdop-agent >/dev/null 2>&1; install -d -m 700 " + STATE_DIR
                 + " && (umask 077; printf '%s' " + token.encode() + " > " + STATE_DIR + "/join-token)"
                 + " && chown -R 65532:65532 " + STATE_DIR
                 + " && docker run -d --name kdop-agent --restart unless-stopped --network host"
@@ -54,7 +60,7 @@ public record JoinInstructions(String hubAddress, String agentImage) {
      * into a root-only file, and the unit restarts the agent after a crash and starts it at boot.
      */
     public String systemdCommand(JoinToken token) {
-        return "docker pull -q " + agentImage + " >/dev/null; docker rm -f kdop-agent-install >/dev/null 2>&1;"
+        return HISTORY_SKIP + "docker pull -q " + agentImage + " >/dev/null; docker rm -f kdop-agent-install >/dev/null 2>&1;"
                 + " docker create --name kdop-agent-install " + agentImage + " >/dev/null"
                 + " && rm -rf " + INSTALL_DIR + " && mkdir -p " + INSTALL_DIR
                 + " && docker cp kdop-agent-install:/opt/java " + INSTALL_DIR + "/java"
@@ -99,7 +105,7 @@ public record JoinInstructions(String hubAddress, String agentImage) {
 
     /** Runs the agent from its jar (JDK 25), e.g. under systemd: the command that works everywhere today. */
     public String jarCommand(JoinToken token) {
-        return "KDOP_JOIN_TOKEN=" + token.encode() + " java " + String.join(" ", AGENT_JVM_OPTIONS)
+        return HISTORY_SKIP + "KDOP_JOIN_TOKEN=" + token.encode() + " java " + String.join(" ", AGENT_JVM_OPTIONS)
                 + " -jar kdop-edge-agent.jar join --hub " + hubAddress + " --state-dir " + STATE_DIR;
     }
 }

@@ -18,6 +18,7 @@ class JoinInstructionsTest {
         for (String line : new String[] {instructions.jarCommand(token), instructions.dockerCommand(token),
                 instructions.systemdCommand(token)}) {
             assertThat(line).doesNotContain("\n");
+            assertThat(line).as("kept out of bash's history by a leading space").startsWith(" ").doesNotStartWith("  ");
             assertThat(sh("-n", "-c", line).exit).as(line).isZero();
             assertThat(line).doesNotContain("--token ").doesNotContain("-e KDOP_JOIN_TOKEN");
         }

@@ -64,7 +64,7 @@ class AgentJoinIT {
         // kubectl get secret edge-1-join -o jsonpath='{.data.join-command}' | base64 -d
         String joinCommand = cluster.secretValue("edge-1-join", "join-command");
         String token = cluster.secretValue("edge-1-join", "token");
-        assertThat(joinCommand).startsWith("KDOP_JOIN_TOKEN=" + token + " java ")
+        assertThat(joinCommand).startsWith(" KDOP_JOIN_TOKEN=" + token + " java ")
                 .contains(String.join(" ", io.kdop.hub.join.JoinInstructions.AGENT_JVM_OPTIONS)
                         + " -jar kdop-edge-agent.jar join --hub " + hub.address());
         assertThat(cluster.secretValue("edge-1-join", "join-command-docker")).contains("docker run -d --name kdop-agent")

@@ -81,7 +81,7 @@ class RealApiUserStoryIT {
         // kubectl get secret edge-1-join -o jsonpath='{.data.join-command}' | base64 -d, pasted on the host
         String joinCommand = decode(kube.kubectl("get", "secret", "edge-1-join", "-n", ns, "-o",
                 "jsonpath={.data.join-command}").orFail());
-        Matcher pasted = Pattern.compile("^KDOP_JOIN_TOKEN=(\\S+) java .* join --hub (\\S+) ").matcher(joinCommand);
+        Matcher pasted = Pattern.compile("^ KDOP_JOIN_TOKEN=(\\S+) java .* join --hub (\\S+) ").matcher(joinCommand);
         assertThat(pasted.find()).as("join command: %s", joinCommand).isTrue();
         assertThat(pasted.group(2)).isEqualTo(hub.address());
         agent = AgentProcess.join(pasted.group(2), pasted.group(1), kdop.work().resolve("agent-state"),
