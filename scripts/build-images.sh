@@ -42,6 +42,8 @@ mkdir -p "$root/tmp" "$root/home/nonroot" "$root/var/lib/kdop-agent"
 chmod 1777 "$root/tmp"
 chown 65532:65532 "$root/home/nonroot" "$root/var/lib/kdop-agent"
 
+tar -C "$root" --numeric-owner -cf "$work/rootfs.tar" .
+
 # Modules: what jdeps finds in the jar, plus what is only looked up at run time (DNS through JNDI
 # for gRPC's resolver, elliptic-curve TLS, the JDK's own Unsafe that netty uses).
 common=java.base,java.logging,java.naming,java.net.http,java.sql,java.xml,java.desktop,java.security.jgss,jdk.unsupported,jdk.naming.dns,jdk.crypto.ec
@@ -53,11 +55,9 @@ image() { # name jar modules entrypoint-json
   cp "$jar" "$dir/"
   cat > "$dir/Dockerfile" <<EOF
 FROM scratch
-COPY rootfs/ /
-# COPY makes everything root's: the user's own directories again, so a named volume on the
-# state directory starts out the agent's
-COPY --chown=65532:65532 rootfs/home/nonroot /home/nonroot
-COPY --chown=65532:65532 rootfs/var/lib/kdop-agent /var/lib/kdop-agent
+# a tar keeps owners (COPY makes everything root's): the state directory and home are the
+# agent's, so a named volume on the state directory starts out the agent's too
+ADD rootfs.tar /
 COPY $name/java/ /opt/java/
 COPY $name/$(basename "$jar") /opt/kdop/
 ENV JAVA_HOME=/opt/java LANG=C.UTF-8 TZ=UTC

@@ -90,12 +90,7 @@ public final class HubCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--heartbeat-grace must be longer than --heartbeat-interval");
         }
-        List<String> sans = new ArrayList<>(tlsSans);
-        if (publicAddress != null) {
-            sans.add(hostOf(publicAddress)); // agents check the name they dial against the certificate
-        }
-        sans.addAll(List.of("localhost", "127.0.0.1"));
-        List<String> distinct = sans.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        List<String> distinct = servingNames(tlsSans, publicAddress);
         String address = publicAddress != null ? publicAddress : distinct.getFirst() + ":" + grpcPort;
         if (address.startsWith("localhost:") || address.startsWith("127.")) {
             org.slf4j.LoggerFactory.getLogger(HubCommand.class).warn("join commands will tell agents to dial {}, "
@@ -130,6 +125,19 @@ public final class HubCommand implements Callable<Integer> {
             client.close();
         }
         return 0;
+    }
+
+    /**
+     * The names in the hub's serving certificate: the --tls-san values, the host of the public
+     * address (agents check the name they dial against the certificate), localhost and 127.0.0.1.
+     */
+    static List<String> servingNames(List<String> tlsSans, String publicAddress) {
+        List<String> sans = new ArrayList<>(tlsSans);
+        if (publicAddress != null) {
+            sans.add(hostOf(publicAddress));
+        }
+        sans.addAll(List.of("localhost", "127.0.0.1"));
+        return sans.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
     }
 
     /** The host part of host:port ([v6-address]:port too). */

@@ -2,9 +2,19 @@ package io.kdop.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HubCommandTest {
+
+    @Test
+    void theCertificateNamesTheSansThePublicAddressesHostAndLoopback() {
+        assertThat(HubCommand.servingNames(List.of("hub.internal", " "), "hub.example.com:30000"))
+                .containsExactly("hub.internal", "hub.example.com", "localhost", "127.0.0.1");
+        assertThat(HubCommand.servingNames(List.of("10.0.0.5"), "10.0.0.5:443"))
+                .containsExactly("10.0.0.5", "localhost", "127.0.0.1");
+        assertThat(HubCommand.servingNames(List.of(), null)).containsExactly("localhost", "127.0.0.1");
+    }
 
     @Test
     void thePublicAddressesHostGoesIntoTheCertificate() {

@@ -41,9 +41,9 @@ class AgentImageIT {
         String version = VERSION;
         Path work = Repository.emptyDirectory("tests/e2e/target/agent-image");
         DockerCli.removeAll(PREFIX);
+        // no --agent-image: the hub names the image of its own version, read from its jar
         try (ApiServerStandIn api = new ApiServerStandIn(work);
-                HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"),
-                        "--agent-image", "kdop/edge-agent:" + version)) {
+                HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"))) {
             Cluster cluster = new Cluster(api.client());
             cluster.createHost("img", null);
             String token = cluster.awaitJoinToken("img");
@@ -99,6 +99,25 @@ class AgentImageIT {
                     .isEqualTo(2);
         } finally {
             DockerCli.removeAll(PREFIX);
+        }
+    }
+
+    @Test
+    void bothImagesCarryTheProjectsVersionAndTheAgentOwnsItsStateDirectoryOnANamedVolume() {
+        assertThat(Cli.run(Duration.ofSeconds(60), "docker", "run", "--rm", "kdop/hub:" + VERSION, "--version")
+                .orFail()).contains("kdop-hub " + VERSION);
+        assertThat(Cli.run(Duration.ofSeconds(60), "docker", "run", "--rm", "kdop/edge-agent:" + VERSION,
+                "--version").orFail()).contains("kdop-edge-agent " + VERSION);
+        // a fresh named volume takes the image directory's owner: the non-root agent can lock and
+        // write its state (it then stops with 2: no token and no stored identity), not 1 (cannot write)
+        String volume = PREFIX + "state-" + ProcessHandle.current().pid();
+        try {
+            Cli.Result run = Cli.run(Duration.ofSeconds(60), "docker", "run", "--rm", "-v",
+                    volume + ":/var/lib/kdop-agent", "kdop/edge-agent:" + VERSION, "join", "--hub", "127.0.0.1:1");
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(run.stdout() + run.stderr()).contains("no stored identity");
+        } finally {
+            Cli.run(Duration.ofSeconds(30), "docker", "volume", "rm", "-f", volume);
         }
     }
 

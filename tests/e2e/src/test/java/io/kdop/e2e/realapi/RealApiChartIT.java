@@ -76,6 +76,11 @@ class RealApiChartIT {
         Cli.Result unset = kube.helm("template", RELEASE, chart, "-n", ns);
         assertThat(unset.ok()).isFalse();
         assertThat(unset.stderr()).contains("set hub.publicAddress to the host:port your Docker hosts dial");
+        // behind a TLS-passthrough Ingress, the agents' Service stays inside the cluster
+        String passthrough = kube.helm("template", RELEASE, chart, "-n", ns, "--set", "hub.publicAddress=hub.example.org:443",
+                "--set", "ingress.enabled=true", "--set", "ingress.host=hub.example.org").orFail();
+        assertThat(passthrough).contains("kind: Ingress", "nginx.ingress.kubernetes.io/ssl-passthrough: \"true\"",
+                "host: hub.example.org", "type: ClusterIP").doesNotContain("nodePort:");
 
         // install: every object the chart ships is accepted by the real API server
         kube.helm("install", RELEASE, chart, "-n", ns, "--set", "hub.publicAddress=" + address,
