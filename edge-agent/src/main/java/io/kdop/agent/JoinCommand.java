@@ -93,6 +93,13 @@ final class JoinCommand implements Callable<Integer> {
             description = "The longest wait between reconnection attempts (e.g. 500ms, 30s, 5m). Default: ${DEFAULT-VALUE}.")
     Duration maxBackoff;
 
+    @Option(names = "--duplicate-identity-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How long the agent keeps trying while the hub refuses it because another agent with the"
+                    + " same identity (a copy of this state directory on another machine) is connected; then it"
+                    + " exits with code 6. Keep it above twice the hub's heartbeat interval. Default: ${DEFAULT-VALUE}.")
+    Duration duplicateIdentityTimeout;
+
     @Option(names = "--resync-interval", paramLabel = "DURATION", defaultValue = "30s",
             converter = DurationConverter.class,
             description = "How often the agent compares every managed container with the desired state in full"
@@ -130,7 +137,7 @@ final class JoinCommand implements Callable<Integer> {
                 .setLevel(Level.toLevel(logLevel.name()));
         try {
             AgentConfig config = new AgentConfig(hubAddress(), joinToken(), stateDir, AgentConfig.INITIAL_BACKOFF,
-                    maxBackoff, AgentVersion.current());
+                    maxBackoff, AgentVersion.current(), duplicateIdentityTimeout);
             LOG.info("kdop-edge-agent {} starting (state in {}, Docker at {})", AgentVersion.current(), stateDir, dockerHost);
             try (DockerInspector docker = new DockerInspector(dockerHost)) {
                 runUntilStopped(new Agent(config, docker, SessionTimings.DEFAULT, Clock.systemUTC(),

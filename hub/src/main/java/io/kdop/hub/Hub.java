@@ -27,6 +27,7 @@ import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.session.ApiHostDirectory;
 import io.kdop.hub.session.ConnectionView;
 import io.kdop.hub.session.HostDirectory;
+import io.kdop.hub.session.RenewalLimiter;
 import io.kdop.hub.session.SessionRegistry;
 import io.kdop.hub.session.SessionServices;
 import io.kdop.hub.session.WorkloadReports;
@@ -63,6 +64,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
     private final TokenRecordStore tokenRecords;
+    private final HostDirectory hosts;
     private final DockerContainerReconciler containers;
     private final DockerJobReconciler jobs;
     private final KubernetesClient client;
@@ -79,10 +81,10 @@ public final class Hub implements AutoCloseable {
         LOG.info("hub CA {}", ca.pin());
 
         SimpleInboundEventSource<DockerHost> sessionEvents = new SimpleInboundEventSource<>("agent-sessions");
-        SessionRegistry registry = new SessionRegistry(clock,
+        SessionRegistry registry = new SessionRegistry(clock, config.heartbeatInterval().multipliedBy(2),
                 identity -> sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace())));
         DesiredStateBook desiredStates = new DesiredStateBook();
-        HostDirectory hosts = new ApiHostDirectory(client);
+        hosts = new ApiHostDirectory(client, config.namespace(), clock);
         AgentCertificates certificates = new AgentCertificates(ca, config.clientCertificateTtl());
         tokenRecords = new TokenRecordStore(client, config.namespace());
         JoinTokenIssuer issuer = new JoinTokenIssuer(client, tokenRecords, ca.pin(),
@@ -106,7 +108,7 @@ public final class Hub implements AutoCloseable {
         });
 
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
-                config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
+                new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
         server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services, broker));
@@ -139,7 +141,7 @@ public final class Hub implements AutoCloseable {
         started = true;
         LOG.info("serving agents on port {}", server.port());
         operator.start();
-        housekeeping.scheduleWithFixedDelay(this::deleteExpiredTokenRecords, 0, 1, TimeUnit.HOURS);
+        housekeeping.scheduleWithFixedDelay(this::deleteExpiredRecords, 0, 1, TimeUnit.HOURS);
     }
 
     /**
@@ -186,14 +188,18 @@ public final class Hub implements AutoCloseable {
         return started && !server.serving() ? Optional.of("the agents' port is closed") : Optional.empty();
     }
 
-    private void deleteExpiredTokenRecords() {
+    private void deleteExpiredRecords() {
         try {
             int deleted = tokenRecords.deleteExpiredBefore(clock.instant().minus(TOKEN_RECORD_RETENTION));
             if (deleted > 0) {
                 LOG.info("deleted {} expired join-token records", deleted);
             }
+            int forgotten = hosts.forgetDeletedHosts();
+            if (forgotten > 0) {
+                LOG.info("deleted the join records of {} DockerHosts that no longer exist", forgotten);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("could not clean up expired join-token records: {}", e.getMessage());
+            LOG.warn("could not clean up expired join records: {}", e.getMessage());
         }
     }
 

@@ -195,6 +195,7 @@ public final class Agent {
         CurrentIdentity identity = parts.identity();
         HubAddress hub = HubAddress.parse(identity.get().hub());
         Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), random);
+        DuplicateIdentityWatch duplicates = new DuplicateIdentityWatch(config.duplicateIdentityTimeout());
         StoredIdentity channelIdentity = identity.get();
         ManagedChannel channel = null;
         Duration helloFactsWait = timings.firstFactsWait(); // only the first hello of the run waits for Docker
@@ -228,7 +229,10 @@ public final class Agent {
                 if (end.stopped() || stopping) {
                     break;
                 }
-                if (end.welcomed()) {
+                boolean contested = duplicates.sessionEnded(end.error(), clock.instant(),
+                        id.host().getNamespace() + "/" + id.host().getName(), config.stateDir());
+                if (end.welcomed() && !contested) {
+                    // a refused twin is welcomed too, then turned away: its delay must keep growing
                     backoff.reset();
                 }
                 if (!retryAfter(FailureClassifier.classify(end.error(), context(identity.get())), backoff,

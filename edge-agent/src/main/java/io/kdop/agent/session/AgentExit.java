@@ -9,6 +9,8 @@ public final class AgentExit extends Exception {
     public static final int REFUSED = 4;
     /** Another agent holds the state directory. */
     public static final int STATE_DIR_IN_USE = 5;
+    /** Another agent with this identity (a copy of the state directory elsewhere) holds the host's session. */
+    public static final int IDENTITY_IN_USE = 6;
 
     private final int code;
 

@@ -95,6 +95,10 @@ public final class FailureClassifier {
             String said = hubSays == null || hubSays.isBlank() ? "" : " (hub: " + hubSays + ")";
             return new Failure.Fatal(AgentExit.REFUSED, message + said);
         }
+        if (reason == ErrorReason.IDENTITY_IN_USE) {
+            // Retried for a while: after a link change the hub may still hold this agent's own old session.
+            return new Failure.Retry("refused: IDENTITY_IN_USE, another agent with this identity is connected");
+        }
         // SESSION_REPLACED, CERTIFICATE_REQUIRED, PROTOCOL_VIOLATION, unknown: a later try may work
         return new Failure.Retry("refused: " + reason.name());
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * The rule for accepting a join: a known token, the right secret, unused and unexpired, for a
  * host that still exists. A retry by the same key shortly after a successful join is accepted
- * again, because on a flaky link the answer to the first try can be lost.
+ * again, because on a flaky link the answer to the first try can be lost; but not once another
+ * join of the host followed it.
  */
 public sealed interface JoinDecision {
 
@@ -53,6 +54,12 @@ public sealed interface JoinDecision {
         if (token.usedAt().isPresent()) {
             boolean sameKey = token.usedByKey().filter(keyHash::equals).isPresent();
             boolean recent = now.isBefore(token.usedAt().get().plus(REPLAY_WINDOW));
+            if (sameKey && recent && host.get().joinedAgainAfter(token.tokenId(), token.usedAt().get())) {
+                // A replaced machine must not take its host back from the successor with an old answer.
+                return new Refuse(ErrorReason.TOKEN_USED, "the join token " + token.tokenId() + " of " + owner
+                        + " was used at " + Timestamps.format(token.usedAt().get()) + " and " + owner
+                        + " was joined again since; tokens are single-use");
+            }
             if (sameKey && recent) {
                 return new Accept(token.host(), true);
             }

@@ -91,8 +91,9 @@ public record JoinInstructions(String hubAddress, String agentImage) {
                 ExecStart=%2$s/java/bin/java %3$s -jar %2$s/kdop-edge-agent.jar join --hub %1$s --state-dir %4$s --token-file %4$s/join-token
                 Restart=always
                 RestartSec=5
-                # 2, 3, 4: a usage error, the wrong hub, a refusal for good; restarting would not help
-                RestartPreventExitStatus=2 3 4
+                # 2, 3, 4: a usage error, the wrong hub, a refusal for good; 6: another machine
+                # holds this identity. Restarting would not help.
+                RestartPreventExitStatus=2 3 4 6
                 NoNewPrivileges=yes
                 ProtectSystem=full
                 ProtectHome=yes

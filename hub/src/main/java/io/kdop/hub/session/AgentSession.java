@@ -41,8 +41,8 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
     // Snapshots are pushed from controller threads while replies go out from the gRPC thread.
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ScheduledFuture<?> helloDeadline;
+    private final ScheduledFuture<?> expiry;
     private long lastSentRevision = -1;
-    private Instant lastRenewal = Instant.EPOCH;
     private volatile boolean welcomed;
     private volatile boolean closed;
 
@@ -58,6 +58,15 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                 close(ErrorReason.PROTOCOL_VIOLATION, "no hello within " + services.helloDeadline().toSeconds() + "s");
             }
         }, services.helloDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        // A silent session (keepalives only) would otherwise outlive its certificate while desired
+        // state, secrets included, still flows to it.
+        long untilExpiry = Math.max(0, Duration.between(services.clock().instant(), certificateNotAfter).toMillis());
+        this.expiry = services.scheduler().schedule(this::closeExpired, untilExpiry, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeExpired() {
+        close(ErrorReason.CERTIFICATE_REQUIRED, "the client certificate expired at " + certificateNotAfter
+                + "; reconnect with the renewed certificate");
     }
 
     public AgentIdentity identity() {
@@ -71,8 +80,7 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         }
         if (!services.clock().instant().isBefore(certificateNotAfter)) {
             // The renewed certificate only takes effect on a new connection: ask for one.
-            close(ErrorReason.CERTIFICATE_REQUIRED, "the client certificate expired at " + certificateNotAfter
-                    + "; reconnect with the renewed certificate");
+            closeExpired();
             return;
         }
         if (!welcomed) {
@@ -127,11 +135,21 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         DesiredState snapshot = services.desiredStates().forSession(identity.hostKey(), applied);
         SessionRegistry.Registration registration = services.registry().register(this, hello.getAgentVersion(),
                 hello.getFacts(), hello.getAppliedRevision());
-        if (registration != SessionRegistry.Registration.ACCEPTED) {
-            close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + (registration
-                    == SessionRegistry.Registration.REVOKED ? " was deleted" : " was joined again with a newer token")
-                    + "; this agent's certificate is revoked");
-            return;
+        switch (registration) {
+            case ACCEPTED -> { }
+            case IDENTITY_IN_USE -> {
+                LOG.warn("refused a second session of {}: another agent with this identity is connected and "
+                        + "heard from; two machines share one state directory (copied or cloned)", identity);
+                close(ErrorReason.IDENTITY_IN_USE, "another agent with this identity (DockerHost "
+                        + identity.hostKey() + ") is connected; two machines must not share one state directory");
+                return;
+            }
+            case REVOKED, SUPERSEDED -> {
+                close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + (registration
+                        == SessionRegistry.Registration.REVOKED ? " was deleted" : " was joined again with a newer token")
+                        + "; this agent's certificate is revoked");
+                return;
+            }
         }
         LOG.info("session opened: {} agent {} Docker {}", identity, hello.getAgentVersion(),
                 hello.getFacts().getDockerVersion());
@@ -151,14 +169,11 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
     }
 
     private void onRenew(byte[] csrDer) {
-        Instant now = services.clock().instant();
-        // An agent renews at two thirds of its certificate's life; much more often is a fault.
-        Duration spacing = services.certificates().lifetime().dividedBy(4);
-        if (lastRenewal.isAfter(now.minus(spacing))) {
+        // Counted per identity, not per stream: reconnecting must not buy a fresh allowance.
+        if (!services.renewals().tryAcquire(identity)) {
             LOG.warn("{} asked for certificates too often; ignoring this request", identity.hostKey());
             return;
         }
-        lastRenewal = now;
         if (!services.hosts().admits(identity)) {
             close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + " is no longer served by this identity");
             return;
@@ -259,6 +274,7 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
 
     private void end() {
         helloDeadline.cancel(false);
+        expiry.cancel(false);
         services.registry().closed(this);
     }
 

@@ -1,21 +1,28 @@
 package io.kdop.hub.session;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.KdopApi;
 import io.kdop.hub.pki.AgentIdentity;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@link HostDirectory} backed by the Kubernetes API server. */
+/**
+ * The {@link HostDirectory} backed by the Kubernetes API server: DockerHosts where users keep
+ * them, each host's latest join in the hub's own namespace.
+ */
 public final class ApiHostDirectory implements HostDirectory {
 
     private final KubernetesClient client;
+    private final GenerationRecords generations;
+    private final Clock clock;
 
-    public ApiHostDirectory(KubernetesClient client) {
+    public ApiHostDirectory(KubernetesClient client, String hubNamespace, Clock clock) {
         this.client = client;
+        this.generations = new GenerationRecords(client, hubNamespace);
+        this.clock = clock;
     }
 
     @Override
@@ -24,20 +31,52 @@ public final class ApiHostDirectory implements HostDirectory {
         if (host == null || host.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
         }
-        String generation = host.getMetadata().getAnnotations() == null ? null
-                : host.getMetadata().getAnnotations().get(KdopApi.AGENT_GENERATION_ANNOTATION);
-        return Optional.of(new RegisteredHost(host.getMetadata().getUid(), generation));
+        String uid = host.getMetadata().getUid();
+        Optional<GenerationRecords.Join> join = generations.find(uid).or(() -> adoptAnnotation(host));
+        return Optional.of(join.map(j -> new RegisteredHost(uid, j.generation(), j.joinedAt()))
+                .orElseGet(() -> new RegisteredHost(uid, null)));
+    }
+
+    /**
+     * Earlier hubs kept the generation in an annotation on the DockerHost. Taken over once,
+     * when no record exists yet, so agents joined under such a hub stay admitted; from then on
+     * the record decides and the annotation is only informative.
+     */
+    private Optional<GenerationRecords.Join> adoptAnnotation(DockerHost host) {
+        Map<String, String> annotations = host.getMetadata().getAnnotations();
+        String generation = annotations == null ? null : annotations.get(KdopApi.AGENT_GENERATION_ANNOTATION);
+        if (generation == null) {
+            return Optional.empty();
+        }
+        AgentIdentity identity = new AgentIdentity(host.getMetadata().getNamespace(), host.getMetadata().getName(),
+                host.getMetadata().getUid(), generation);
+        generations.record(identity, Instant.EPOCH);
+        return Optional.of(new GenerationRecords.Join(generation, Instant.EPOCH));
     }
 
     @Override
     public void recordGeneration(AgentIdentity identity) {
-        // A merge patch without resourceVersion, as kubectl annotate does: it must not fail because
-        // the hub patched the status a moment ago. The uid in the patch makes the API server refuse
-        // it if the host was deleted and recreated in the meantime.
-        Map<String, Object> patch = Map.of("metadata", Map.of(
-                "uid", identity.uid(),
-                "annotations", Map.of(KdopApi.AGENT_GENERATION_ANNOTATION, identity.generation())));
-        client.resources(DockerHost.class).inNamespace(identity.namespace()).withName(identity.name())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
+        // The host must still be the one the token was issued for: a join racing with the
+        // deletion (or deletion and re-creation) of its host gets no identity.
+        DockerHost host = client.resources(DockerHost.class).inNamespace(identity.namespace())
+                .withName(identity.name()).get();
+        if (host == null || !identity.uid().equals(host.getMetadata().getUid())) {
+            throw new IllegalStateException("DockerHost " + identity.hostKey() + " is gone");
+        }
+        generations.record(identity, clock.instant());
+    }
+
+    @Override
+    public int forgetDeletedHosts() {
+        int forgotten = 0;
+        for (GenerationRecords.Owner owner : generations.owners()) {
+            DockerHost host = owner.namespace() == null || owner.name() == null ? null
+                    : client.resources(DockerHost.class).inNamespace(owner.namespace()).withName(owner.name()).get();
+            if (host == null || !host.getMetadata().getUid().equals(owner.uid())) {
+                generations.delete(owner.uid());
+                forgotten++;
+            }
+        }
+        return forgotten;
     }
 }

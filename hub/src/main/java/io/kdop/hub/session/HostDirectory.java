@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Answers "does this DockerHost exist, with which UID, and which agent joined it last", for
- * authorization; and records a join's generation on the host.
+ * authorization; and records a join's generation for the host.
  */
 public interface HostDirectory {
 
@@ -13,6 +13,11 @@ public interface HostDirectory {
 
     /** Marks the identity as the host's current agent; earlier agents of the host are superseded. */
     void recordGeneration(AgentIdentity identity);
+
+    /** Drops what is kept about hosts that no longer exist; returns how many. */
+    default int forgetDeletedHosts() {
+        return 0;
+    }
 
     /** Whether the identity is the current agent of an existing host. */
     default boolean admits(AgentIdentity identity) {

@@ -4,6 +4,7 @@ import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostFacts;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,17 +27,29 @@ public final class SessionRegistry {
     private final Set<String> revokedUids = ConcurrentHashMap.newKeySet();
     private final Map<String, String> latestGeneration = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final Duration holdWindow;
     private final Consumer<AgentIdentity> onChange;
 
-    public SessionRegistry(Clock clock, Consumer<AgentIdentity> onChange) {
+    /**
+     * @param holdWindow how recently a live session must have been heard from to keep its place
+     *     against a newcomer with the same identity (two heartbeat intervals)
+     */
+    public SessionRegistry(Clock clock, Duration holdWindow, Consumer<AgentIdentity> onChange) {
         this.clock = clock;
+        this.holdWindow = holdWindow;
         this.onChange = onChange;
     }
 
     /** Outcome of registering a session. */
-    public enum Registration { ACCEPTED, REVOKED, SUPERSEDED }
+    public enum Registration { ACCEPTED, REVOKED, SUPERSEDED, IDENTITY_IN_USE }
 
-    /** Makes the session the host's live one; an older session of the same host is closed. */
+    /**
+     * Makes the session the host's live one; an older session of the same host is closed, unless
+     * it has the same identity and is still heard from. Two agents with one certificate (a copied
+     * state directory, a cloned disk) would otherwise replace each other forever: the one that
+     * holds stays, the newcomer is refused. A session that went silent (its agent restarted, its
+     * link changed) is replaced, so a genuine reconnect waits at most the hold window.
+     */
     Registration register(AgentSession session, String agentVersion, HostFacts facts, long appliedRevision) {
         AgentIdentity identity = session.identity();
         String key = identity.hostKey();
@@ -52,6 +65,10 @@ public final class SessionRegistry {
                 outcome[0] = Registration.SUPERSEDED;
                 return current;
             }
+            if (current != null && current != session && holds(current, identity)) {
+                outcome[0] = Registration.IDENTITY_IN_USE;
+                return current;
+            }
             replaced[0] = current;
             return session;
         });
@@ -64,6 +81,14 @@ public final class SessionRegistry {
         views.put(key, new ConnectionView(true, clock.instant(), agentVersion, facts, appliedRevision));
         onChange.accept(identity);
         return Registration.ACCEPTED;
+    }
+
+    private boolean holds(AgentSession current, AgentIdentity newcomer) {
+        if (!current.identity().equals(newcomer)) {
+            return false;
+        }
+        ConnectionView view = views.get(newcomer.hostKey());
+        return view != null && view.live() && view.lastSeen().isAfter(clock.instant().minus(holdWindow));
     }
 
     boolean isLive(AgentSession session) {

@@ -54,6 +54,31 @@ class JoinDecisionTest {
     }
 
     @Test
+    void aReplayIsRefusedOnceTheHostWasJoinedAgainByAnotherToken() {
+        TokenRecord used = FRESH.markUsed(NOW.minusSeconds(120), KEY);
+        // the machine was replaced: its successor joined a minute later with a new token
+        Optional<RegisteredHost> succeeded = Optional.of(new RegisteredHost("uid-1", "ijklmnop", NOW.minusSeconds(60)));
+        JoinDecision decision = JoinDecision.decide(Optional.of(used), SECRET, KEY, succeeded, NOW);
+
+        assertThat(decision).isInstanceOf(JoinDecision.Refuse.class);
+        assertThat(((JoinDecision.Refuse) decision).reason()).isEqualTo(ErrorReason.TOKEN_USED);
+        assertThat(((JoinDecision.Refuse) decision).message()).contains("joined again since");
+    }
+
+    @Test
+    void aReplayIsAcceptedWhenItsJoinIsTheLatestEvenIfRecordingItFailed() {
+        TokenRecord used = FRESH.markUsed(NOW.minusSeconds(120), KEY);
+        Optional<RegisteredHost> current = Optional.of(new RegisteredHost("uid-1", "abcdefgh", NOW.minusSeconds(120)));
+        // the token was spent but the generation write failed: the host still names the join before
+        Optional<RegisteredHost> notRecorded = Optional.of(new RegisteredHost("uid-1", "zzzzzzzz", NOW.minusSeconds(900)));
+
+        assertThat(JoinDecision.decide(Optional.of(used), SECRET, KEY, current, NOW))
+                .isEqualTo(new JoinDecision.Accept(HOST, true));
+        assertThat(JoinDecision.decide(Optional.of(used), SECRET, KEY, notRecorded, NOW))
+                .isEqualTo(new JoinDecision.Accept(HOST, true));
+    }
+
+    @Test
     void withoutTheSecretNothingAboutTheTokenIsRevealed() {
         TokenRecord usedAndExpired = new TokenRecord("abcdefgh", TokenRecord.hash(SECRET), HOST, NOW.minusSeconds(1),
                 Optional.of(NOW.minusSeconds(5)), Optional.of(KEY), "1");

@@ -40,7 +40,7 @@ class JoinInstructionsTest {
         assertThat(unit).contains("ExecStart=/opt/kdop-agent/java/bin/java -Xms8m",
                 "-jar /opt/kdop-agent/kdop-edge-agent.jar join --hub hub.example.org:30000 --state-dir /var/lib/kdop-agent"
                         + " --token-file /var/lib/kdop-agent/join-token",
-                "Restart=always", "RestartPreventExitStatus=2 3 4", "WantedBy=multi-user.target");
+                "Restart=always", "RestartPreventExitStatus=2 3 4 6", "WantedBy=multi-user.target");
     }
 
     private record Shell(int exit, String out) {}

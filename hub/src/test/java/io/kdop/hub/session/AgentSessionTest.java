@@ -7,6 +7,7 @@ import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.state.DesiredStateBook;
+import io.kdop.hub.testing.SettableClock;
 import io.kdop.proto.v1.Ack;
 import io.kdop.proto.v1.AgentHello;
 import io.kdop.proto.v1.AgentMessage;
@@ -38,7 +39,10 @@ class AgentSessionTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, RegisteredHost> hosts = new ConcurrentHashMap<>();
     private final List<AgentIdentity> changes = new ArrayList<>();
-    private final SessionRegistry registry = new SessionRegistry(Clock.systemUTC(), changes::add);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private final SessionRegistry registry = new SessionRegistry(clock, HEARTBEAT.multipliedBy(2), changes::add);
     private final DesiredStateBook book = new DesiredStateBook();
     private final WorkloadReports reports = new WorkloadReports((host, uid) -> true, ref -> { });
     private Duration helloDeadline = Duration.ofSeconds(30);
@@ -128,17 +132,54 @@ class AgentSessionTest {
     }
 
     @Test
-    void aSecondSessionOfTheSameHostReplacesTheFirst() {
+    void aSecondSessionOfTheSameHostReplacesTheFirstOnceTheFirstWentSilent() {
         hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
         RecordingStream first = new RecordingStream();
         session(EDGE_A, first).onNext(hello(EDGE_A, 0));
+        // the agent's link changed: its old connection is half-open and says nothing any more
+        clock.advance(HEARTBEAT.multipliedBy(2).plusSeconds(1));
         RecordingStream second = new RecordingStream();
         AgentSession newer = session(EDGE_A, second);
 
         newer.onNext(hello(EDGE_A, 0));
 
         assertThat(first.closedWith()).contains(ErrorReason.SESSION_REPLACED);
+        assertThat(second.error).isNull();
         assertThat(registry.liveSession("edge/edge-1")).contains(newer);
+    }
+
+    @Test
+    void aSecondAgentWithTheSameIdentityIsRefusedWhileTheFirstIsHeardFrom() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream holder = new RecordingStream();
+        AgentSession holding = session(EDGE_A, holder);
+        holding.onNext(hello(EDGE_A, 0));
+
+        // a copied state directory: the twin keeps trying while the holder keeps its heartbeats
+        for (int attempt = 0; attempt < 5; attempt++) {
+            clock.advance(HEARTBEAT);
+            holding.onNext(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+            RecordingStream twin = new RecordingStream();
+            session(EDGE_A, twin).onNext(hello(EDGE_A, 0));
+            assertThat(twin.closedWith()).as("attempt %d", attempt).contains(ErrorReason.IDENTITY_IN_USE);
+            assertThat(twin.error.getMessage()).contains("another agent with this identity");
+        }
+
+        assertThat(holder.error).isNull();
+        assertThat(registry.liveSession("edge/edge-1")).contains(holding);
+    }
+
+    @Test
+    void aSilentSessionIsClosedWhenItsCertificateExpires() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        RecordingStream stream = new RecordingStream();
+        new AgentSession(EDGE_A, clock.instant().plusMillis(300), stream, services()).onNext(hello(EDGE_A, 0));
+        assertThat(stream.error).isNull();
+
+        // no message arrives: only the session's own timer can end it
+        await().atMost(Duration.ofSeconds(5)).until(() -> stream.error != null);
+        assertThat(stream.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
+        assertThat(registry.liveSession("edge/edge-1")).isEmpty();
     }
 
     @Test
@@ -186,12 +227,12 @@ class AgentSessionTest {
 
         hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
         RecordingStream expired = new RecordingStream();
-        new AgentSession(EDGE_A, Instant.now().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
+        new AgentSession(EDGE_A, clock.instant().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
         assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
     }
 
     private AgentSession session(AgentIdentity identity, RecordingStream stream) {
-        return new AgentSession(identity, Instant.now().plusSeconds(3600), stream, services());
+        return new AgentSession(identity, clock.instant().plusSeconds(3600), stream, services());
     }
 
     private SessionServices services() {
@@ -208,8 +249,8 @@ class AgentSessionTest {
         };
         AgentCertificates certificates = new AgentCertificates(
                 CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom()), Duration.ofHours(1));
-        return new SessionServices(registry, directory, book, reports, certificates, Duration.ofSeconds(10), helloDeadline,
-                "test", scheduler, Clock.systemUTC());
+        return new SessionServices(registry, directory, book, reports, certificates,
+                new RenewalLimiter(Duration.ofMinutes(15), clock), HEARTBEAT, helloDeadline, "test", scheduler, clock);
     }
 
     private static AgentMessage hello(AgentIdentity identity, long appliedRevision) {

@@ -115,6 +115,24 @@ class AgentJoinIT {
         }
         assertThat(agent.exitCode()).isEmpty();
 
+        // The state directory copied to a second machine: two agents with one certificate. The hub
+        // keeps the one that holds the session and refuses the copy, which backs off and stops.
+        Path copy = work.resolve("agent-state-copy");
+        copyTree(state, copy);
+        int sessionsBefore = countOf(hub.log(), "session opened: " + Cluster.NS + "/edge-1");
+        try (AgentProcess twin = AgentProcess.join(hub.address(), null, copy, work.resolve("agent-twin.log"),
+                "--duplicate-identity-timeout", "8s")) {
+            assertThat(twin.awaitExit(STARTUP)).isEqualTo(6);
+            assertThat(twin.log()).contains("another agent with this identity is connected")
+                    .contains("IDENTITY_IN_USE");
+        }
+        assertThat(hub.log()).contains("refused a second session of " + Cluster.NS + "/edge-1");
+        assertThat(countOf(hub.log(), "session opened: " + Cluster.NS + "/edge-1"))
+                .as("the holder's session was never replaced").isEqualTo(sessionsBefore);
+        assertThat(agent.log()).doesNotContain("SESSION_REPLACED");
+        assertThat(agent.exitCode()).isEmpty();
+        assertThat(cluster.host("edge-1").getStatus().getPhase()).isEqualTo("Connected");
+
         // Restart the hub: the agent reconnects by itself, and the CA it pinned is unchanged.
         String caBefore = api.client().secrets().inNamespace(HubProcess.NAMESPACE).withName("kdop-hub-ca").get()
                 .getData().get("tls.crt");
@@ -132,5 +150,26 @@ class AgentJoinIT {
                 s -> "Connected".equals(s.getPhase())
                         && Instant.parse(s.getLastHeartbeatTime()).isAfter(stoppedAt.plusSeconds(1)), STARTUP);
         assertThat(afterRestart.getDockerVersion()).isEqualTo(Docker.serverVersion());
+    }
+
+    private static int countOf(String text, String needle) {
+        int count = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 }
