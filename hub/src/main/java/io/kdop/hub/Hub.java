@@ -18,6 +18,7 @@ import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinService;
+import io.kdop.hub.join.JoinThrottle;
 import io.kdop.hub.join.JoinTokenIssuer;
 import io.kdop.hub.join.TokenRecordStore;
 import io.kdop.hub.pki.AgentCertificates;
@@ -111,7 +112,8 @@ public final class Hub implements AutoCloseable {
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
-        server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins, services, broker));
+        server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins,
+                new JoinThrottle(config.joinRatePerPeer()), services, broker));
 
         operator = new Operator(o -> o.withKubernetesClient(client)
                 // Status is patched as a JSON diff, not by server-side apply: the same path in

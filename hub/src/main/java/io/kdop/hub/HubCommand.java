@@ -80,12 +80,20 @@ public final class HubCommand implements Callable<Integer> {
                     + "EndpointSlices. Default: $POD_IP, else the first non-loopback address.")
     String tunnelAddress;
 
+    @Option(names = "--join-rate-per-peer", defaultValue = "100",
+            description = "Joins per second one IP address may make (agents behind one NAT share it); more are "
+                    + "answered RESOURCE_EXHAUSTED and retried by the agents. Default: ${DEFAULT-VALUE}.")
+    int joinRatePerPeer;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new HubCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (joinRatePerPeer <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--join-rate-per-peer must be positive");
+        }
         if (!heartbeatGrace.minus(heartbeatInterval).isPositive()) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--heartbeat-grace must be longer than --heartbeat-interval");
@@ -108,7 +116,8 @@ public final class HubCommand implements Callable<Integer> {
                         ? io.kdop.hub.tunnel.TunnelSettings.detectAdvertiseAddress() : tunnelAddress.strip(),
                 Integer.parseInt(range.group(1)), Integer.parseInt(range.group(2)));
         HubConfig config = new HubConfig(namespace, grpcPort, address, distinct, heartbeatInterval, heartbeatGrace,
-                clientCertTtl, joinTokenTtl, caSecret, agentImage != null ? agentImage : "kdop/edge-agent:" + VERSION, tunnels);
+                clientCertTtl, joinTokenTtl, caSecret, agentImage != null ? agentImage : "kdop/edge-agent:" + VERSION, tunnels,
+                joinRatePerPeer);
 
         KubernetesClient client = new KubernetesClientBuilder().build();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -15,4 +15,5 @@ public record HubConfig(
         Duration joinTokenTtl,
         String caSecretName,
         String agentImage,
-        io.kdop.hub.tunnel.TunnelSettings tunnels) {}
+        io.kdop.hub.tunnel.TunnelSettings tunnels,
+        int joinRatePerPeer) {}

@@ -1,11 +1,11 @@
 package io.kdop.hub;
 
-import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.server.PeerIdentityInterceptor;
@@ -17,6 +17,8 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -28,8 +30,13 @@ import javax.net.ssl.TrustManagerFactory;
 final class HubServer {
 
     private static final Executor DIRECT = Runnable::run;
+    /** Threads for every call but tunnels; they block on Kubernetes reads now and then. */
+    private static final int CALL_THREADS = 16;
+    static final int MAX_CALLS_PER_CONNECTION = 1024;
 
     private final Server server;
+    private final ExecutorService callExecutor = Executors.newFixedThreadPool(CALL_THREADS,
+            Thread.ofPlatform().name("kdop-grpc-", 0).daemon().factory());
     private volatile boolean started;
 
     HubServer(int port, CertificateAuthority ca, List<String> sans, AgentServiceImpl service) {
@@ -54,9 +61,17 @@ final class HubServer {
                     .trustManager(tmf.getTrustManagers())
                     .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
                     .build();
-            this.server = Grpc.newServerBuilderForPort(port, credentials)
+            // Netty's builder: the generic one cannot bound calls per connection.
+            this.server = NettyServerBuilder.forPort(port, credentials)
                     .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
                     .callExecutor(HubServer::executorFor)
+                    // Bounded: a flood of calls queues instead of starting a thread each.
+                    .executor(callExecutor)
+                    // An agent's calls: its session and its open tunnels (each connection a call).
+                    .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+                    // A connection with no call (a join that is done, a scanner) is closed.
+                    .maxConnectionIdle(5, TimeUnit.MINUTES)
+                    .handshakeTimeout(10, TimeUnit.SECONDS)
                     // Dead agents (power cut, NAT timeout) are noticed without waiting for TCP.
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .keepAliveTimeout(10, TimeUnit.SECONDS)
@@ -97,5 +112,6 @@ final class HubServer {
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
             server.shutdownNow();
         }
+        callExecutor.shutdownNow();
     }
 }

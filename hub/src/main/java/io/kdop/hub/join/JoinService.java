@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.session.HostDirectory;
+import io.kdop.hub.session.PeerText;
 import io.kdop.hub.session.RegisteredHost;
 import io.kdop.proto.JoinToken;
 import io.kdop.proto.Refusals;
@@ -15,7 +16,6 @@ import io.kdop.proto.v1.JoinResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class JoinService {
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinService.class);
+    /** A CSR for an EC P-256 key is about 300 bytes, for RSA 4096 under 2 KiB. */
+    static final int MAX_CSR_BYTES = 8 * 1024;
+    /** Token secrets are 32 characters; anything much longer is not one. */
+    static final int MAX_SECRET_CHARS = 128;
 
     private final TokenRecordStore records;
     private final HostDirectory hosts;
     private final AgentCertificates certificates;
     private final Clock clock;
     private final Consumer<AgentIdentity> onJoined;
-    // Serializes joins within this hub; across hubs the record's compare-and-set decides.
-    private final ReentrantLock lock = new ReentrantLock();
 
     public JoinService(TokenRecordStore records, HostDirectory hosts, AgentCertificates certificates, Clock clock,
             Consumer<AgentIdentity> onJoined) {
@@ -42,10 +44,22 @@ public final class JoinService {
         this.onJoined = onJoined;
     }
 
+    /**
+     * Joins run in parallel: no lock, because marking the token used is a compare-and-set on its
+     * record, which decides between racing joins within one hub as across hubs.
+     */
     public JoinResponse join(JoinRequest request) throws StatusRuntimeException {
-        LOG.debug("join request with token id {}", request.getTokenId());
+        // Everything cheap is checked before the CSR is parsed, let alone Kubernetes asked.
         if (!JoinToken.isTokenId(request.getTokenId())) {
             throw Refusals.refuse(ErrorReason.TOKEN_UNKNOWN, "the join token is not known to this hub");
+        }
+        LOG.debug("join request with token id {}", request.getTokenId());
+        if (request.getTokenSecret().length() > MAX_SECRET_CHARS) {
+            throw Refusals.refuse(ErrorReason.TOKEN_INVALID, "the join token's secret is wrong");
+        }
+        if (request.getCsrDer().size() > MAX_CSR_BYTES) {
+            throw Refusals.refuse(ErrorReason.CSR_INVALID, "the certificate request has " + request.getCsrDer().size()
+                    + " bytes; at most " + MAX_CSR_BYTES + " are accepted");
         }
         String keyHash;
         try {
@@ -53,15 +67,12 @@ public final class JoinService {
         } catch (IllegalArgumentException e) {
             throw Refusals.refuse(ErrorReason.CSR_INVALID, e.getMessage());
         }
-        lock.lock();
         try {
             return decideAndIssue(request, keyHash);
         } catch (KubernetesClientException e) {
             LOG.warn("join with token {} failed: the Kubernetes API answered {}", request.getTokenId(), e.getCode());
             throw Status.UNAVAILABLE.withDescription("the hub cannot reach the Kubernetes API right now; try again")
                     .asRuntimeException();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -91,7 +102,8 @@ public final class JoinService {
                     + " was deleted or recreated during the join");
         }
         AgentCertificates.Issued issued = certificates.issue(request.getCsrDer().toByteArray(), identity);
-        LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}", request.getAgentVersion(),
+        LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}",
+                PeerText.forLog(request.getAgentVersion()),
                 identity, request.getTokenId(), accept.replay() ? " (repeated join by the same key)" : "",
                 issued.notAfter());
         onJoined.accept(identity);

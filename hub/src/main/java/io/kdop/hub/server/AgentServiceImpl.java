@@ -2,7 +2,9 @@ package io.kdop.hub.server;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.grpc.Status;
 import io.kdop.hub.join.JoinService;
+import io.kdop.hub.join.JoinThrottle;
 import io.kdop.hub.session.AgentSession;
 import io.kdop.hub.session.SessionServices;
 import io.kdop.proto.Refusals;
@@ -24,17 +26,28 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
     private static final Logger LOG = LoggerFactory.getLogger(AgentServiceImpl.class);
 
     private final JoinService joins;
+    private final JoinThrottle joinThrottle;
     private final SessionServices services;
     private final TunnelBroker tunnels;
 
-    public AgentServiceImpl(JoinService joins, SessionServices services, TunnelBroker tunnels) {
+    public AgentServiceImpl(JoinService joins, JoinThrottle joinThrottle, SessionServices services,
+            TunnelBroker tunnels) {
         this.joins = joins;
+        this.joinThrottle = joinThrottle;
         this.services = services;
         this.tunnels = tunnels;
     }
 
     @Override
     public void join(JoinRequest request, StreamObserver<JoinResponse> responses) {
+        String peer = PeerIdentityInterceptor.PEER_ADDRESS.get();
+        if (!joinThrottle.admit(peer == null ? "unknown" : peer)) {
+            // Agents retry this with their backoff; nothing is parsed or looked up for it.
+            responses.onError(Status.RESOURCE_EXHAUSTED
+                    .withDescription("too many joins from this address right now; try again in a moment")
+                    .asRuntimeException());
+            return;
+        }
         try {
             responses.onNext(joins.join(request));
             responses.onCompleted();

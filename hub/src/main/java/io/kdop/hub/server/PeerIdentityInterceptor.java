@@ -8,6 +8,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.kdop.hub.pki.AgentIdentity;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -22,12 +24,18 @@ import javax.net.ssl.SSLSession;
 public final class PeerIdentityInterceptor implements ServerInterceptor {
 
     public static final Context.Key<Optional<PeerCertificate>> PEER = Context.key("kdop-peer-certificate");
+    /** The peer's IP address (without port), for per-peer limits; "unknown" if the transport has none. */
+    public static final Context.Key<String> PEER_ADDRESS = Context.key("kdop-peer-address");
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         Optional<PeerCertificate> identity = identityOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-        return Contexts.interceptCall(Context.current().withValue(PEER, identity), call, headers, next);
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        String address = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : "unknown";
+        return Contexts.interceptCall(Context.current().withValue(PEER, identity).withValue(PEER_ADDRESS, address),
+                call, headers, next);
     }
 
     public static Optional<PeerCertificate> identityOf(SSLSession session) {

@@ -34,6 +34,11 @@ public final class SimulatedAgent implements AutoCloseable {
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
 
     public SimulatedAgent(String hubAddress, String token, Path stateDir) {
+        this(hubAddress, token, stateDir, Duration.ofSeconds(2));
+    }
+
+    /** @param maxBackoff the agent's --max-backoff (30 s in production) */
+    public SimulatedAgent(String hubAddress, String token, Path stateDir, Duration maxBackoff) {
         Workloads.Starter notes = (host, desired) -> new Workloads() {
             private final StatusBoard board = new StatusBoard();
 
@@ -53,7 +58,7 @@ public final class SimulatedAgent implements AutoCloseable {
             public void close() {}
         };
         agent = new Agent(new AgentConfig(Optional.of(HubAddress.parse(hubAddress)), Optional.of(JoinToken.parse(token)),
-                stateDir, AgentConfig.INITIAL_BACKOFF, Duration.ofSeconds(2), "simulated"),
+                stateDir, AgentConfig.INITIAL_BACKOFF, maxBackoff, "simulated"),
                 () -> new HostSnapshot(FACTS, List.of()), SessionTimings.DEFAULT, Clock.systemUTC(), new SplittableRandom(),
                 notes);
         thread = Thread.ofVirtual().name("simulated-agent").start(() -> {

@@ -1,0 +1,157 @@
+package io.kdop.e2e;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.kdop.e2e.support.ApiServerStandIn;
+import io.kdop.e2e.support.Cluster;
+import io.kdop.e2e.support.HubProcess;
+import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.Repository;
+import io.kdop.e2e.support.SimulatedAgent;
+import io.kdop.hub.api.DockerHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fleet joining at once (after an install, or a site coming back with fresh tokens): N
+ * DockerHosts with their tokens ready, then N agents started in the same instant. Measures the
+ * time until every host is Connected, and counts the agents' join attempts that hit their 30 s
+ * deadline and those the hub's per-peer limit turned away (all agents share one address here,
+ * as a fleet behind one NAT would). The agents are {@link SimulatedAgent}s in this JVM (the real
+ * join and session code, no Docker) with the production --max-backoff of 30 s; the hub runs as
+ * its own process with the production heartbeat (10 s). Run by scripts/bench-join-storm.sh.
+ */
+public final class JoinStormBenchmark {
+
+    private JoinStormBenchmark() {}
+
+    /** One storm's outcome. */
+    private record Result(int agents, Duration allConnected, Duration halfConnected, int deadlineExceeded,
+            int throttled, int otherJoinFailures) {}
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = args.length > 0 ? List.of(args).stream().map(Integer::parseInt).toList()
+                : List.of(100, 1000);
+        Path work = Repository.root().resolve("tests/e2e/target/bench-join-storm");
+        deleteTree(work);
+        Files.createDirectories(work);
+        JoinFailures failures = JoinFailures.attach();
+        List<Result> results = new ArrayList<>();
+        try (ApiServerStandIn api = new ApiServerStandIn(work);
+                HubProcess hub = HubProcess.start(List.of("-Xmx512m"), api.kubeconfig(), Ports.free(),
+                        work.resolve("hub.log"), "--heartbeat-interval", "10s", "--heartbeat-grace", "40s")) {
+            Cluster cluster = new Cluster(api.client());
+            storm(cluster, hub, work, failures, "warm-", 10); // the hub's JIT, not reported
+            for (int i = 0; i < sizes.size(); i++) {
+                results.add(storm(cluster, hub, work, failures, "s" + i + "-", sizes.get(i)));
+            }
+        }
+        System.out.println("| agents joining at once | all Connected after | half after | joins past the 30 s deadline "
+                + "| joins the per-peer limit deferred | other failed joins | s per 100 agents |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            System.out.printf("| %d | %.1f s | %.1f s | %d | %d | %d | %.2f |%n", r.agents(),
+                    r.allConnected().toMillis() / 1000.0, r.halfConnected().toMillis() / 1000.0, r.deadlineExceeded(),
+                    r.throttled(), r.otherJoinFailures(), r.allConnected().toMillis() / 10.0 / r.agents());
+        }
+        System.exit(0);
+    }
+
+    private static Result storm(Cluster cluster, HubProcess hub, Path work, JoinFailures failures, String prefix,
+            int n) throws Exception {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            cluster.createHost(prefix + i, null);
+            hosts.add(prefix + i);
+        }
+        List<String> tokens = new ArrayList<>();
+        for (String host : hosts) {
+            tokens.add(cluster.awaitJoinToken(host));
+        }
+        failures.reset();
+        List<SimulatedAgent> agents = new ArrayList<>();
+        long t0 = System.nanoTime();
+        long half = 0;
+        try {
+            for (int i = 0; i < n; i++) {
+                agents.add(new SimulatedAgent(hub.address(), tokens.get(i), work.resolve("state-" + hosts.get(i)),
+                        Duration.ofSeconds(30)));
+            }
+            long deadline = t0 + Duration.ofMinutes(5).toNanos();
+            while (true) {
+                long connected = cluster.client().resources(DockerHost.class).inNamespace(Cluster.NS).list().getItems()
+                        .stream().filter(h -> h.getMetadata().getName().startsWith(prefix))
+                        .filter(h -> h.getStatus() != null && "Connected".equals(h.getStatus().getPhase())).count();
+                long now = System.nanoTime();
+                if (half == 0 && connected * 2 >= n) {
+                    half = now;
+                }
+                if (connected == n) {
+                    return new Result(n, Duration.ofNanos(now - t0), Duration.ofNanos(half - t0),
+                            failures.deadlineExceeded.get(), failures.throttled.get(), failures.other.get());
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException(connected + " of " + n + " connected after 5 minutes");
+                }
+                Thread.sleep(250);
+            }
+        } finally {
+            for (SimulatedAgent a : agents) {
+                a.close();
+            }
+        }
+    }
+
+    /** Counts the agents' "join failed" log lines by cause. */
+    private static final class JoinFailures extends AppenderBase<ILoggingEvent> {
+        final AtomicInteger deadlineExceeded = new AtomicInteger();
+        final AtomicInteger throttled = new AtomicInteger();
+        final AtomicInteger other = new AtomicInteger();
+
+        static JoinFailures attach() {
+            JoinFailures appender = new JoinFailures();
+            Logger agentLog = (Logger) LoggerFactory.getLogger("io.kdop.agent.session.Agent");
+            appender.setContext(agentLog.getLoggerContext());
+            appender.start();
+            agentLog.addAppender(appender);
+            return appender;
+        }
+
+        void reset() {
+            deadlineExceeded.set(0);
+            throttled.set(0);
+            other.set(0);
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            String line = event.getFormattedMessage();
+            if (!line.startsWith("join failed")) {
+                return;
+            }
+            if (line.contains("did not answer in time")) {
+                deadlineExceeded.incrementAndGet();
+            } else if (line.contains("RESOURCE_EXHAUSTED")) {
+                throttled.incrementAndGet();
+            } else {
+                other.incrementAndGet();
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var files = Files.walk(root)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
