@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.session.HostDirectory;
+import io.kdop.hub.session.PeerText;
 import io.kdop.hub.session.RegisteredHost;
 import io.kdop.proto.JoinToken;
 import io.kdop.proto.Refusals;
@@ -91,9 +92,9 @@ public final class JoinService {
                     + " was deleted or recreated during the join");
         }
         AgentCertificates.Issued issued = certificates.issue(request.getCsrDer().toByteArray(), identity);
-        LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}", request.getAgentVersion(),
-                identity, request.getTokenId(), accept.replay() ? " (repeated join by the same key)" : "",
-                issued.notAfter());
+        LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}",
+                PeerText.forLog(request.getAgentVersion()), identity, request.getTokenId(),
+                accept.replay() ? " (repeated join by the same key)" : "", issued.notAfter());
         onJoined.accept(identity);
         return JoinResponse.newBuilder()
                 .setCertificatePem(issued.certificatePem())

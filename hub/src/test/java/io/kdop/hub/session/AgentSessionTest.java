@@ -15,6 +15,7 @@ import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.Heartbeat;
 import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
+import io.kdop.proto.v1.WorkloadRef;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,8 @@ class AgentSessionTest {
     private final List<AgentIdentity> changes = new ArrayList<>();
     private final SessionRegistry registry = new SessionRegistry(Clock.systemUTC(), changes::add);
     private final DesiredStateBook book = new DesiredStateBook();
-    private final WorkloadReports reports = new WorkloadReports((host, uid) -> true, ref -> { });
+    private final WorkloadReports reports = new WorkloadReports(
+            (host, uid) -> Optional.of(WorkloadRef.newBuilder().setUid(uid).build()), ref -> { });
     private Duration helloDeadline = Duration.ofSeconds(30);
 
     @AfterEach
