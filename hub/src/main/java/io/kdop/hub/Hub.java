@@ -99,7 +99,7 @@ public final class Hub implements AutoCloseable {
         HostWorkloads workloads = new HostWorkloads(desiredStates,
                 (hostKey, snapshot) -> registry.liveSession(hostKey).ifPresent(session -> session.push(snapshot)));
         SimpleInboundEventSource<DockerJob> jobEvents = new SimpleInboundEventSource<>("job-reports");
-        WorkloadReports reports = new WorkloadReports(workloads::concerns, ref -> {
+        WorkloadReports reports = new WorkloadReports(workloads::reference, ref -> {
             ResourceID id = new ResourceID(ref.getName(), ref.getNamespace());
             if ("DockerJob".equals(ref.getKind())) {
                 jobEvents.propagateEvent(id);

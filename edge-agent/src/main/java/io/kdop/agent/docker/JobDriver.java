@@ -245,14 +245,31 @@ final class JobDriver {
                 }
             } catch (RuntimeException e) {
                 // e.g. Docker went away mid-step: the record says how far it got, the next pass goes on from there
-                LOG.warn("{}: {} failed: {}", who(uid), step, DockerErrors.describe(e));
-                LOG.debug("job step failed", e);
+                String why = stepFailure(in, e);
+                LOG.warn("{}: {} failed: {}", who(uid), step, why);
+                if (LOG.isDebugEnabled()) {
+                    // where it failed, but not in the exception's own words: they may echo the request's secrets
+                    RuntimeException where = new RuntimeException(e.getClass().getName() + ": " + why);
+                    where.setStackTrace(e.getStackTrace());
+                    LOG.debug("job step failed", where);
+                }
                 return true;
             }
         }
         LOG.warn("{}: not settled after {} steps; going on shortly", who(uid), MAX_STEPS);
         wakes.add(clock.instant().plus(UNSETTLED_RETRY));
         return changed;
+    }
+
+    /**
+     * Why a step failed, fit for a log line: Docker echoes parts of a request in some errors, so the
+     * secrets of both specs the step may have used (the desired one, the one the job began with) come out.
+     */
+    static String stepFailure(JobInput in, RuntimeException e) {
+        List<ContainerSpec> specs = new ArrayList<>();
+        Optional.ofNullable(in.desired()).ifPresent(d -> specs.add(d.getContainer()));
+        Optional.ofNullable(in.record()).ifPresent(r -> specs.add(r.spec().getContainer()));
+        return Redactor.forSpecs(specs).clean(DockerErrors.describe(e));
     }
 
     private Applied apply(String uid, JobInput in, JobAction action, Progress progress)

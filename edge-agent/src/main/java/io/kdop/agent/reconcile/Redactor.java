@@ -32,9 +32,16 @@ public final class Redactor {
 
     /** The secrets of a spec: registry passwords and env values taken from Secrets. */
     public static Redactor forSpec(ContainerSpec spec) {
+        return forSpecs(List.of(spec));
+    }
+
+    /** The secrets of several specs, e.g. the spec a job began with and the one desired now. */
+    public static Redactor forSpecs(List<ContainerSpec> specs) {
         List<String> secrets = new ArrayList<>();
-        spec.getRegistryCredentialsList().stream().map(RegistryCredential::getPassword).forEach(secrets::add);
-        spec.getEnvList().stream().filter(EnvVar::getFromSecret).map(EnvVar::getValue).forEach(secrets::add);
+        for (ContainerSpec spec : specs) {
+            spec.getRegistryCredentialsList().stream().map(RegistryCredential::getPassword).forEach(secrets::add);
+            spec.getEnvList().stream().filter(EnvVar::getFromSecret).map(EnvVar::getValue).forEach(secrets::add);
+        }
         return new Redactor(secrets);
     }
 

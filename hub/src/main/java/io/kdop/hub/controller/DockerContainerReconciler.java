@@ -140,7 +140,6 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     private record Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem, long placedRevision) {}
 
     private Outcome place(DockerContainer container) {
-        String uid = container.getMetadata().getUid();
         Optional<DockerHost> host = hosts.find(container);
         String hostKey = host.map(HostLookup::key).orElseGet(() -> hosts.wantedKey(container));
         if (host.isEmpty()) {
@@ -152,14 +151,14 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 container.getMetadata().getNamespace(), ContainerTranslator.referencedSecrets(container.getSpec())));
         return switch (translation) {
             case Translation.Invalid invalid -> {
-                workloads.retain(hostKey, uid);
+                workloads.retain(hostKey, WorkloadRefs.of(container));
                 yield new Outcome(hostKey, host, Optional.of(invalid.summary()), 0);
             }
             case Translation.Valid valid -> switch (workloads.place(hostKey, valid.spec())) {
                 case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
                 case HostWorkloads.Placement.NameTaken taken -> {
                     // a container this workload may already run stays as it is
-                    workloads.retain(hostKey, uid);
+                    workloads.retain(hostKey, WorkloadRefs.of(container));
                     yield new Outcome(hostKey, host, Optional.of(SpecProblem.of("ContainerNameConflict",
                             "another workload on DockerHost " + hostKey + " already uses the container name "
                                     + valid.spec().getContainerName() + "; give one of them another spec.containerName")),

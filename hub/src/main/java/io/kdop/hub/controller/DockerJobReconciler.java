@@ -162,13 +162,13 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
                 job.getMetadata().getNamespace(), JobTranslator.referencedSecrets(job.getSpec())));
         return switch (translation) {
             case JobTranslation.Invalid invalid -> {
-                workloads.retain(wantedKey, uid);
+                workloads.retain(wantedKey, WorkloadRefs.of(job));
                 yield new Outcome(wantedKey, wanted, Optional.of(invalid.problems().summary()));
             }
             case JobTranslation.Valid valid -> switch (workloads.placeJob(wantedKey, valid.spec())) {
                 case HostWorkloads.Placement.Placed placed -> new Outcome(wantedKey, wanted, Optional.empty());
                 case HostWorkloads.Placement.NameTaken taken -> {
-                    workloads.retain(wantedKey, uid);
+                    workloads.retain(wantedKey, WorkloadRefs.of(job));
                     yield new Outcome(wantedKey, wanted, Optional.of(nameTaken(wantedKey, valid.spec())));
                 }
             };
@@ -180,14 +180,13 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
      * only what identifies it (see {@link JobTranslator#started}).
      */
     private Outcome placeBegun(DockerJob job, Begun begun, String wantedKey) {
-        String uid = job.getMetadata().getUid();
         Optional<DockerHost> host = hosts.findByKey(begun.hostKey());
         if (host.isEmpty()) {
             return new Outcome(begun.hostKey(), host, Optional.empty());
         }
         JobSpec started = JobTranslator.started(job, begun.specDigest(), begun.outcome());
         if (workloads.placeJob(begun.hostKey(), started) instanceof HostWorkloads.Placement.NameTaken) {
-            workloads.retain(begun.hostKey(), uid);
+            workloads.retain(begun.hostKey(), WorkloadRefs.of(job));
         }
         if (!begun.hostKey().equals(wantedKey)) {
             return new Outcome(begun.hostKey(), host, Optional.of(SpecProblem.of("SpecImmutable",

@@ -41,7 +41,7 @@ final class WorkloadFinalizer {
             if (host.isEmpty()) {
                 return DeleteControl.defaultDelete();
             }
-            removal = Optional.of(workloads.expectRemoval(HostLookup.key(host.get()), uid));
+            removal = Optional.of(workloads.expectRemoval(HostLookup.key(host.get()), WorkloadRefs.of(workload)));
         }
         String hostKey = removal.get().hostKey();
         // A host being deleted still counts: it waits for these removals while its agent is there.

@@ -103,9 +103,8 @@ public final class JoinService {
         }
         AgentCertificates.Issued issued = certificates.issue(request.getCsrDer().toByteArray(), identity);
         LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}",
-                PeerText.forLog(request.getAgentVersion()),
-                identity, request.getTokenId(), accept.replay() ? " (repeated join by the same key)" : "",
-                issued.notAfter());
+                PeerText.forLog(request.getAgentVersion()), identity, request.getTokenId(),
+                accept.replay() ? " (repeated join by the same key)" : "", issued.notAfter());
         onJoined.accept(identity);
         return JoinResponse.newBuilder()
                 .setCertificatePem(issued.certificatePem())

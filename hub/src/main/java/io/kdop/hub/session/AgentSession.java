@@ -151,8 +151,8 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                 return;
             }
         }
-        LOG.info("session opened: {} agent {} Docker {}", identity, hello.getAgentVersion(),
-                hello.getFacts().getDockerVersion());
+        LOG.info("session opened: {} agent {} Docker {}", identity, PeerText.forLog(hello.getAgentVersion()),
+                PeerText.forLog(hello.getFacts().getDockerVersion()));
         push(services.desiredStates().current(identity.hostKey()).filter(s -> s.getRevision() > snapshot.getRevision())
                 .orElse(snapshot));
     }
@@ -161,7 +161,7 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         if (!message.getAck().getError().isEmpty()) {
             // Not recorded as applied: status must not claim a revision the agent could not keep.
             LOG.warn("{} could not apply revision {}: {}", identity.hostKey(), message.getAck().getRevision(),
-                    message.getAck().getError());
+                    PeerText.forLog(message.getAck().getError()));
             services.registry().heard(this, null);
             return;
         }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiPredicate;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,33 +16,38 @@ import org.slf4j.LoggerFactory;
 /**
  * The latest status report of every host, and through it the observed state of every workload.
  * A host may only report about workloads placed on it (or being removed from it); anything else
- * in its report is dropped.
+ * in its report is dropped. A report names a workload by uid only: its kind, namespace and name
+ * are the hub's own, whatever the agent wrote there.
  */
 public final class WorkloadReports {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadReports.class);
 
     private final Map<String, StatusReport> byHost = new ConcurrentHashMap<>();
-    private final BiPredicate<String, String> hostConcerns;
+    private final BiFunction<String, String, Optional<WorkloadRef>> placement;
     private final Consumer<WorkloadRef> onChange;
 
     /**
-     * @param hostConcerns whether a host (key) may report about a workload (uid)
+     * @param placement the workload a host (key) may report about under a uid, if any
      * @param onChange told about every workload whose reported state may have changed
      */
-    public WorkloadReports(BiPredicate<String, String> hostConcerns, Consumer<WorkloadRef> onChange) {
-        this.hostConcerns = hostConcerns;
+    public WorkloadReports(BiFunction<String, String, Optional<WorkloadRef>> placement,
+            Consumer<WorkloadRef> onChange) {
+        this.placement = placement;
         this.onChange = onChange;
     }
 
     void accept(String hostKey, StatusReport report) {
         StatusReport.Builder allowed = StatusReport.newBuilder().setObservedRevision(report.getObservedRevision());
+        Set<String> seen = new HashSet<>();
         for (WorkloadStatus status : report.getWorkloadsList()) {
-            if (hostConcerns.test(hostKey, status.getWorkload().getUid())) {
-                allowed.addWorkloads(bounded(status));
-            } else {
+            String uid = status.getWorkload().getUid();
+            Optional<WorkloadRef> placed = placement.apply(hostKey, uid);
+            if (placed.isEmpty()) {
                 LOG.warn("{} reported on workload uid {} which is not placed on it; ignored", hostKey,
-                        cap(status.getWorkload().getUid()).replaceAll("[^A-Za-z0-9-]", "?"));
+                        PeerText.forLog(uid));
+            } else if (seen.add(uid)) {
+                allowed.addWorkloads(bounded(status).toBuilder().setWorkload(placed.get()));
             }
         }
         StatusReport accepted = allowed.build();
@@ -55,33 +60,27 @@ public final class WorkloadReports {
         touched.forEach(onChange);
     }
 
-    private static final java.util.Set<String> PHASES = java.util.Set.of("Pending", "Pulling", "Creating", "Running",
+    private static final Set<String> PHASES = Set.of("Pending", "Pulling", "Creating", "Running",
             "Restarting", "Exited", "Failed", "Removing", "Succeeded");
-    private static final int MAX_TEXT = 1024;
     /** A failed job's message ends with the tail of its output (the agent keeps at most 2 KiB of it). */
     private static final int MAX_MESSAGE = 4096;
 
-    /** An agent's words go into Kubernetes status: known phases only, and no unbounded text. */
+    /** An agent's words go into Kubernetes status: known phases only, and bounded text without controls. */
     private static WorkloadStatus bounded(WorkloadStatus status) {
         WorkloadStatus.Builder b = status.toBuilder();
         if (!PHASES.contains(b.getPhase())) {
             b.setPhase("Unknown");
         }
-        b.setMessage(cap(b.getMessage(), MAX_MESSAGE)).setReason(cap(b.getReason())).setHealth(cap(b.getHealth()))
-                .setIpv4(cap(b.getIpv4())).setContainerId(cap(b.getContainerId())).setStartedAt(cap(b.getStartedAt()));
+        b.setMessage(PeerText.forStatusLines(b.getMessage(), MAX_MESSAGE)).setReason(PeerText.forStatus(b.getReason()))
+                .setHealth(PeerText.forStatus(b.getHealth())).setIpv4(PeerText.forStatus(b.getIpv4()))
+                .setContainerId(PeerText.forStatus(b.getContainerId()))
+                .setStartedAt(PeerText.forStatus(b.getStartedAt()));
         if (b.hasJob()) {
-            b.getJobBuilder().setStartTime(cap(b.getJob().getStartTime()))
-                    .setCompletionTime(cap(b.getJob().getCompletionTime())).setSpecDigest(cap(b.getJob().getSpecDigest()));
+            b.getJobBuilder().setStartTime(PeerText.forStatus(b.getJob().getStartTime()))
+                    .setCompletionTime(PeerText.forStatus(b.getJob().getCompletionTime()))
+                    .setSpecDigest(PeerText.forStatus(b.getJob().getSpecDigest()));
         }
         return b.build();
-    }
-
-    private static String cap(String text) {
-        return cap(text, MAX_TEXT);
-    }
-
-    private static String cap(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     /** What the host last reported about the workload (a workload that moved is reported by two hosts). */

@@ -4,6 +4,7 @@ import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.TunnelTarget;
+import io.kdop.proto.v1.WorkloadRef;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +26,8 @@ public final class HostWorkloads {
     private final Map<String, Map<String, Entry>> byHost = new HashMap<>();
     private final Map<String, String> hostOfWorkload = new HashMap<>();
     private final Map<String, Removal> removals = new HashMap<>();
-    private final Map<String, java.util.Set<String>> retained = new HashMap<>();
+    /** Per host, the workloads it must leave alone, by uid. */
+    private final Map<String, Map<String, WorkloadRef>> retained = new HashMap<>();
     private final Map<String, Long> specRevision = new HashMap<>();
     /** Container ports tunnels may reach, per workload uid and per who declared them (its own services, a DockerService). */
     private final Map<String, Map<String, java.util.SortedSet<Integer>>> tunnelPorts = new HashMap<>();
@@ -40,7 +42,7 @@ public final class HostWorkloads {
     }
 
     /** A workload taken off a host at a revision; gone once the host reports that revision without it. */
-    public record Removal(String hostKey, long revision) {}
+    public record Removal(String hostKey, long revision, WorkloadRef workload) {}
 
     /** The result of placing a workload. */
     public sealed interface Placement {
@@ -79,8 +81,7 @@ public final class HostWorkloads {
         }
         Entry before = host.put(uid, spec);
         hostOfWorkload.put(uid, hostKey);
-        boolean wasRetained = retained.getOrDefault(hostKey, java.util.Set.of()).contains(uid);
-        retained.getOrDefault(hostKey, new java.util.HashSet<>()).remove(uid);
+        boolean wasRetained = retained.getOrDefault(hostKey, new HashMap<>()).remove(uid) != null;
         // Back on the host it was being removed from: nothing to wait for there any more.
         removals.computeIfPresent(uid, (k, removal) -> removal.hostKey().equals(hostKey) ? null : removal);
         long revision = publish(hostKey);
@@ -97,11 +98,11 @@ public final class HostWorkloads {
      * A workload that exists but cannot be resolved now and is not placed (after a hub restart,
      * say): its host must leave its containers alone rather than remove them.
      */
-    public synchronized void retain(String hostKey, String uid) {
-        if (hostOfWorkload.containsKey(uid)) {
+    public synchronized void retain(String hostKey, WorkloadRef workload) {
+        if (hostOfWorkload.containsKey(workload.getUid())) {
             return; // its last valid spec is placed and keeps running
         }
-        if (retained.computeIfAbsent(hostKey, k -> new java.util.HashSet<>()).add(uid)) {
+        if (retained.computeIfAbsent(hostKey, k -> new HashMap<>()).put(workload.getUid(), workload) == null) {
             publish(hostKey);
         }
     }
@@ -110,8 +111,8 @@ public final class HostWorkloads {
     public synchronized Optional<Removal> remove(String uid) {
         specRevision.remove(uid);
         landedRevision.remove(uid);
-        retained.forEach((host, uids) -> {
-            if (uids.remove(uid)) {
+        retained.forEach((host, kept) -> {
+            if (kept.remove(uid) != null) {
                 publish(host);
             }
         });
@@ -119,8 +120,8 @@ public final class HostWorkloads {
         if (hostKey == null) {
             return Optional.ofNullable(removals.get(uid));
         }
-        byHost.getOrDefault(hostKey, Map.of()).remove(uid);
-        Removal removal = new Removal(hostKey, publish(hostKey));
+        Entry was = byHost.get(hostKey).remove(uid);
+        Removal removal = new Removal(hostKey, publish(hostKey), was.container().getWorkload());
         removals.put(uid, removal);
         return Optional.of(removal);
     }
@@ -129,9 +130,9 @@ public final class HostWorkloads {
      * A workload being deleted that this hub never placed (it started after the deletion began):
      * wait for the host to report it gone at or after the host's current revision.
      */
-    public synchronized Removal expectRemoval(String hostKey, String uid) {
-        return removals.computeIfAbsent(uid, k -> new Removal(hostKey,
-                book.current(hostKey).map(DesiredState::getRevision).orElse(0L)));
+    public synchronized Removal expectRemoval(String hostKey, WorkloadRef workload) {
+        return removals.computeIfAbsent(workload.getUid(), k -> new Removal(hostKey,
+                book.current(hostKey).map(DesiredState::getRevision).orElse(0L), workload));
     }
 
     /** Forgets a removal once it is confirmed (or can never be). */
@@ -144,9 +145,22 @@ public final class HostWorkloads {
      * job goes on from the agent's record), or being removed from there.
      */
     public synchronized boolean concerns(String hostKey, String uid) {
-        return hostKey.equals(hostOfWorkload.get(uid))
-                || retained.getOrDefault(hostKey, java.util.Set.of()).contains(uid)
-                || Optional.ofNullable(removals.get(uid)).filter(r -> r.hostKey().equals(hostKey)).isPresent();
+        return reference(hostKey, uid).isPresent();
+    }
+
+    /**
+     * The workload the host may report about under this uid, as the hub placed, retained or is
+     * removing it there: a report names its workload by uid, and everything else about it comes from here.
+     */
+    public synchronized Optional<WorkloadRef> reference(String hostKey, String uid) {
+        if (hostKey.equals(hostOfWorkload.get(uid))) {
+            return Optional.of(byHost.get(hostKey).get(uid).container().getWorkload());
+        }
+        WorkloadRef kept = retained.getOrDefault(hostKey, Map.of()).get(uid);
+        if (kept != null) {
+            return Optional.of(kept);
+        }
+        return Optional.ofNullable(removals.get(uid)).filter(r -> r.hostKey().equals(hostKey)).map(Removal::workload);
     }
 
     public synchronized Optional<String> hostOf(String uid) {
@@ -214,7 +228,7 @@ public final class HostWorkloads {
                 .sorted(Comparator.comparing(Entry::uid)).toList();
         List<ContainerSpec> containers = entries.stream().filter(e -> e.job() == null).map(Entry::container).toList();
         List<JobSpec> jobs = entries.stream().filter(e -> e.job() != null).map(Entry::job).toList();
-        List<String> keep = retained.getOrDefault(hostKey, java.util.Set.of()).stream().sorted().toList();
+        List<String> keep = retained.getOrDefault(hostKey, Map.of()).keySet().stream().sorted().toList();
         List<TunnelTarget> targets = new ArrayList<>();
         for (ContainerSpec container : containers) {
             java.util.SortedSet<Integer> ports = new java.util.TreeSet<>();

@@ -16,6 +16,7 @@ import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.Heartbeat;
 import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
+import io.kdop.proto.v1.WorkloadRef;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,8 @@ class AgentSessionTest {
     private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final SessionRegistry registry = new SessionRegistry(clock, HEARTBEAT.multipliedBy(2), changes::add);
     private final DesiredStateBook book = new DesiredStateBook();
-    private final WorkloadReports reports = new WorkloadReports((host, uid) -> true, ref -> { });
+    private final WorkloadReports reports = new WorkloadReports(
+            (host, uid) -> Optional.of(WorkloadRef.newBuilder().setUid(uid).build()), ref -> { });
     private Duration helloDeadline = Duration.ofSeconds(30);
 
     @AfterEach

@@ -68,7 +68,7 @@ class HostWorkloadsTest {
 
         HostWorkloads.Removal removal = workloads.remove("uid-a").orElseThrow();
 
-        assertThat(removal).isEqualTo(new HostWorkloads.Removal("edge/h1", 2));
+        assertThat(removal).isEqualTo(new HostWorkloads.Removal("edge/h1", 2, ref("uid-a")));
         assertThat(workloads.remove("uid-a")).contains(removal);
         assertThat(workloads.concerns("edge/h1", "uid-a")).isTrue();
         workloads.forgetRemoval("uid-a");
@@ -78,17 +78,17 @@ class HostWorkloadsTest {
 
     @Test
     void aWorkloadThatCannotBeResolvedIsRetainedNotRemovedUntilItIsPlacedOrDeleted() {
-        workloads.retain("edge/h1", "uid-a");
+        workloads.retain("edge/h1", ref("uid-a"));
         assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList()).containsExactly("uid-a");
 
         workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
         assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList()).isEmpty();
 
-        workloads.retain("edge/h1", "uid-a");
+        workloads.retain("edge/h1", ref("uid-a"));
         assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList())
                 .as("a placed workload keeps its last valid spec instead").isEmpty();
 
-        workloads.retain("edge/h1", "uid-b");
+        workloads.retain("edge/h1", ref("uid-b"));
         workloads.remove("uid-b");
         assertThat(book.current("edge/h1").orElseThrow().getRetainedWorkloadUidsList()).isEmpty();
     }
@@ -110,12 +110,32 @@ class HostWorkloadsTest {
     @Test
     void aDeletionTheHubDidNotSeeStartWaitsForTheHostsCurrentRevision() {
         workloads.place("edge/h1", spec("uid-b", "db", "postgres:16"));
-        assertThat(workloads.expectRemoval("edge/h1", "uid-x")).isEqualTo(new HostWorkloads.Removal("edge/h1", 1));
+        assertThat(workloads.expectRemoval("edge/h1", ref("uid-x")))
+                .isEqualTo(new HostWorkloads.Removal("edge/h1", 1, ref("uid-x")));
         assertThat(workloads.concerns("edge/h1", "uid-x")).isTrue();
     }
 
+    @Test
+    void aHostsReportsNameWorkloadsAsTheHubPlacedRetainedOrRemovesThem() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        workloads.retain("edge/h1", ref("uid-r"));
+        workloads.place("edge/h1", spec("uid-m", "moved", "nginx:1"));
+        workloads.place("edge/h2", spec("uid-m", "moved", "nginx:1"));
+
+        assertThat(workloads.reference("edge/h1", "uid-a")).contains(ref("uid-a"));
+        assertThat(workloads.reference("edge/h1", "uid-r")).contains(ref("uid-r"));
+        assertThat(workloads.reference("edge/h1", "uid-m")).as("being removed there").contains(ref("uid-m"));
+        assertThat(workloads.reference("edge/h2", "uid-m")).contains(ref("uid-m"));
+        assertThat(workloads.reference("edge/h2", "uid-a")).as("placed on another host").isEmpty();
+        assertThat(workloads.reference("edge/h1", "uid-unknown")).isEmpty();
+    }
+
     private static ContainerSpec spec(String uid, String name, String image) {
-        return ContainerSpec.newBuilder().setWorkload(WorkloadRef.newBuilder().setUid(uid)).setContainerName(name)
-                .setImage(image).build();
+        return ContainerSpec.newBuilder().setWorkload(ref(uid)).setContainerName(name).setImage(image).build();
+    }
+
+    private static WorkloadRef ref(String uid) {
+        return WorkloadRef.newBuilder().setKind("DockerContainer").setNamespace("apps").setName("name-of-" + uid)
+                .setUid(uid).build();
     }
 }
