@@ -10,12 +10,9 @@ import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Repository;
 import io.kdop.e2e.support.SimulatedAgent;
 import io.kdop.hub.api.DockerHost;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +37,7 @@ public final class JoinStormBenchmark {
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? List.of(args).stream().map(Integer::parseInt).toList()
                 : List.of(100, 1000);
-        Path work = Repository.root().resolve("tests/e2e/target/bench-join-storm");
-        deleteTree(work);
-        Files.createDirectories(work);
+        Path work = Repository.emptyDirectory("tests/e2e/target/bench-join-storm");
         JoinFailures failures = JoinFailures.attach();
         List<Result> results = new ArrayList<>();
         try (ApiServerStandIn api = new ApiServerStandIn(work);
@@ -147,11 +142,4 @@ public final class JoinStormBenchmark {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (var files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -46,9 +45,7 @@ public final class PropagationBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? List.of(args).stream().map(Integer::parseInt).toList() : List.of(1, 100);
-        Path work = Repository.root().resolve("tests/e2e/target/bench-propagation");
-        deleteTree(work);
-        Files.createDirectories(work);
+        Path work = Repository.emptyDirectory("tests/e2e/target/bench-propagation");
         List<Result> results = new ArrayList<>();
         try (ApiServerStandIn api = new ApiServerStandIn(work);
                 HubProcess hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"))) {
@@ -168,11 +165,4 @@ public final class PropagationBenchmark {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (var files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 }
