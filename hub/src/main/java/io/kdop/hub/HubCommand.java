@@ -162,15 +162,21 @@ public final class HubCommand implements Callable<Integer> {
         return colon > 0 ? a.substring(0, colon) : a;
     }
 
-    /** Go-style durations (30s, 5m, 24h, 1h30m), as Kubernetes users write them. */
+    /** Go-style durations (30s, 5m, 24h, 1h30m), as Kubernetes users write them; every one of the hub's is positive. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) throws Exception {
+            Duration d;
             try {
-                return io.kdop.hub.api.GoDurations.parse(value);
+                d = io.kdop.hub.api.GoDurations.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+            if (!d.isPositive()) {
+                // GoDurations keeps a leading '-' as Go does (it used to be dropped, "-10s" was 10s)
+                throw new CommandLine.TypeConversionException("'" + value + "' must be positive");
+            }
+            return d;
         }
     }
 

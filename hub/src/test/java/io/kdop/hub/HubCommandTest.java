@@ -1,8 +1,11 @@
 package io.kdop.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 class HubCommandTest {
@@ -23,5 +26,17 @@ class HubCommandTest {
         assertThat(HubCommand.hostOf("[fd00::5]:30000")).isEqualTo("fd00::5");
         assertThat(HubCommand.hostOf("hub.example.com")).isEqualTo("hub.example.com");
         assertThat(HubCommand.hostOf("fd00::5")).isEqualTo("fd00::5");
+    }
+
+    @Test
+    void durationsOnTheCommandLineArePositive() throws Exception {
+        HubCommand.DurationConverter converter = new HubCommand.DurationConverter();
+        assertThat(converter.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        for (String text : new String[] {"-10s", "0s"}) {
+            assertThatThrownBy(() -> converter.convert(text)).isInstanceOf(CommandLine.TypeConversionException.class)
+                    .hasMessage("'" + text + "' must be positive");
+        }
+        assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessage("'soon' is not a duration such as 30s, 90m or 24h");
     }
 }

@@ -103,7 +103,7 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
         if (spec.getActiveDeadlineSeconds() <= 0 || startTime == null) {
             return Optional.empty();
         }
-        return Optional.of(startTime.plusSeconds(spec.getActiveDeadlineSeconds()));
+        return later(startTime, spec.getActiveDeadlineSeconds());
     }
 
     /** When the finished job's container is removed; empty without a TTL or before it finished. */
@@ -111,7 +111,16 @@ public record JobRecord(JobSpec spec, State state, int attempts, Instant startTi
         if (!finished() || !spec.hasTtlSecondsAfterFinished() || completionTime == null) {
             return Optional.empty();
         }
-        return Optional.of(completionTime.plus(Duration.ofSeconds(Math.max(0, spec.getTtlSecondsAfterFinished()))));
+        return later(completionTime, Math.max(0, spec.getTtlSecondsAfterFinished()));
+    }
+
+    /** The instant, or empty when it lies past the end of time (the hub does not bound these seconds). */
+    private static Optional<Instant> later(Instant from, long seconds) {
+        try {
+            return Optional.of(from.plusSeconds(seconds));
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return Optional.empty();
+        }
     }
 
     /** The same record running another spec (only before the first attempt: see JobRules). */

@@ -26,6 +26,9 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
     private static final List<java.nio.file.Path> DOCKER_SOCKETS =
             List.of(java.nio.file.Path.of("/var/run/docker.sock"), java.nio.file.Path.of("/run/docker.sock"));
 
+    /** The longest duration Docker's int64 nanoseconds hold, in the milliseconds the hub sends. */
+    static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000;
+
     public DesiredContainer {
         labels = Map.copyOf(labels);
     }
@@ -40,7 +43,13 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
         List<java.nio.file.Path> guarded = new ArrayList<>(DOCKER_SOCKETS);
         guarded.add(stateDir.toAbsolutePath().normalize());
         for (var m : spec.getMountsList()) {
-            java.nio.file.Path host = java.nio.file.Path.of(m.getHostPath()).normalize();
+            java.nio.file.Path host;
+            try {
+                host = java.nio.file.Path.of(m.getHostPath()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                return java.util.Optional.of("mount of host path " + m.getHostPath().replace("\0", "\\0")
+                        + " refused: it is not a valid path");
+            }
             for (java.nio.file.Path g : guarded) {
                 if (host.startsWith(g) || g.startsWith(host)) {
                     return java.util.Optional.of("mount of host path " + m.getHostPath() + " refused: it would expose "
@@ -66,7 +75,7 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
         List<String> binds = new ArrayList<>();
         spec.getMountsList().forEach(m -> binds.add(ContainerConfig.bind(m.getHostPath(), m.getContainerPath(), m.getReadOnly())));
         for (int n = 0; n < spec.getSecretFilesCount(); n++) {
-            binds.add(ContainerConfig.bind(secrets.directory(w.getUid(), n).toString(),
+            binds.add(ContainerConfig.bind(secretDirectory(secrets, w.getUid(), n),
                     spec.getSecretFiles(n).getMountPath(), true));
         }
         ContainerConfig config = new ContainerConfig(
@@ -125,7 +134,23 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
                 h.getRetries(), nanos(h.getStartPeriodMillis()));
     }
 
+    /**
+     * Saturates instead of throwing: one spec's out-of-range duration must not stop the pass for
+     * every workload (SpecCheck refuses it before it reaches Docker).
+     */
     private static long nanos(long millis) {
+        if (millis > MAX_MILLIS || millis < -MAX_MILLIS) {
+            return millis > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
         return Duration.ofMillis(millis).toNanos();
+    }
+
+    /** Where the n-th secret directory is bound from; "" for a UID no path can hold (SpecCheck refuses it). */
+    private static String secretDirectory(SecretLayout secrets, String uid, int n) {
+        try {
+            return secrets.directory(uid, n).toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return "";
+        }
     }
 }

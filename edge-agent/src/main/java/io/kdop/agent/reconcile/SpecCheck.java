@@ -1,6 +1,7 @@
 package io.kdop.agent.reconcile;
 
 import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.HealthCheck;
 import io.kdop.proto.v1.HostMount;
 import io.kdop.proto.v1.SecretFile;
 import io.kdop.proto.v1.SecretFiles;
@@ -23,7 +24,7 @@ public final class SpecCheck {
     public static Optional<String> problem(ContainerSpec spec) {
         String uid = spec.getWorkload().getUid();
         if (!UID.matcher(uid).matches() || uid.contains("..")) {
-            return Optional.of("the workload UID '" + uid + "' is not a valid UID");
+            return Optional.of("the workload UID '" + printable(uid) + "' is not a valid UID");
         }
         if (!CONTAINER_NAME.matcher(spec.getContainerName()).matches()) {
             return Optional.of("'" + spec.getContainerName() + "' is not a valid Docker container name");
@@ -32,6 +33,10 @@ public final class SpecCheck {
             return Optional.of("no image");
         }
         for (HostMount m : spec.getMountsList()) {
+            if (hasNul(m.getHostPath()) || hasNul(m.getContainerPath())) {
+                return Optional.of("mount " + printable(m.getHostPath()) + " -> " + printable(m.getContainerPath())
+                        + " has a NUL character in a path");
+            }
             if (!m.getHostPath().startsWith("/") || !m.getContainerPath().startsWith("/")) {
                 return Optional.of("mount " + m.getHostPath() + ":" + m.getContainerPath() + " is not between absolute paths");
             }
@@ -41,18 +46,44 @@ public final class SpecCheck {
             }
         }
         for (SecretFiles s : spec.getSecretFilesList()) {
-            if (!s.getMountPath().startsWith("/") || s.getMountPath().contains(":")) {
-                return Optional.of("the mount path '" + s.getMountPath() + "' of Secret " + s.getSecretName()
+            if (!s.getMountPath().startsWith("/") || s.getMountPath().contains(":") || hasNul(s.getMountPath())) {
+                return Optional.of("the mount path '" + printable(s.getMountPath()) + "' of Secret " + s.getSecretName()
                         + " is not an absolute path without colons");
             }
             for (SecretFile f : s.getFilesList()) {
                 if (!validFileName(f.getName())) {
-                    return Optional.of("the key '" + f.getName() + "' of Secret " + s.getSecretName()
+                    return Optional.of("the key '" + printable(f.getName()) + "' of Secret " + s.getSecretName()
                             + " is not a valid file name");
                 }
             }
         }
+        if (spec.hasHealthCheck()) {
+            return healthProblem(spec.getHealthCheck());
+        }
         return Optional.empty();
+    }
+
+    /** Docker takes durations as int64 nanoseconds, none negative, and no negative retry count. */
+    private static Optional<String> healthProblem(HealthCheck h) {
+        for (long millis : new long[] {h.getIntervalMillis(), h.getTimeoutMillis(), h.getStartPeriodMillis()}) {
+            if (millis < 0 || millis > DesiredContainer.MAX_MILLIS) {
+                return Optional.of("the health check's duration of " + millis + " ms is not between 0 and "
+                        + DesiredContainer.MAX_MILLIS + " ms");
+            }
+        }
+        if (h.getRetries() < 0) {
+            return Optional.of("the health check's retry count " + h.getRetries() + " is negative");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasNul(String path) {
+        return path.indexOf('\0') >= 0;
+    }
+
+    /** The text for a message: a NUL would end it in C-based log viewers. */
+    private static String printable(String text) {
+        return text.replace("\0", "\\0");
     }
 
     /** A single path component: no separator, not "." or "..", no NUL. */

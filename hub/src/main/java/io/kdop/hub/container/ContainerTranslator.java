@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -44,12 +45,15 @@ public final class ContainerTranslator {
     /** The names of every Secret the spec references, so the caller can fetch them. */
     public static Set<String> referencedSecrets(DockerContainerSpec spec) {
         Set<String> names = new LinkedHashSet<>();
+        if (spec == null) {
+            return names; // an object without spec (the schema does not require one) refers to nothing
+        }
         for (EnvVar env : nn(spec.envVars())) {
-            if (env.valueFrom() != null && env.valueFrom().secretKeyRef() != null) {
+            if (env != null && env.valueFrom() != null && env.valueFrom().secretKeyRef() != null) {
                 names.add(env.valueFrom().secretKeyRef().name());
             }
         }
-        nn(spec.secretVolumes()).forEach(v -> names.add(v.secretName()));
+        nn(spec.secretVolumes()).stream().filter(Objects::nonNull).forEach(v -> names.add(v.secretName()));
         names.addAll(pullSecretNames(spec));
         names.remove(null);
         return names;
@@ -86,7 +90,7 @@ public final class ContainerTranslator {
                 .setContainerName(containerName)
                 .setImage(spec.image().strip())
                 .setPullPolicy(pullPolicy(spec.imagePullPolicy()))
-                .addAllCommand(nn(spec.command()))
+                .addAllCommand(entries(spec.command(), "spec.command", problems))
                 .setNetworkMode(spec.networkMode() == null ? "" : spec.networkMode());
 
         for (String kv : nn(spec.env())) {
@@ -97,7 +101,7 @@ public final class ContainerTranslator {
                 out.addEnv(io.kdop.proto.v1.EnvVar.newBuilder().setName(kv.substring(0, eq)).setValue(kv.substring(eq + 1)));
             }
         }
-        for (EnvVar env : nn(spec.envVars())) {
+        for (EnvVar env : entries(spec.envVars(), "spec.envVars", problems)) {
             envVar(env, secrets, problems).ifPresent(out::addEnv);
         }
         for (String port : nn(spec.ports())) {
@@ -107,7 +111,7 @@ public final class ContainerTranslator {
             SpecFields.Restart restart = SpecFields.restartPolicy(spec.restartPolicy());
             out.setRestartPolicy(restart.policy()).setMaxRestartCount(restart.maxRetries());
         });
-        for (VolumeMount mount : nn(spec.volumeMounts())) {
+        for (VolumeMount mount : entries(spec.volumeMounts(), "spec.volumeMounts", problems)) {
             attempt(problems, "InvalidPath", () -> {
                 SpecFields.absolutePath(mount.hostPath(), "volumeMounts.hostPath");
                 SpecFields.absolutePath(mount.containerPath(), "volumeMounts.containerPath");
@@ -115,7 +119,7 @@ public final class ContainerTranslator {
                         .setContainerPath(mount.containerPath()).setReadOnly(Boolean.TRUE.equals(mount.readOnly())));
             });
         }
-        for (SecretVolume volume : nn(spec.secretVolumes())) {
+        for (SecretVolume volume : entries(spec.secretVolumes(), "spec.secretVolumes", problems)) {
             secretFiles(volume, secrets, problems).ifPresent(out::addSecretFiles);
         }
         if (spec.healthCheck() != null) {
@@ -131,6 +135,7 @@ public final class ContainerTranslator {
                         .setMemoryBytes(SpecFields.memoryBytes(spec.resources().memoryLimit())));
             }
         }
+        entries(spec.imagePullSecrets(), "spec.imagePullSecrets", problems);
         for (String pullSecret : pullSecretNames(spec)) {
             registryCredentials(pullSecret, secrets, problems).forEach(out::addRegistryCredentials);
         }
@@ -191,7 +196,7 @@ public final class ContainerTranslator {
     }
 
     private static void healthCheck(HealthCheck check, ContainerSpec.Builder out, List<SpecProblem> problems) {
-        List<String> test = nn(check.test());
+        List<String> test = entries(check.test(), "spec.healthCheck.test", problems);
         if (test.isEmpty()) {
             problems.add(SpecProblem.of("InvalidHealthCheck", "spec.healthCheck.test is required"));
             return;
@@ -272,7 +277,8 @@ public final class ContainerTranslator {
         if (spec.imagePullSecret() != null && !spec.imagePullSecret().isBlank()) {
             names.add(spec.imagePullSecret());
         }
-        nn(spec.imagePullSecrets()).stream().map(LocalObjectReference::getName).filter(n -> n != null && !n.isBlank())
+        nn(spec.imagePullSecrets()).stream().filter(Objects::nonNull).map(LocalObjectReference::getName)
+                .filter(n -> n != null && !n.isBlank())
                 .forEach(names::add);
         return names.stream().distinct().toList();
     }
@@ -305,5 +311,22 @@ public final class ContainerTranslator {
 
     private static <T> List<T> nn(List<T> list) {
         return list == null ? List.of() : list;
+    }
+
+    /**
+     * The list's entries without nulls, each null a problem: JSON allows {@code [null]}, and an
+     * API server without the CRD's schema (or the schema's older version) stores it as written.
+     */
+    static <T> List<T> entries(List<T> list, String field, List<SpecProblem> problems) {
+        List<T> entries = new ArrayList<>();
+        List<T> all = nn(list);
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) == null) {
+                problems.add(SpecProblem.of("EmptyEntry", field + "[" + i + "] is null"));
+            } else {
+                entries.add(all.get(i));
+            }
+        }
+        return entries;
     }
 }

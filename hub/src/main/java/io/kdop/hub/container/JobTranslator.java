@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,7 +45,7 @@ public final class JobTranslator {
 
     /** The names of every Secret the spec references, so the caller can fetch them. */
     public static Set<String> referencedSecrets(DockerJobSpec spec) {
-        return ContainerTranslator.referencedSecrets(asContainer(spec));
+        return spec == null ? Set.of() : ContainerTranslator.referencedSecrets(asContainer(spec));
     }
 
     /** The container name of the job's attempts: spec.containerName, or job-&lt;name&gt;. */
@@ -133,6 +134,9 @@ public final class JobTranslator {
     /** The job's own fields, which the schema checks too (but not every API server enforces a schema). */
     private static List<SpecProblem> policyProblems(DockerJobSpec spec) {
         List<SpecProblem> problems = new ArrayList<>();
+        // the container's translation sees args as its command: a null in either is named here
+        ContainerTranslator.entries(spec.command(), "spec.command", problems);
+        ContainerTranslator.entries(spec.args(), "spec.args", problems);
         if (spec.restartPolicy() != null && !List.of("Never", "OnFailure").contains(spec.restartPolicy())) {
             problems.add(SpecProblem.of("InvalidRestartPolicy", "spec.restartPolicy \"" + spec.restartPolicy()
                     + "\" is not Never or OnFailure"));
@@ -159,7 +163,8 @@ public final class JobTranslator {
     }
 
     private static DockerContainerSpec asContainer(DockerJobSpec spec) {
-        return new DockerContainerSpec(spec.image(), null, spec.args(), spec.env(), spec.envVars(), null, "no",
+        List<String> args = spec.args() == null ? null : spec.args().stream().filter(Objects::nonNull).toList();
+        return new DockerContainerSpec(spec.image(), null, args, spec.env(), spec.envVars(), null, "no",
                 spec.dockerHostRef(), spec.imagePullSecret(), spec.imagePullSecrets(), spec.imagePullPolicy(),
                 spec.volumeMounts(), spec.secretVolumes(), null, null, null, spec.resources());
     }

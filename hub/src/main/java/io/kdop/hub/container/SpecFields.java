@@ -17,6 +17,9 @@ final class SpecFields {
             "^(?:(?:(?<ip>\\[[0-9a-fA-F:]+]|\\d{1,3}(?:\\.\\d{1,3}){3}):)?(?<host>\\d{1,5}):)?(?<container>\\d{1,5})"
                     + "(?:/(?<proto>tcp|udp))?$");
 
+    /** Docker keeps durations as int64 nanoseconds (the agent converts the milliseconds it gets). */
+    private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
     private SpecFields() {}
 
     /** {@code [hostIP:]hostPort:containerPort[/proto]} or {@code containerPort[/proto]} (Docker picks the host port). */
@@ -79,7 +82,7 @@ final class SpecFields {
     /** CPUs as a Kubernetes quantity (0.5, 500m, 2) in Docker's NanoCpus. */
     static long nanoCpus(String text) {
         BigDecimal cpus = quantity(text, "cpuLimit");
-        long nanos = cpus.multiply(BigDecimal.valueOf(1_000_000_000L)).longValue();
+        long nanos = exactLong(cpus.multiply(BigDecimal.valueOf(1_000_000_000L)), "cpuLimit", text);
         if (nanos < 1_000_000) {
             throw new IllegalArgumentException("cpuLimit \"" + text + "\" is below Docker's minimum of 0.001 CPU");
         }
@@ -88,12 +91,20 @@ final class SpecFields {
 
     /** Memory as a Kubernetes quantity (256Mi, 1Gi, 512M) in bytes. */
     static long memoryBytes(String text) {
-        long bytes = quantity(text, "memoryLimit").longValue();
+        long bytes = exactLong(quantity(text, "memoryLimit"), "memoryLimit", text);
         if (bytes < 6 * 1024 * 1024) {
             String hint = text.strip().endsWith("m") ? " (in Kubernetes quantities m means milli: write 512Mi or 512M)" : "";
             throw new IllegalArgumentException("memoryLimit \"" + text + "\" is below Docker's minimum of 6Mi" + hint);
         }
         return bytes;
+    }
+
+    /** The whole part; more than a long holds is refused, never wrapped around into another amount. */
+    private static long exactLong(BigDecimal amount, String field, String text) {
+        if (amount.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" is larger than Docker can take");
+        }
+        return amount.longValue();
     }
 
     private static BigDecimal quantity(String text, String field) {
@@ -115,20 +126,28 @@ final class SpecFields {
     }
 
     static Duration duration(String text, String field) {
+        Duration d;
         try {
-            Duration d = GoDurations.parse(text);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(field + " \"" + text + "\" must not be negative");
-            }
-            return d;
+            d = GoDurations.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + " " + e.getMessage());
         }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" must not be negative");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" is longer than Docker's limit of about 292 years");
+        }
+        return d;
     }
 
     static void absolutePath(String path, String field) {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException(field + " \"" + path + "\" must be an absolute path");
+        }
+        if (path.indexOf('\0') >= 0) {
+            // no file system path holds one; the agent's Path.of refused it with an exception
+            throw new IllegalArgumentException(field + " \"" + path.replace("\0", "\\0") + "\" contains a NUL character");
         }
         for (String segment : path.split("/")) {
             if ("..".equals(segment)) {

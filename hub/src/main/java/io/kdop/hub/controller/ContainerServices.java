@@ -65,7 +65,9 @@ final class ContainerServices {
      */
     static DockerContainerStatus withService(DockerContainerStatus status, DockerContainer container,
             java.time.Instant now) {
-        List<io.kdop.hub.api.container.ServicePort> services = container.getSpec().services();
+        // the schema does not require a spec: an object without one has no services either
+        List<io.kdop.hub.api.container.ServicePort> services = container.getSpec() == null ? null
+                : container.getSpec().services();
         if (services == null || services.isEmpty()) {
             List<io.fabric8.kubernetes.api.model.Condition> without = status.conditions() == null ? null
                     : status.conditions().stream().filter(c -> !SERVING.equals(c.getType())).toList();

@@ -41,6 +41,17 @@ class ContainerServicesTest {
     }
 
     @Test
+    void aContainerWithoutSpecHasNoService() {
+        DockerContainer specless = container(null);
+        specless.setSpec(null);
+
+        DockerContainerStatus status = ContainerServices.withService(status(true, "Running", "running"), specless, NOW);
+
+        assertThat(status.service()).isNull();
+        assertThat(Conditions.find(status.conditions(), ContainerServices.SERVING)).isEmpty();
+    }
+
+    @Test
     void withoutServicesThereIsNoServiceAndNoServingCondition() {
         DockerContainerStatus served = ContainerServices.withService(status(true, "Running", "running"),
                 container(List.of(new ServicePort("http", 80, 8080))), NOW);
