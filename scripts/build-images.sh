@@ -47,8 +47,8 @@ tar -C "$root" --numeric-owner -cf "$work/rootfs.tar" .
 # Modules: what jdeps finds in the jar, plus what is only looked up at run time (DNS through JNDI
 # for gRPC's resolver, elliptic-curve TLS, the JDK's own Unsafe that netty uses).
 common=java.base,java.logging,java.naming,java.net.http,java.sql,java.xml,java.desktop,java.security.jgss,jdk.unsupported,jdk.naming.dns,jdk.crypto.ec
-image() { # name jar modules entrypoint-json
-  local name=$1 jar=$2 modules=$3 entrypoint=$4 dir=$work/$1
+image() { # name jar modules entrypoint-json [extra ENV assignments]
+  local name=$1 jar=$2 modules=$3 entrypoint=$4 env=${5:-} dir=$work/$1
   mkdir -p "$dir"
   jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
     --output "$dir/java"
@@ -60,7 +60,7 @@ FROM scratch
 ADD rootfs.tar /
 COPY $name/java/ /opt/java/
 COPY $name/$(basename "$jar") /opt/kdop/
-ENV JAVA_HOME=/opt/java LANG=C.UTF-8 TZ=UTC
+ENV JAVA_HOME=/opt/java LANG=C.UTF-8 TZ=UTC $env
 USER 65532:65532
 ENTRYPOINT $entrypoint
 LABEL org.opencontainers.image.title="kdop $name" org.opencontainers.image.version="$version"
@@ -74,5 +74,7 @@ image hub hub/target/kdop-hub.jar "$common,jdk.httpserver" \
 # the agent's JVM options are the join command's (JoinInstructions.AGENT_JVM_OPTIONS)
 agent_options=$(sed -n '/AGENT_JVM_OPTIONS = /,/);/p' hub/src/main/java/io/kdop/hub/join/JoinInstructions.java \
   | grep -o '"-[^"]*"' | paste -sd, -)
+# in a container the agent sees the host's / where its join command mounts it (--host-root); run
+# without that mount, it refuses host mounts rather than judge them by the container's own files
 image edge-agent edge-agent/target/kdop-edge-agent.jar "$common" \
-  "[\"/opt/java/bin/java\", $agent_options, \"-jar\", \"/opt/kdop/kdop-edge-agent.jar\"]"
+  "[\"/opt/java/bin/java\", $agent_options, \"-jar\", \"/opt/kdop/kdop-edge-agent.jar\"]" KDOP_HOST_ROOT=/host

@@ -89,6 +89,17 @@ final class JoinCommand implements Callable<Integer> {
             description = "The local Docker daemon. Default: $DOCKER_HOST, else unix:///var/run/docker.sock.")
     String dockerHost;
 
+    /** Set in the agent's image, whose join command mounts the host's "/" there. */
+    static final String HOST_ROOT_ENV = "KDOP_HOST_ROOT";
+
+    @Option(names = "--host-root", paramLabel = "DIR", defaultValue = "${env:" + HOST_ROOT_ENV + ":-/}",
+            description = "Where the agent sees the Docker host's / : it resolves the host paths of volume mounts"
+                    + " there, symbolic links included, before allowing them. / when the agent runs on the host;"
+                    + " in a container, mount the host's / read-only at a directory and name it here (the agent's"
+                    + " image defaults to /host, which its join command mounts). Default: $" + HOST_ROOT_ENV
+                    + ", else /.")
+    Path hostRoot;
+
     @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "The longest wait between reconnection attempts (e.g. 500ms, 30s, 5m). Default: ${DEFAULT-VALUE}.")
     Duration maxBackoff;
@@ -138,10 +149,11 @@ final class JoinCommand implements Callable<Integer> {
         try {
             AgentConfig config = new AgentConfig(hubAddress(), joinToken(), stateDir, AgentConfig.INITIAL_BACKOFF,
                     maxBackoff, AgentVersion.current(), duplicateIdentityTimeout);
-            LOG.info("kdop-edge-agent {} starting (state in {}, Docker at {})", AgentVersion.current(), stateDir, dockerHost);
+            LOG.info("kdop-edge-agent {} starting (state in {}, Docker at {}, the host's / at {})", AgentVersion.current(),
+                    stateDir, dockerHost, hostRoot);
             try (DockerInspector docker = new DockerInspector(dockerHost)) {
                 runUntilStopped(new Agent(config, docker, SessionTimings.DEFAULT, Clock.systemUTC(),
-                        RandomGenerator.getDefault(), ReconcileLoop.starter(dockerHost, stateDir, resyncInterval,
+                        RandomGenerator.getDefault(), ReconcileLoop.starter(dockerHost, stateDir, hostRoot, resyncInterval,
                                 new JobBackoff(jobBackoff, jobBackoffMax))));
             }
             return 0;

@@ -1,9 +1,11 @@
 package io.kdop.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import io.kdop.agent.hostfs.HostPaths;
 import io.kdop.agent.job.JobBackoff;
 import io.kdop.agent.job.JobRules;
 import io.kdop.agent.reconcile.FailureTracker;
+import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.reconcile.StatusBoard;
 import io.kdop.agent.reconcile.Workloads;
@@ -72,11 +74,12 @@ public final class ReconcileLoop implements Workloads {
     /**
      * What the agent starts once it knows its identity: a loop on the Docker daemon at
      * {@code dockerHost}, with secret files under {@code <stateDir>/secrets} and job records under
-     * {@code <stateDir>/jobs}.
+     * {@code <stateDir>/jobs}, resolving host mount paths where it sees the host's "/",
+     * {@code hostRoot} (see {@link HostPaths}).
      */
-    public static Workloads.Starter starter(String dockerHost, Path stateDir, Duration resyncInterval,
+    public static Workloads.Starter starter(String dockerHost, Path stateDir, Path hostRoot, Duration resyncInterval,
             JobBackoff jobBackoff) {
-        return (host, desired) -> start(dockerHost, stateDir, resyncInterval, jobBackoff, host, desired,
+        return (host, desired) -> start(dockerHost, stateDir, hostRoot, resyncInterval, jobBackoff, host, desired,
                 Clock.systemUTC());
     }
 
@@ -86,13 +89,20 @@ public final class ReconcileLoop implements Workloads {
         return start(dockerHost, stateDir, resyncInterval, JobBackoff.DEFAULT, host, desired, clock);
     }
 
+    /** An agent that runs on the host itself: it sees the host's "/" as its own. */
+    public static ReconcileLoop start(String dockerHost, Path stateDir, Duration resyncInterval, JobBackoff jobBackoff,
+            HostIdentity host, Supplier<Optional<DesiredState>> desired, Clock clock) throws IOException {
+        return start(dockerHost, stateDir, Path.of("/"), resyncInterval, jobBackoff, host, desired, clock);
+    }
+
     /**
      * Builds the loop and its Docker clients and starts it (the first pass runs at once).
      *
      * @throws IOException when the job records cannot be read
      */
-    public static ReconcileLoop start(String dockerHost, Path stateDir, Duration resyncInterval, JobBackoff jobBackoff,
-            HostIdentity host, Supplier<Optional<DesiredState>> desired, Clock clock) throws IOException {
+    public static ReconcileLoop start(String dockerHost, Path stateDir, Path hostRoot, Duration resyncInterval,
+            JobBackoff jobBackoff, HostIdentity host, Supplier<Optional<DesiredState>> desired, Clock clock)
+            throws IOException {
         JobRecordStore records = JobRecordStore.open(stateDir, clock);
         // a hung daemon must not hang the loop forever; a pull streams progress well within this
         DockerClient commands = DockerClients.create(dockerHost, Duration.ofMinutes(5), 4);
@@ -100,6 +110,7 @@ public final class ReconcileLoop implements Workloads {
         StatusBoard board = new StatusBoard();
         SecretLayout layout = new SecretLayout(stateDir.resolve(StateDirectory.SECRETS_DIRECTORY));
         SecretFileStore secrets = new SecretFileStore(layout);
+        MountGuard mounts = MountGuard.of(stateDir, dockerHost, new HostPaths(hostRoot, stateDir));
         DockerObserver observer = new DockerObserver(commands, host.getUid());
         DockerExecutor executor = new DockerExecutor(commands, PULL_TIMEOUT);
         FailureTracker failures = new FailureTracker(clock);
@@ -115,9 +126,9 @@ public final class ReconcileLoop implements Workloads {
         DaemonProbe daemon = new DaemonProbe(dockerHost);
         DockerOutages outages = new DockerOutages(clock);
         JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
-                new JobRules(host.getUid(), layout, jobBackoff), daemon, outages, pulls, clock);
-        ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs,
-                pulls);
+                new JobRules(host.getUid(), layout, mounts, jobBackoff), daemon, outages, pulls, clock);
+        ReconcilePass pass = new ReconcilePass(observer, executor, secrets, mounts, host.getUid(), desired, board,
+                failures, jobs, pulls);
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
         woken.set(loop);
         loop.events = new DockerEvents(stream, Map.of(

@@ -4,6 +4,7 @@ import io.kdop.agent.job.JobContainer;
 import io.kdop.agent.job.JobStatuses;
 import io.kdop.agent.reconcile.DesiredContainer;
 import io.kdop.agent.reconcile.FailureTracker;
+import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.ObservedContainer;
 import io.kdop.agent.reconcile.ObservedState;
 import io.kdop.agent.reconcile.Phase;
@@ -56,6 +57,7 @@ public final class ReconcilePass {
     private final DockerObserver observer;
     private final DockerExecutor executor;
     private final SecretFileStore secrets;
+    private final MountGuard mounts;
     private final String hostUid;
     private final Supplier<Optional<DesiredState>> desiredState;
     private final StatusBoard board;
@@ -75,13 +77,14 @@ public final class ReconcilePass {
      */
     private long appliedRevision;
 
-    ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, String hostUid,
-            Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures, JobDriver jobs,
-            BackgroundPulls pulls) {
+    ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, MountGuard mounts,
+            String hostUid, Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures,
+            JobDriver jobs, BackgroundPulls pulls) {
         this.pulls = pulls;
         this.observer = observer;
         this.executor = executor;
         this.secrets = secrets;
+        this.mounts = mounts;
         this.hostUid = hostUid;
         this.desiredState = desiredState;
         this.board = board;
@@ -117,7 +120,7 @@ public final class ReconcilePass {
         }
         long revision = state.get().getRevision();
         List<DesiredContainer> desired = state.get().getContainersList().stream()
-                .map(spec -> DesiredContainer.of(spec, hostUid, secrets.layout()))
+                .map(spec -> DesiredContainer.of(spec, hostUid, secrets.layout(), mounts))
                 .toList();
         ObservedState observed;
         try {
@@ -197,7 +200,8 @@ public final class ReconcilePass {
                 failures.succeeded(plan.uid()); // the plan itself says what is wrong, every pass anew
                 yield false;
             }
-            case INVALID -> false; // never acted on (and a duplicate UID must not clear the first's failure)
+            // never acted on (and a duplicate UID must not clear the first's failure)
+            case INVALID, HOST_PATH_REFUSED -> false;
             case REMOVE -> throw new IllegalStateException("removals run in removeAll");
             case CREATE, RECREATE, START -> {
                 if (failures.backingOff(plan.uid(), plan.desired().attemptKey())) {

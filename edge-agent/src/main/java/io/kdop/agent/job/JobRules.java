@@ -12,6 +12,7 @@ import io.kdop.agent.job.JobAction.StartAttempt;
 import io.kdop.agent.job.JobAction.Wait;
 import io.kdop.agent.job.JobRecord.State;
 import io.kdop.agent.reconcile.DesiredContainer;
+import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.NameHolder;
 import io.kdop.agent.reconcile.Reason;
 import io.kdop.agent.reconcile.RegistryCredentials;
@@ -32,8 +33,9 @@ import java.util.Optional;
 
 /**
  * Decides the next step of one job from its record, its desired spec and its containers, and
- * computes the records that follow an attempt's end or the deadline. Pure: no I/O, no clock (the
- * time comes in {@link JobInput#now()}), no memory between calls.
+ * computes the records that follow an attempt's end or the deadline. Pure: no I/O but the
+ * resolution of host mount paths its {@link MountGuard} makes, no clock (the time comes in
+ * {@link JobInput#now()}), no memory between calls.
  *
  * <p>The exactly-once rules: an attempt is recorded as starting before its container is created;
  * an attempt recorded as starting whose container exists (or, for an in-place restart, whose
@@ -48,11 +50,13 @@ public final class JobRules {
 
     private final String hostUid;
     private final SecretLayout secrets;
+    private final MountGuard mounts;
     private final JobBackoff backoff;
 
-    public JobRules(String hostUid, SecretLayout secrets, JobBackoff backoff) {
+    public JobRules(String hostUid, SecretLayout secrets, MountGuard mounts, JobBackoff backoff) {
         this.hostUid = hostUid;
         this.secrets = secrets;
+        this.mounts = mounts;
         this.backoff = backoff;
     }
 
@@ -191,9 +195,12 @@ public final class JobRules {
             Optional<Instant> deadline) {
         ContainerSpec spec = starting.spec().getContainer();
         DesiredContainer fresh = attemptContainer(starting.spec(), starting.attempts());
-        Optional<String> problem = SpecCheck.problem(spec).or(fresh::mountProblem);
+        Optional<String> problem = SpecCheck.problem(spec);
         if (problem.isPresent()) {
             return new Wait(deadline.orElse(null), new Hold(Reason.InvalidSpec, problem.get()));
+        }
+        if (fresh.mountProblem().isPresent()) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.HostPathRefused, fresh.mountProblem().get()));
         }
         NameHolder holder = in.nameHolders().get(fresh.name());
         if (holder != null) {
@@ -260,7 +267,7 @@ public final class JobRules {
                 .setRestartPolicy(RestartPolicy.RESTART_NO) // Docker never restarts a job's container on its own
                 .setMaxRestartCount(0)
                 .build();
-        DesiredContainer d = DesiredContainer.of(spec, hostUid, secrets);
+        DesiredContainer d = DesiredContainer.of(spec, hostUid, secrets, mounts);
         Map<String, String> labels = new LinkedHashMap<>(d.labels());
         labels.put(ManagedContainers.WORKLOAD_KIND, ManagedContainers.DOCKER_JOB); // never the Planner's
         labels.put(ManagedContainers.JOB_ATTEMPT, Integer.toString(attempt));

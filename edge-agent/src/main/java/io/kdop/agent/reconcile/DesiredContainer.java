@@ -3,6 +3,7 @@ package io.kdop.agent.reconcile;
 import io.kdop.agent.docker.ManagedContainers;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.HealthCheck;
+import io.kdop.proto.v1.HostMount;
 import io.kdop.proto.v1.RestartPolicy;
 import io.kdop.proto.v1.WorkloadRef;
 import java.time.Duration;
@@ -18,13 +19,10 @@ import java.util.Map;
  *
  * @param specHash see {@link SpecHash#of}
  * @param attemptKey see {@link SpecHash#attempt}: what failures and their backoff are kept under
+ * @param mountProblem why a host mount may not be made (see {@link MountGuard}); such a spec is never created
  */
 public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig config, Map<String, String> labels,
         String specHash, String attemptKey, java.util.Optional<String> mountProblem) {
-
-    /** The Docker socket: whoever mounts it owns the host. */
-    private static final List<java.nio.file.Path> DOCKER_SOCKETS =
-            List.of(java.nio.file.Path.of("/var/run/docker.sock"), java.nio.file.Path.of("/run/docker.sock"));
 
     /** The longest duration Docker's int64 nanoseconds hold, in the milliseconds the hub sends. */
     static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000;
@@ -34,33 +32,13 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
     }
 
     /**
-     * Why a host mount may not be made: it would hand the container this agent's state (its
-     * identity key, every workload's secrets, the desired state) or the Docker socket, i.e. the
-     * host and the other tenants' secrets. A workload of another namespace on a shared host
-     * must not get those by declaring a volume.
+     * The container of a spec.
+     *
+     * @param mounts decides whether the spec's host mounts may be made (the reason lands in
+     *     {@link #mountProblem}) and the resolved host paths they are bound from: Docker mounts
+     *     the path that was checked, not the text a link in it could make name something else
      */
-    static java.util.Optional<String> mountProblem(ContainerSpec spec, java.nio.file.Path stateDir) {
-        List<java.nio.file.Path> guarded = new ArrayList<>(DOCKER_SOCKETS);
-        guarded.add(stateDir.toAbsolutePath().normalize());
-        for (var m : spec.getMountsList()) {
-            java.nio.file.Path host;
-            try {
-                host = java.nio.file.Path.of(m.getHostPath()).normalize();
-            } catch (java.nio.file.InvalidPathException e) {
-                return java.util.Optional.of("mount of host path " + m.getHostPath().replace("\0", "\\0")
-                        + " refused: it is not a valid path");
-            }
-            for (java.nio.file.Path g : guarded) {
-                if (host.startsWith(g) || g.startsWith(host)) {
-                    return java.util.Optional.of("mount of host path " + m.getHostPath() + " refused: it would expose "
-                            + (DOCKER_SOCKETS.contains(g) ? "the Docker socket" : "the agent's state directory " + g));
-                }
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    public static DesiredContainer of(ContainerSpec spec, String hostUid, SecretLayout secrets) {
+    public static DesiredContainer of(ContainerSpec spec, String hostUid, SecretLayout secrets, MountGuard mounts) {
         WorkloadRef w = spec.getWorkload();
         String hash = SpecHash.of(spec);
         Map<String, String> labels = new LinkedHashMap<>();
@@ -72,8 +50,14 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
         labels.put(ManagedContainers.WORKLOAD_UID, w.getUid());
         labels.put(ManagedContainers.SPEC_HASH, hash);
 
+        MountGuard.Checked checked = mounts.check(spec.getMountsList());
         List<String> binds = new ArrayList<>();
-        spec.getMountsList().forEach(m -> binds.add(ContainerConfig.bind(m.getHostPath(), m.getContainerPath(), m.getReadOnly())));
+        for (int n = 0; n < spec.getMountsCount(); n++) {
+            HostMount m = spec.getMounts(n);
+            // a refused spec is never created: its binds only have to be what it asked for
+            String source = checked.problem().isPresent() ? m.getHostPath() : checked.sources().get(n);
+            binds.add(ContainerConfig.bind(source, m.getContainerPath(), m.getReadOnly()));
+        }
         for (int n = 0; n < spec.getSecretFilesCount(); n++) {
             binds.add(ContainerConfig.bind(secretDirectory(secrets, w.getUid(), n),
                     spec.getSecretFiles(n).getMountPath(), true));
@@ -95,7 +79,7 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
                 spec.getResources().getMemoryBytes(),
                 spec.getNetworkMode());
         return new DesiredContainer(spec, spec.getContainerName(), config, labels, hash, SpecHash.attempt(spec),
-                mountProblem(spec, secrets.root().getParent()));
+                checked.problem());
     }
 
     /** The workload's UID, the key of everything the agent keeps per workload. */

@@ -58,9 +58,14 @@ public final class Planner {
                         "the desired state lists workload UID " + d.uid() + " twice"));
                 continue;
             }
-            Optional<String> problem = SpecCheck.problem(d.spec()).or(d::mountProblem);
+            Optional<String> problem = SpecCheck.problem(d.spec());
             if (problem.isPresent()) {
                 plans.add(new WorkloadPlan(d.workload(), d, current, Action.INVALID, List.of(), problem.get()));
+                continue;
+            }
+            if (d.mountProblem().isPresent()) {
+                plans.add(new WorkloadPlan(d.workload(), d, current, Action.HOST_PATH_REFUSED, List.of(),
+                        d.mountProblem().get()));
                 continue;
             }
             DesiredContainer owner = nameOwners.putIfAbsent(d.name(), d);

@@ -18,6 +18,12 @@ public enum Reason {
     RemoveFailed,
     /** The spec cannot be run as sent (see SpecCheck). */
     InvalidSpec,
+    /**
+     * A host mount is refused: on the host its path is, lies inside or contains what the agent
+     * guards (its state directory, a Docker or containerd socket, their data, /proc, /sys), or it
+     * cannot be resolved there (see MountGuard). Nothing is created.
+     */
+    HostPathRefused,
     /** A job: its last allowed attempt failed (backoff_limit + 1 attempts ran). */
     BackoffLimitExceeded,
     /** A job: active_deadline_seconds passed before it finished; its running attempt was killed. */

@@ -27,6 +27,9 @@ public final class StatusComposer {
             case INVALID -> {
                 return failed(status, Reason.InvalidSpec, plan.detail());
             }
+            case HOST_PATH_REFUSED -> {
+                return failed(status, Reason.HostPathRefused, plan.detail());
+            }
             case IMAGE_MISSING -> {
                 return failed(status, Reason.ImageNotPresent, plan.detail());
             }

@@ -10,9 +10,11 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.google.protobuf.ByteString;
+import io.kdop.agent.hostfs.HostPaths;
 import io.kdop.agent.job.JobBackoff;
 import io.kdop.agent.job.JobRecord;
 import io.kdop.agent.job.JobRules;
+import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.store.JobRecordStore;
 import io.kdop.proto.v1.ContainerSpec;
@@ -454,7 +456,8 @@ class JobLoopDockerTest {
         // ... and another one died after creating its container, before starting it
         JobSpec createdOnly = job("created", "exit 0").build();
         records().save(JobRecord.begin(createdOnly, Instant.now()).starting(1, "", ""));
-        JobRules rules = new JobRules(host.getUid(), new SecretLayout(stateDir.resolve("secrets")), FAST);
+        JobRules rules = new JobRules(host.getUid(), new SecretLayout(stateDir.resolve("secrets")),
+                MountGuard.of(stateDir, DOCKER_HOST, new HostPaths(Path.of("/"), stateDir)), FAST);
         String createdId = new DockerExecutor(docker, Duration.ofMinutes(1)).create(rules.attemptContainer(createdOnly, 1));
 
         publish(1, notCreated, createdOnly);

@@ -14,8 +14,10 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
 import com.google.protobuf.ByteString;
+import io.kdop.agent.hostfs.HostPaths;
 import io.kdop.agent.reconcile.DesiredContainer;
 import io.kdop.agent.reconcile.FailureTracker;
+import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.Planner;
 import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.reconcile.WorkloadPlan;
@@ -486,7 +488,8 @@ class ReconcileLoopDockerTest {
         DockerObserver observer = new DockerObserver(docker, host.getUid());
         SecretLayout layout = new SecretLayout(stateDir.resolve("secrets"));
         List<DesiredContainer> wanted = desired.get().getContainersList().stream()
-                .map(s -> DesiredContainer.of(s, host.getUid(), layout)).toList();
+                .map(s -> DesiredContainer.of(s, host.getUid(), layout, MountGuard.of(stateDir, DOCKER_HOST,
+                        new HostPaths(Path.of("/"), stateDir)))).toList();
         var observed = observer.observe(Set.copyOf(wanted.stream().map(DesiredContainer::name).toList()),
                 Set.copyOf(wanted.stream().map(d -> d.config().image()).toList()));
         return Planner.plan(wanted, observed).stream().map(WorkloadPlan::action).toList();

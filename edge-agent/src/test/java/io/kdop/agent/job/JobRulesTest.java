@@ -592,6 +592,17 @@ class JobRulesTest {
     }
 
     @Test
+    void aRefusedHostMountHoldsTheAttemptWithItsOwnReason() {
+        JobSpec spec = job("peek", "true").setContainer(job("peek", "true").getContainer().toBuilder()
+                .addMounts(io.kdop.proto.v1.HostMount.newBuilder().setHostPath("/var/lib/kdop-agent")
+                        .setContainerPath("/loot"))).build();
+        JobAction action = RULES.decide(input(spec, JobRecord.begin(spec, T0), T0));
+        assertThat(action).isInstanceOf(Wait.class);
+        assertThat(((Wait) action).hold().reason()).isEqualTo(Reason.HostPathRefused);
+        assertThat(((Wait) action).hold().message()).contains("the agent's state directory");
+    }
+
+    @Test
     void aVanishedContainerAndAFailedStartAreFailedAttempts() {
         JobSpec spec = job("flaky", "true").setBackoffLimit(1).build();
         JobRecord r = JobRecord.begin(spec, T0).starting(1, "", "").running("c1");

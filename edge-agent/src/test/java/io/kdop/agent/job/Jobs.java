@@ -1,6 +1,8 @@
 package io.kdop.agent.job;
 
+import io.kdop.agent.hostfs.HostPathResolver;
 import io.kdop.agent.reconcile.FailureTracker;
+import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.NameHolder;
 import io.kdop.agent.reconcile.RuntimeState;
 import io.kdop.agent.reconcile.SecretLayout;
@@ -24,7 +26,9 @@ final class Jobs {
     static final String IMAGE = "kdop-test/busybox:1";
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     static final JobBackoff BACKOFF = new JobBackoff(Duration.ofSeconds(10), Duration.ofSeconds(60));
-    static final JobRules RULES = new JobRules(HOST_UID, new SecretLayout(Path.of("/var/lib/kdop-agent/secrets")), BACKOFF);
+    static final JobRules RULES = new JobRules(HOST_UID, new SecretLayout(Path.of("/var/lib/kdop-agent/secrets")),
+            MountGuard.of(Path.of("/var/lib/kdop-agent"), "unix:///var/run/docker.sock",
+                    path -> new HostPathResolver.Resolved(path.normalize(), List.of())), BACKOFF);
 
     private Jobs() {}
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the checks the agent makes on the desired state a hub sends, before anything reaches
- * Docker or its disk: {@link SpecCheck}, {@link DesiredContainer#mountProblem}, the planner and
+ * Docker or its disk: {@link SpecCheck}, {@link MountGuard}, the planner and
  * the job rules' first steps. A hub is trusted for identity, not for well-formed specs (an older
  * or newer hub, a bug): contract: a problem or none, never an exception, which would stop the
  * whole pass for every workload of the host. Seeds: DesiredStateFuzzTestInputs/desiredState, in
@@ -39,7 +39,7 @@ class DesiredStateFuzzTest {
 
     private static final String HOST_UID = "host-uid";
     private static final SecretLayout SECRETS = new SecretLayout(Path.of("/var/lib/kdop-agent/secrets"));
-    private static final JobRules JOBS = new JobRules(HOST_UID, SECRETS,
+    private static final JobRules JOBS = new JobRules(HOST_UID, SECRETS, Specs.MOUNTS,
             new JobBackoff(Duration.ofSeconds(10), Duration.ofMinutes(6)));
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -53,7 +53,7 @@ class DesiredStateFuzzTest {
             return; // not a message: the gRPC layer never hands such bytes to the agent
         }
         List<DesiredContainer> desired = state.getContainersList().stream()
-                .map(spec -> DesiredContainer.of(spec, HOST_UID, SECRETS))
+                .map(spec -> DesiredContainer.of(spec, HOST_UID, SECRETS, Specs.MOUNTS))
                 .toList();
         for (DesiredContainer d : desired) {
             Optional<String> problem = SpecCheck.problem(d.spec()).or(d::mountProblem);
@@ -63,9 +63,10 @@ class DesiredStateFuzzTest {
                 Set.copyOf(state.getRetainedWorkloadUidsList()));
         assertThat(plans).hasSize(desired.size());
         for (WorkloadPlan plan : plans) {
-            boolean refused = SpecCheck.problem(plan.desired().spec()).or(plan.desired()::mountProblem).isPresent();
-            if (refused) {
+            if (SpecCheck.problem(plan.desired().spec()).isPresent()) {
                 assertThat(plan.action()).isEqualTo(WorkloadPlan.Action.INVALID);
+            } else if (plan.desired().mountProblem().isPresent()) {
+                assertThat(plan.action()).isEqualTo(WorkloadPlan.Action.HOST_PATH_REFUSED);
             }
         }
         state.getJobsList().forEach(DesiredStateFuzzTest::firstSteps);

@@ -240,19 +240,26 @@ class PlannerTest {
     }
 
     @Test
-    void refusesHostMountsThatWouldExposeTheAgentsStateOrTheDockerSocket() {
-        java.nio.file.Path state = java.nio.file.Path.of("/var/lib/kdop-agent");
-        for (String hostPath : List.of("/var/lib/kdop-agent", "/var/lib/kdop-agent/secrets/uid", "/var/lib", "/",
-                "/var/run/docker.sock", "/run", "/var/lib/kdop-agent/../kdop-agent")) {
-            var spec = io.kdop.proto.v1.ContainerSpec.newBuilder().addMounts(io.kdop.proto.v1.HostMount.newBuilder()
-                    .setHostPath(hostPath).setContainerPath("/x")).build();
-            assertThat(DesiredContainer.mountProblem(spec, state)).as(hostPath).isPresent();
-        }
-        for (String hostPath : List.of("/srv/data", "/var/lib/postgres", "/run/udev", "/var/lib/kdop-agent-backup")) {
-            var spec = io.kdop.proto.v1.ContainerSpec.newBuilder().addMounts(io.kdop.proto.v1.HostMount.newBuilder()
-                    .setHostPath(hostPath).setContainerPath("/x")).build();
-            assertThat(DesiredContainer.mountProblem(spec, state)).as(hostPath).isEmpty();
-        }
+    void aRefusedHostMountIsReportedAsSuchAndNothingIsCreated() {
+        DesiredContainer d = desired(minimal("web").addMounts(io.kdop.proto.v1.HostMount.newBuilder()
+                .setHostPath("/var/lib/kdop-agent/secrets").setContainerPath("/x")));
+
+        WorkloadPlan plan = Planner.plan(List.of(d), observedState(List.of(), Map.of())).getFirst();
+
+        assertThat(plan.action()).isEqualTo(Action.HOST_PATH_REFUSED);
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.detail()).contains("/var/lib/kdop-agent/secrets", "the agent's state directory");
+        assertThat(StatusComposer.desired(plan, java.util.Optional.empty(), java.util.Optional.empty(), 0, 1)
+                .getReason()).isEqualTo(Reason.HostPathRefused.name());
+    }
+
+    @Test
+    void anAllowedHostMountIsBoundFromTheResolvedPath() {
+        DesiredContainer d = desired(minimal("web").addMounts(io.kdop.proto.v1.HostMount.newBuilder()
+                .setHostPath("/srv/./data/../data").setContainerPath("/data").setReadOnly(true)));
+
+        assertThat(d.mountProblem()).isEmpty();
+        assertThat(d.config().binds()).containsExactly("/srv/data:/data:ro");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kdop.agent.reconcile;
 
+import io.kdop.agent.hostfs.HostPathResolver;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.EnvVar;
 import io.kdop.proto.v1.HealthCheck;
@@ -19,6 +20,9 @@ final class Specs {
 
     static final String HOST_UID = "host-uid-1";
     static final SecretLayout SECRETS = new SecretLayout(Path.of("/var/lib/kdop-agent/secrets"));
+    /** Host paths taken as written: no links on this pretend host. */
+    static final MountGuard MOUNTS = MountGuard.of(Path.of("/var/lib/kdop-agent"), "unix:///var/run/docker.sock",
+            path -> new HostPathResolver.Resolved(path.normalize(), List.of()));
     /** The defaults of the test image: Docker merges them into every container. */
     static final ImageDefaults IMAGE = new ImageDefaults(List.of("/bin/sh"), List.of(), List.of("PATH=/bin"), null);
     static final String IMAGE_ID = "sha256:image";
@@ -52,7 +56,7 @@ final class Specs {
     }
 
     static DesiredContainer desired(ContainerSpec.Builder spec) {
-        return DesiredContainer.of(spec.build(), HOST_UID, SECRETS);
+        return DesiredContainer.of(spec.build(), HOST_UID, SECRETS, MOUNTS);
     }
 
     static RuntimeState state(String status) {

@@ -25,6 +25,9 @@ public record JoinInstructions(String hubAddress, String agentImage) {
     /** Where the agent keeps its identity, desired state and job records on a Docker host. */
     public static final String STATE_DIR = "/var/lib/kdop-agent";
 
+    /** Where the container form mounts the host's "/" for the agent (its image's default --host-root). */
+    public static final String HOST_ROOT = "/host";
+
     public static final java.util.List<String> AGENT_JVM_OPTIONS = java.util.List.of("-Xms8m", "-Xmx128m",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:+UseCompactObjectHeaders", "-XX:ReservedCodeCacheSize=16m", "--sun-misc-unsafe-memory-access=allow");
@@ -36,7 +39,9 @@ public record JoinInstructions(String hubAddress, String agentImage) {
      * The agent runs as its image's non-root user with the Docker socket's group, in the host's
      * network (it reaches containers' published and host-network ports as on the host) and with
      * its state directory at the same path inside and out, so Docker resolves the agent's bind
-     * mounts (secret files) on the host.
+     * mounts (secret files) on the host. The host's "/" is mounted read-only at {@link #HOST_ROOT}:
+     * the agent resolves the host paths of workloads' volume mounts there, symbolic links included,
+     * before it lets Docker mount them (its Docker socket gives it more than that already).
      */
     public String dockerCommand(JoinToken token) {
         // pasted again: the previous agent container goes; files an earlier jar or systemd agent
@@ -47,8 +52,9 @@ public record JoinInstructions(String hubAddress, String agentImage) {
                 + " && docker run -d --name kdop-agent --restart unless-stopped --network host"
                 + " --group-add \"$(stat -c %g /var/run/docker.sock)\""
                 + " -v /var/run/docker.sock:/var/run/docker.sock -v " + STATE_DIR + ":" + STATE_DIR
+                + " -v /:" + HOST_ROOT + ":ro"
                 + " " + agentImage + " join --hub " + hubAddress + " --state-dir " + STATE_DIR
-                + " --token-file " + STATE_DIR + "/join-token";
+                + " --host-root " + HOST_ROOT + " --token-file " + STATE_DIR + "/join-token";
     }
 
     /** Where the systemd form installs the agent's runtime and jar. */
@@ -96,8 +102,9 @@ public record JoinInstructions(String hubAddress, String agentImage) {
                 RestartPreventExitStatus=2 3 4 6
                 NoNewPrivileges=yes
                 ProtectSystem=full
-                ProtectHome=yes
-                PrivateTmp=yes
+                # read-only, not hidden, and /tmp not made private: the agent resolves workloads' host paths
+                # (symbolic links included) before Docker mounts them, so it must see what Docker sees
+                ProtectHome=read-only
 
                 [Install]
                 WantedBy=multi-user.target

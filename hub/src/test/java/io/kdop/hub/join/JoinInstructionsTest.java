@@ -22,6 +22,8 @@ class JoinInstructionsTest {
             assertThat(sh("-n", "-c", line).exit).as(line).isZero();
             assertThat(line).doesNotContain("--token ").doesNotContain("-e KDOP_JOIN_TOKEN");
         }
+        assertThat(instructions.dockerCommand(token)).as("the host's / for resolving host mounts")
+                .contains(" -v /:/host:ro ", " --host-root /host ");
         assertThat(instructions.systemdCommand(token)).contains("systemctl enable --now kdop-agent")
                 .contains("docker cp kdop-agent-install:/opt/java /opt/kdop-agent/java");
     }
@@ -41,6 +43,8 @@ class JoinInstructionsTest {
                 "-jar /opt/kdop-agent/kdop-edge-agent.jar join --hub hub.example.org:30000 --state-dir /var/lib/kdop-agent"
                         + " --token-file /var/lib/kdop-agent/join-token",
                 "Restart=always", "RestartPreventExitStatus=2 3 4 6", "WantedBy=multi-user.target");
+        // the agent must see /tmp and /home as Docker does to resolve workloads' host paths
+        assertThat(unit).contains("ProtectHome=read-only").doesNotContain("PrivateTmp").doesNotContain("ProtectHome=yes");
     }
 
     private record Shell(int exit, String out) {}

@@ -63,6 +63,7 @@ class AgentImageIT {
             cluster.awaitContainer("web", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
             String web = DockerCli.id(PREFIX + "web");
             assertThat(DockerCli.exec(PREFIX + "web", "cat", "/etc/app/password").strip()).isEqualTo("s3cr3t");
+            hostMountsAreResolvedOnTheHostFromInsideTheAgentsContainer(cluster, work.toRealPath());
 
             String secret = token.substring(token.lastIndexOf('.') + 1);
             assertThat(Cli.run(Duration.ofSeconds(30), "docker", "inspect", AGENT).orFail())
@@ -99,6 +100,38 @@ class AgentImageIT {
                     .isEqualTo(2);
         } finally {
             DockerCli.removeAll(PREFIX);
+        }
+    }
+
+    /**
+     * The container form sees the host's "/" at /host: a link to the agent's state directory is
+     * refused, a link elsewhere is mounted from where it leads, and a path the agent cannot find
+     * there is refused rather than taken as missing (it may be on a file system mounted since).
+     */
+    private static void hostMountsAreResolvedOnTheHostFromInsideTheAgentsContainer(Cluster cluster, Path work)
+            throws Exception {
+        Path shared = Files.createDirectories(work.resolve("shared"));
+        Files.createSymbolicLink(shared.resolve("link"), work.resolve("state"));
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.createSymbolicLink(shared.resolve("data"), data);
+        cluster.apply("thief", Specs.image("kdop-test/busybox:1").name(PREFIX + "thief").command("sleep", "3600")
+                .volume(shared + "/link", "/loot").host("img").build());
+        cluster.apply("reader", Specs.image("kdop-test/busybox:1").name(PREFIX + "reader").command("sleep", "3600")
+                .volume(shared + "/data", "/data").host("img").build());
+        cluster.apply("early", Specs.image("kdop-test/busybox:1").name(PREFIX + "early").command("sleep", "3600")
+                .volume(shared + "/not-yet", "/data").host("img").build());
+
+        assertThat(cluster.awaitContainer("thief", "refused", s -> "HostPathRefused".equals(Cluster.readyReason(s)),
+                TIMEOUT).message()).contains("resolves to " + work.resolve("state"), "the agent's state directory");
+        assertThat(cluster.awaitContainer("early", "refused", s -> "HostPathRefused".equals(Cluster.readyReason(s)),
+                TIMEOUT).message()).contains("there is nothing at " + shared + "/not-yet", "create it on the host");
+        cluster.awaitContainer("reader", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
+        assertThat(DockerCli.inspect(PREFIX + "reader", "{{range .HostConfig.Binds}}{{println .}}{{end}}"))
+                .isEqualTo(data + ":/data:rw");
+        assertThat(DockerCli.id(PREFIX + "thief")).isNull();
+        assertThat(DockerCli.id(PREFIX + "early")).isNull();
+        for (String name : new String[] {"thief", "reader", "early"}) {
+            cluster.deleteContainer(name, TIMEOUT);
         }
     }
 
