@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.kdop.agent.job.JobBackoff;
 import io.kdop.agent.job.JobRules;
 import io.kdop.agent.reconcile.FailureTracker;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.reconcile.StatusBoard;
 import io.kdop.agent.reconcile.Workloads;
@@ -117,7 +118,7 @@ public final class ReconcileLoop implements Workloads {
         JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
                 new JobRules(host.getUid(), layout, jobBackoff), daemon, outages, pulls, clock);
         ReconcilePass pass = new ReconcilePass(observer, executor, secrets, host.getUid(), desired, board, failures, jobs,
-                pulls);
+                pulls, state -> PolicyGate.of(host, state, HostPaths::resolve));
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
         woken.set(loop);
         loop.events = new DockerEvents(stream, Map.of(

@@ -8,6 +8,7 @@ import io.kdop.agent.reconcile.ObservedContainer;
 import io.kdop.agent.reconcile.ObservedState;
 import io.kdop.agent.reconcile.Phase;
 import io.kdop.agent.reconcile.Planner;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.PullErrors;
 import io.kdop.agent.reconcile.Reason;
 import io.kdop.agent.reconcile.Redactor;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -62,6 +64,8 @@ public final class ReconcilePass {
     private final FailureTracker failures;
     private final JobDriver jobs;
     private final BackgroundPulls pulls;
+    /** The host's policy of a desired state, which the agent enforces again (see {@link PolicyGate}). */
+    private final Function<DesiredState, PolicyGate> gates;
     private final RestartLedger ledger = new RestartLedger();
     /** Workloads whose image is being pulled, with what their status says meanwhile (this pass only). */
     private final Map<String, String> pulling = new LinkedHashMap<>();
@@ -77,7 +81,8 @@ public final class ReconcilePass {
 
     ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, String hostUid,
             Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures, JobDriver jobs,
-            BackgroundPulls pulls) {
+            BackgroundPulls pulls, Function<DesiredState, PolicyGate> gates) {
+        this.gates = gates;
         this.pulls = pulls;
         this.observer = observer;
         this.executor = executor;
@@ -126,8 +131,9 @@ public final class ReconcilePass {
             dockerDown(e, desired, state.get(), revision);
             return Optional.empty();
         }
-        List<WorkloadPlan> plans = Planner.plan(desired, withoutJobs(observed),
-                Set.copyOf(state.get().getRetainedWorkloadUidsList()));
+        PolicyGate gate = gates.apply(state.get());
+        List<WorkloadPlan> plans = gate.screen(Planner.plan(desired, withoutJobs(observed),
+                Set.copyOf(state.get().getRetainedWorkloadUidsList())));
         plans.stream().filter(p -> p.current() != null).forEach(p -> ledger.sawContainer(p.uid()));
         // Removals first, all at once: each may wait out a graceful stop, and none depends on another.
         boolean acted = removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());
@@ -136,7 +142,7 @@ public final class ReconcilePass {
                 acted |= execute(plan, revision);
             }
         }
-        JobDriver.Outcome jobOutcome = jobs.run(state.get(), jobContainers(observed), observed,
+        JobDriver.Outcome jobOutcome = jobs.run(state.get(), gate, jobContainers(observed), observed,
                 (uid, spec, image) -> {
                     statuses.put(uid, JobStatuses.pulling(statuses.get(uid), spec, image, revision));
                     board.publish(report());
@@ -197,7 +203,7 @@ public final class ReconcilePass {
                 failures.succeeded(plan.uid()); // the plan itself says what is wrong, every pass anew
                 yield false;
             }
-            case INVALID -> false; // never acted on (and a duplicate UID must not clear the first's failure)
+            case INVALID, DENIED -> false; // never acted on (and a duplicate UID must not clear the first's failure)
             case REMOVE -> throw new IllegalStateException("removals run in removeAll");
             case CREATE, RECREATE, START -> {
                 if (failures.backingOff(plan.uid(), plan.desired().attemptKey())) {

@@ -161,6 +161,10 @@ public final class JobRules {
             // the uid names the record's file: nothing is written for a spec that fails the checks
             return new Wait(null, new Hold(Reason.InvalidSpec, problem.get()));
         }
+        Optional<String> denied = in.policy().refusal(d.getContainer());
+        if (denied.isPresent()) {
+            return new Wait(null, new Hold(Reason.PolicyDenied, denied.get())); // never begun: no record
+        }
         if (in.recordUnreadable()) {
             return new Save(unreadable(d, in.now()), "its record could not be read and no container of it is left");
         }
@@ -194,6 +198,10 @@ public final class JobRules {
         Optional<String> problem = SpecCheck.problem(spec).or(fresh::mountProblem);
         if (problem.isPresent()) {
             return new Wait(deadline.orElse(null), new Hold(Reason.InvalidSpec, problem.get()));
+        }
+        Optional<String> denied = in.policy().refusal(spec); // the current policy, for a job begun under an older one
+        if (denied.isPresent()) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.PolicyDenied, denied.get()));
         }
         NameHolder holder = in.nameHolders().get(fresh.name());
         if (holder != null) {

@@ -18,6 +18,8 @@ public enum Reason {
     RemoveFailed,
     /** The spec cannot be run as sent (see SpecCheck). */
     InvalidSpec,
+    /** The host's policy (the DockerHost's spec.policy) refuses the workload (see PolicyGate). */
+    PolicyDenied,
     /** A job: its last allowed attempt failed (backoff_limit + 1 attempts ran). */
     BackoffLimitExceeded,
     /** A job: active_deadline_seconds passed before it finished; its running attempt was killed. */

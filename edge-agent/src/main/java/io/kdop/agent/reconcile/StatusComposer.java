@@ -27,6 +27,9 @@ public final class StatusComposer {
             case INVALID -> {
                 return failed(status, Reason.InvalidSpec, plan.detail());
             }
+            case DENIED -> {
+                return failed(status, Reason.PolicyDenied, plan.detail());
+            }
             case IMAGE_MISSING -> {
                 return failed(status, Reason.ImageNotPresent, plan.detail());
             }

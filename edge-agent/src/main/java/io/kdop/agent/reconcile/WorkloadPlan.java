@@ -9,7 +9,7 @@ import java.util.List;
  * @param desired null for a workload that is no longer desired
  * @param current the container serving the workload now, null if none
  * @param steps in order; empty for {@link Action#NONE}, {@link Action#CONFLICT},
- *     {@link Action#IMAGE_MISSING} and {@link Action#INVALID}
+ *     {@link Action#IMAGE_MISSING}, {@link Action#INVALID} and {@link Action#DENIED}
  * @param detail why, for logs and status messages (never secret values)
  */
 public record WorkloadPlan(WorkloadRef workload, DesiredContainer desired, ObservedContainer current, Action action,
@@ -32,7 +32,9 @@ public record WorkloadPlan(WorkloadRef workload, DesiredContainer desired, Obser
         /** The image is not on the host and the pull policy forbids pulling it. */
         IMAGE_MISSING,
         /** The spec cannot be run as sent (see {@link SpecCheck}). */
-        INVALID
+        INVALID,
+        /** The host's policy refuses the workload (see {@link PolicyGate}): nothing is done about it. */
+        DENIED
     }
 
     public WorkloadPlan {
