@@ -10,6 +10,7 @@ import io.kdop.agent.job.JobStatuses;
 import io.kdop.agent.job.OutputTail;
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.ObservedState;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.PullErrors;
 import io.kdop.agent.reconcile.Reason;
 import io.kdop.agent.reconcile.Redactor;
@@ -130,8 +131,8 @@ final class JobDriver {
      * @param observed the job containers of this pass's observation
      * @param view this pass's observation (present images, names held by other containers)
      */
-    Outcome run(DesiredState state, List<JobContainer> observed, ObservedState view, Progress progress)
-            throws InterruptedException {
+    Outcome run(DesiredState state, PolicyGate gate, List<JobContainer> observed, ObservedState view,
+            Progress progress) throws InterruptedException {
         holds.clear();
         pulling.clear();
         Map<String, JobSpec> desired = desiredByUid(state);
@@ -151,7 +152,7 @@ final class JobDriver {
         for (String uid : uids) {
             List<Instant> wakes = new ArrayList<>();
             changed |= drive(uid, desired.get(uid), retained.contains(uid), byUid.getOrDefault(uid, List.of()), view,
-                    progress, wakes);
+                    gate, progress, wakes);
             for (Instant at : wakes) {
                 wake = wake.filter(w -> !at.isBefore(w)).or(() -> Optional.of(at));
             }
@@ -205,13 +206,13 @@ final class JobDriver {
 
     /** Steps one job until it waits; @return true when Docker was changed */
     private boolean drive(String uid, JobSpec desired, boolean retained, List<JobContainer> observed, ObservedState view,
-            Progress progress, List<Instant> wakes) throws InterruptedException {
+            PolicyGate gate, Progress progress, List<Instant> wakes) throws InterruptedException {
         boolean changed = false;
         List<JobContainer> containers = observed;
         for (int n = 0; n < MAX_STEPS; n++) {
             Instant now = clock.instant();
             JobInput in = new JobInput(uid, desired, retained, records.get(uid).orElse(null), records.unreadable(uid),
-                    containers, failures.last(uid), view.presentImages(), view.nameHolders(), now);
+                    containers, failures.last(uid), view.presentImages(), view.nameHolders(), now, gate);
             String step = "deciding";
             try {
                 JobAction action = rules.decide(in);

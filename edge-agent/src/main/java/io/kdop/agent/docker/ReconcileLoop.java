@@ -1,11 +1,13 @@
 package io.kdop.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import io.kdop.agent.hostfs.HostPathResolver;
 import io.kdop.agent.hostfs.HostPaths;
 import io.kdop.agent.job.JobBackoff;
 import io.kdop.agent.job.JobRules;
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.MountGuard;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.reconcile.StatusBoard;
 import io.kdop.agent.reconcile.Workloads;
@@ -110,7 +112,8 @@ public final class ReconcileLoop implements Workloads {
         StatusBoard board = new StatusBoard();
         SecretLayout layout = new SecretLayout(stateDir.resolve(StateDirectory.SECRETS_DIRECTORY));
         SecretFileStore secrets = new SecretFileStore(layout);
-        MountGuard mounts = MountGuard.of(stateDir, dockerHost, new HostPaths(hostRoot, stateDir));
+        HostPaths hostPaths = new HostPaths(hostRoot, stateDir);
+        MountGuard mounts = MountGuard.of(stateDir, dockerHost, hostPaths);
         DockerObserver observer = new DockerObserver(commands, host.getUid());
         DockerExecutor executor = new DockerExecutor(commands, PULL_TIMEOUT);
         FailureTracker failures = new FailureTracker(clock);
@@ -128,7 +131,7 @@ public final class ReconcileLoop implements Workloads {
         JobDriver jobs = new JobDriver(observer, executor, secrets, records, failures,
                 new JobRules(host.getUid(), layout, mounts, jobBackoff), daemon, outages, pulls, clock);
         ReconcilePass pass = new ReconcilePass(observer, executor, secrets, mounts, host.getUid(), desired, board,
-                failures, jobs, pulls);
+                failures, jobs, pulls, state -> PolicyGate.of(host, state, path -> realPath(hostPaths, path)));
         ReconcileLoop loop = new ReconcileLoop(pass, board, resyncInterval, clock);
         woken.set(loop);
         loop.events = new DockerEvents(stream, Map.of(
@@ -267,6 +270,18 @@ public final class ReconcileLoop implements Workloads {
             } catch (Exception e) {
                 LOG.debug("closing a Docker client: {}", e.toString());
             }
+        }
+    }
+
+    /**
+     * The path the host's policy judges: where its links lead, as Docker will bind it. One that
+     * cannot be resolved is judged as written; the mount guard refuses it anyway.
+     */
+    private static String realPath(HostPathResolver resolver, String path) {
+        try {
+            return resolver.resolve(java.nio.file.Path.of(path)).path().toString();
+        } catch (HostPathResolver.Unresolvable | java.nio.file.InvalidPathException e) {
+            return path;
         }
     }
 }

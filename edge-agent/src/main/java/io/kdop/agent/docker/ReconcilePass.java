@@ -9,6 +9,7 @@ import io.kdop.agent.reconcile.ObservedContainer;
 import io.kdop.agent.reconcile.ObservedState;
 import io.kdop.agent.reconcile.Phase;
 import io.kdop.agent.reconcile.Planner;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.PullErrors;
 import io.kdop.agent.reconcile.Reason;
 import io.kdop.agent.reconcile.Redactor;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -64,6 +66,8 @@ public final class ReconcilePass {
     private final FailureTracker failures;
     private final JobDriver jobs;
     private final BackgroundPulls pulls;
+    /** The host's policy of a desired state, which the agent enforces again (see {@link PolicyGate}). */
+    private final Function<DesiredState, PolicyGate> gates;
     private final RestartLedger ledger = new RestartLedger();
     /** Workloads whose image is being pulled, with what their status says meanwhile (this pass only). */
     private final Map<String, String> pulling = new LinkedHashMap<>();
@@ -79,7 +83,8 @@ public final class ReconcilePass {
 
     ReconcilePass(DockerObserver observer, DockerExecutor executor, SecretFileStore secrets, MountGuard mounts,
             String hostUid, Supplier<Optional<DesiredState>> desiredState, StatusBoard board, FailureTracker failures,
-            JobDriver jobs, BackgroundPulls pulls) {
+            JobDriver jobs, BackgroundPulls pulls, Function<DesiredState, PolicyGate> gates) {
+        this.gates = gates;
         this.pulls = pulls;
         this.observer = observer;
         this.executor = executor;
@@ -129,8 +134,9 @@ public final class ReconcilePass {
             dockerDown(e, desired, state.get(), revision);
             return Optional.empty();
         }
-        List<WorkloadPlan> plans = Planner.plan(desired, withoutJobs(observed),
-                Set.copyOf(state.get().getRetainedWorkloadUidsList()));
+        PolicyGate gate = gates.apply(state.get());
+        List<WorkloadPlan> plans = gate.screen(Planner.plan(desired, withoutJobs(observed),
+                Set.copyOf(state.get().getRetainedWorkloadUidsList())));
         plans.stream().filter(p -> p.current() != null).forEach(p -> ledger.sawContainer(p.uid()));
         // Removals first, all at once: each may wait out a graceful stop, and none depends on another.
         boolean acted = removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());
@@ -139,7 +145,7 @@ public final class ReconcilePass {
                 acted |= execute(plan, revision);
             }
         }
-        JobDriver.Outcome jobOutcome = jobs.run(state.get(), jobContainers(observed), observed,
+        JobDriver.Outcome jobOutcome = jobs.run(state.get(), gate, jobContainers(observed), observed,
                 (uid, spec, image) -> {
                     statuses.put(uid, JobStatuses.pulling(statuses.get(uid), spec, image, revision));
                     board.publish(report());
@@ -201,7 +207,7 @@ public final class ReconcilePass {
                 yield false;
             }
             // never acted on (and a duplicate UID must not clear the first's failure)
-            case INVALID, HOST_PATH_REFUSED -> false;
+            case INVALID, HOST_PATH_REFUSED, DENIED -> false;
             case REMOVE -> throw new IllegalStateException("removals run in removeAll");
             case CREATE, RECREATE, START -> {
                 if (failures.backingOff(plan.uid(), plan.desired().attemptKey())) {

@@ -2,6 +2,7 @@ package io.kdop.agent.job;
 
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.NameHolder;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.proto.v1.JobSpec;
 import java.time.Instant;
 import java.util.List;
@@ -20,10 +21,11 @@ import java.util.Set;
  * @param failure the job's last failed Docker operation (pull, create, removal), if any
  * @param presentImages image references the host has (of the job images asked about)
  * @param nameHolders containers that are not this host's holding wanted names, by name
+ * @param policy the host's policy, checked before a job begins and before each attempt's container is created
  */
 public record JobInput(String uid, JobSpec desired, boolean retained, JobRecord record, boolean recordUnreadable,
         List<JobContainer> containers, Optional<FailureTracker.Failure> failure, Set<String> presentImages,
-        Map<String, NameHolder> nameHolders, Instant now) {
+        Map<String, NameHolder> nameHolders, Instant now, PolicyGate policy) {
 
     public JobInput {
         containers = List.copyOf(containers);

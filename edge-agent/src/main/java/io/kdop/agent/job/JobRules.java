@@ -165,6 +165,10 @@ public final class JobRules {
             // the uid names the record's file: nothing is written for a spec that fails the checks
             return new Wait(null, new Hold(Reason.InvalidSpec, problem.get()));
         }
+        Optional<String> denied = in.policy().refusal(d.getContainer());
+        if (denied.isPresent()) {
+            return new Wait(null, new Hold(Reason.PolicyDenied, denied.get())); // never begun: no record
+        }
         if (in.recordUnreadable()) {
             return new Save(unreadable(d, in.now()), "its record could not be read and no container of it is left");
         }
@@ -201,6 +205,10 @@ public final class JobRules {
         }
         if (fresh.mountProblem().isPresent()) {
             return new Wait(deadline.orElse(null), new Hold(Reason.HostPathRefused, fresh.mountProblem().get()));
+        }
+        Optional<String> denied = in.policy().refusal(spec); // the current policy, for a job begun under an older one
+        if (denied.isPresent()) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.PolicyDenied, denied.get()));
         }
         NameHolder holder = in.nameHolders().get(fresh.name());
         if (holder != null) {

@@ -24,6 +24,8 @@ public enum Reason {
      * cannot be resolved there (see MountGuard). Nothing is created.
      */
     HostPathRefused,
+    /** The host's policy (the DockerHost's spec.policy) refuses the workload (see PolicyGate). */
+    PolicyDenied,
     /** A job: its last allowed attempt failed (backoff_limit + 1 attempts ran). */
     BackoffLimitExceeded,
     /** A job: active_deadline_seconds passed before it finished; its running attempt was killed. */

@@ -30,6 +30,9 @@ public final class StatusComposer {
             case HOST_PATH_REFUSED -> {
                 return failed(status, Reason.HostPathRefused, plan.detail());
             }
+            case DENIED -> {
+                return failed(status, Reason.PolicyDenied, plan.detail());
+            }
             case IMAGE_MISSING -> {
                 return failed(status, Reason.ImageNotPresent, plan.detail());
             }

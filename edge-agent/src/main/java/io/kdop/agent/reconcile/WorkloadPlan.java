@@ -9,7 +9,7 @@ import java.util.List;
  * @param desired null for a workload that is no longer desired
  * @param current the container serving the workload now, null if none
  * @param steps in order; empty for {@link Action#NONE}, {@link Action#CONFLICT},
- *     {@link Action#IMAGE_MISSING}, {@link Action#INVALID} and {@link Action#HOST_PATH_REFUSED}
+ *     {@link Action#IMAGE_MISSING}, {@link Action#INVALID}, {@link Action#HOST_PATH_REFUSED} and {@link Action#DENIED}
  * @param detail why, for logs and status messages (never secret values)
  */
 public record WorkloadPlan(WorkloadRef workload, DesiredContainer desired, ObservedContainer current, Action action,
@@ -34,7 +34,9 @@ public record WorkloadPlan(WorkloadRef workload, DesiredContainer desired, Obser
         /** The spec cannot be run as sent (see {@link SpecCheck}). */
         INVALID,
         /** A host mount would expose what the agent guards, or cannot be resolved (see {@link MountGuard}). */
-        HOST_PATH_REFUSED
+        HOST_PATH_REFUSED,
+        /** The host's policy refuses the workload (see {@link PolicyGate}): nothing is done about it. */
+        DENIED
     }
 
     public WorkloadPlan {

@@ -73,7 +73,8 @@ class JobLoopDockerTest {
     Path hostData;
 
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
-    private final HostIdentity host = HostIdentity.newBuilder().setNamespace("edge").setName("edge-test")
+    /** In the namespace of the test jobs: the host's default policy takes them. */
+    private final HostIdentity host = HostIdentity.newBuilder().setNamespace("batch").setName("edge-test")
             .setUid("test-host-" + suffix).build();
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final List<ReconcileLoop> loops = new ArrayList<>();

@@ -85,7 +85,8 @@ class ReconcileLoopDockerTest {
     Path hostData;
 
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
-    private final HostIdentity host = HostIdentity.newBuilder().setNamespace("edge").setName("edge-test")
+    /** In the namespace of the test workloads: the host's default policy takes them. */
+    private final HostIdentity host = HostIdentity.newBuilder().setNamespace("shop").setName("edge-test")
             .setUid("test-host-" + suffix).build();
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final List<ReconcileLoop> loops = new ArrayList<>();
@@ -224,6 +225,33 @@ class ReconcileLoopDockerTest {
                 .setHealthCheck(HealthCheck.newBuilder().addAllTest(List.of("CMD", "true")).setIntervalMillis(500)
                         .setTimeoutMillis(2000).setRetries(2))
                 .setResources(Resources.newBuilder().setNanoCpus(500_000_000).setMemoryBytes(64L << 20));
+    }
+
+    @Test
+    void aContainerTheHostsPolicyRefusesIsNeverCreatedWhateverTheHubSent() throws Exception {
+        String hostNetwork = "kdop-test-hostnet-" + suffix;
+        String guest = "kdop-test-guest-" + suffix;
+        String allowed = "kdop-test-allowed-" + suffix;
+        ContainerSpec.Builder sleeper = ContainerSpec.newBuilder().setImage(IMAGE).addAllCommand(List.of("sleep", "3600"));
+        desired.set(DesiredState.newBuilder().setRevision(1).setDigest("d1")
+                .setPolicy(io.kdop.proto.v1.HostPolicy.newBuilder().setAllowHostNetwork(false))
+                .addContainers(sleeper.clone().setWorkload(workload("hostnet")).setContainerName(hostNetwork)
+                        .setNetworkMode("host"))
+                .addContainers(sleeper.clone().setWorkload(workload("guest").toBuilder().setNamespace("other-team"))
+                        .setContainerName(guest))
+                .addContainers(sleeper.clone().setWorkload(workload("allowed")).setContainerName(allowed))
+                .build());
+        ReconcileLoop loop = startLoop();
+
+        runningContainer(allowed);
+        await().atMost(WAIT).until(() -> phase(loop, "hostnet", "Failed") && phase(loop, "guest", "Failed"));
+        assertThat(status(loop, "hostnet").orElseThrow().getReason()).isEqualTo("PolicyDenied");
+        assertThat(status(loop, "hostnet").orElseThrow().getMessage()).contains("DockerHost shop/edge-test",
+                "spec.policy.allowHostNetwork is false");
+        assertThat(status(loop, "guest").orElseThrow().getMessage()).contains("namespace other-team");
+        anotherPass(loop);
+        assertThat(container(hostNetwork)).isEmpty();
+        assertThat(container(guest)).isEmpty();
     }
 
     @Test

@@ -24,9 +24,13 @@ import io.kdop.agent.job.JobRecord.State;
 import io.kdop.agent.reconcile.DesiredContainer;
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.NameHolder;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.Reason;
 import io.kdop.agent.reconcile.RuntimeState;
 import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.HostIdentity;
+import io.kdop.proto.v1.HostMount;
 import io.kdop.proto.v1.JobOutcome;
 import io.kdop.proto.v1.JobRestartPolicy;
 import io.kdop.proto.v1.JobSpec;
@@ -62,7 +66,7 @@ class JobRulesTest {
         JobInput input() {
             String uid = desired != null ? desired.getContainer().getWorkload().getUid() : record.uid();
             return new JobInput(uid, desired, retained, record, false, containers, java.util.Optional.empty(),
-                    Set.of(IMAGE), Map.of(), now);
+                    Set.of(IMAGE), Map.of(), now, Jobs.OPEN);
         }
 
         JobAction decide() {
@@ -533,10 +537,10 @@ class JobRulesTest {
         JobRecord r = JobRecord.begin(spec, T0).starting(1, "", "").running("c1").backoff(1, T0, "", "");
         JobContainer c = container(spec, "c1", 1, exited(T0, T0, 1));
         assertThat(RULES.decide(new JobInput(r.uid(), null, false, r, false, List.of(c), java.util.Optional.empty(),
-                Set.of(), Map.of(), T0))).isEqualTo(new Forget(List.of(c)));
+                Set.of(), Map.of(), T0, Jobs.OPEN))).isEqualTo(new Forget(List.of(c)));
         assertThat(RULES.decide(Jobs.retainedOnly(r, T0.plusSeconds(1), c))).isInstanceOf(StartAttempt.class);
         assertThat(RULES.decide(new JobInput("uid-unknown", null, true, null, false, List.of(c),
-                java.util.Optional.empty(), Set.of(), Map.of(), T0))).as("retained, no record: left as it is")
+                java.util.Optional.empty(), Set.of(), Map.of(), T0, Jobs.OPEN))).as("retained, no record: left as it is")
                 .isEqualTo(new Wait(null, null));
     }
 
@@ -600,6 +604,32 @@ class JobRulesTest {
         assertThat(action).isInstanceOf(Wait.class);
         assertThat(((Wait) action).hold().reason()).isEqualTo(Reason.HostPathRefused);
         assertThat(((Wait) action).hold().message()).contains("the agent's state directory");
+    }
+
+    @Test
+    void aJobTheHostsPolicyRefusesIsNeitherBegunNorGivenAFreshContainer() {
+        // the test jobs are in namespace batch; host edge/h takes only its own namespace by default
+        PolicyGate defaults = PolicyGate.of(HostIdentity.newBuilder().setNamespace("edge").setName("h").build(),
+                DesiredState.getDefaultInstance(), p -> p);
+        JobSpec spec = job("guest", "true").build();
+        JobAction action = RULES.decide(Jobs.withPolicy(input(spec, null, T0), defaults));
+        assertThat(action).isInstanceOf(Wait.class);
+        assertThat(((Wait) action).hold().reason()).isEqualTo(Reason.PolicyDenied);
+        assertThat(((Wait) action).hold().message()).contains("DockerHost edge/h", "namespace batch");
+
+        // begun under a policy that allowed it: the next attempt needs a container the current one refuses
+        PolicyGate noEtc = PolicyGate.of(HostIdentity.newBuilder().setNamespace("batch").setName("h").build(),
+                DesiredState.newBuilder().setPolicy(io.kdop.proto.v1.HostPolicy.newBuilder()
+                        .setHostPaths(io.kdop.proto.v1.HostPathRules.getDefaultInstance())).build(), p -> p);
+        JobSpec mounts = job("mounts", "true").setContainer(job("mounts", "true").getContainer().toBuilder()
+                .addMounts(HostMount.newBuilder().setHostPath("/etc").setContainerPath("/etc-host"))).build();
+        JobRecord begun = JobRecord.begin(mounts, T0);
+        Wait held = (Wait) RULES.decide(Jobs.withPolicy(input(mounts, begun, T0), noEtc));
+        assertThat(held.hold().reason()).isEqualTo(Reason.PolicyDenied);
+        assertThat(held.hold().message()).contains("host path /etc", "spec.policy.hostPaths allows none");
+
+        assertThat(RULES.decide(input(spec, null, T0))).as("allowed: begun").isInstanceOf(Save.class);
+        assertThat(RULES.decide(input(mounts, begun, T0))).as("allowed: started").isInstanceOf(StartAttempt.class);
     }
 
     @Test

@@ -4,8 +4,10 @@ import io.kdop.agent.hostfs.HostPathResolver;
 import io.kdop.agent.reconcile.FailureTracker;
 import io.kdop.agent.reconcile.MountGuard;
 import io.kdop.agent.reconcile.NameHolder;
+import io.kdop.agent.reconcile.PolicyGate;
 import io.kdop.agent.reconcile.RuntimeState;
 import io.kdop.agent.reconcile.SecretLayout;
+import io.kdop.proto.policy.HostPolicy;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.EnvVar;
 import io.kdop.proto.v1.JobRestartPolicy;
@@ -26,6 +28,10 @@ final class Jobs {
     static final String IMAGE = "kdop-test/busybox:1";
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     static final JobBackoff BACKOFF = new JobBackoff(Duration.ofSeconds(10), Duration.ofSeconds(60));
+    /** A host policy that allows everything, for the tests of the other rules. */
+    static final PolicyGate OPEN = new PolicyGate(new HostPolicy("edge", "h", List.of(HostPolicy.ANY_NAMESPACE),
+            Optional.of(List.of(new HostPolicy.PathRule("/", false))), Optional.of(true), Optional.of(true)), p -> p);
+    
     static final JobRules RULES = new JobRules(HOST_UID, new SecretLayout(Path.of("/var/lib/kdop-agent/secrets")),
             MountGuard.of(Path.of("/var/lib/kdop-agent"), "unix:///var/run/docker.sock",
                     path -> new HostPathResolver.Resolved(path.normalize(), List.of())), BACKOFF);
@@ -68,31 +74,36 @@ final class Jobs {
     static JobInput input(JobSpec desired, JobRecord record, Instant now, JobContainer... containers) {
         String uid = desired != null ? desired.getContainer().getWorkload().getUid() : record.uid();
         return new JobInput(uid, desired, false, record, false, List.of(containers), Optional.empty(), Set.of(IMAGE),
-                Map.of(), now);
+                Map.of(), now, OPEN);
+    }
+
+    static JobInput withPolicy(JobInput in, PolicyGate policy) {
+        return new JobInput(in.uid(), in.desired(), in.retained(), in.record(), in.recordUnreadable(), in.containers(),
+                in.failure(), in.presentImages(), in.nameHolders(), in.now(), policy);
     }
 
     static JobInput withFailure(JobInput in, FailureTracker.Failure failure) {
         return new JobInput(in.uid(), in.desired(), in.retained(), in.record(), in.recordUnreadable(), in.containers(),
-                Optional.of(failure), in.presentImages(), in.nameHolders(), in.now());
+                Optional.of(failure), in.presentImages(), in.nameHolders(), in.now(), in.policy());
     }
 
     static JobInput withHolders(JobInput in, Map<String, NameHolder> holders) {
         return new JobInput(in.uid(), in.desired(), in.retained(), in.record(), in.recordUnreadable(), in.containers(),
-                in.failure(), in.presentImages(), holders, in.now());
+                in.failure(), in.presentImages(), holders, in.now(), in.policy());
     }
 
     static JobInput withImages(JobInput in, Set<String> images) {
         return new JobInput(in.uid(), in.desired(), in.retained(), in.record(), in.recordUnreadable(), in.containers(),
-                in.failure(), images, in.nameHolders(), in.now());
+                in.failure(), images, in.nameHolders(), in.now(), in.policy());
     }
 
     static JobInput retainedOnly(JobRecord record, Instant now, JobContainer... containers) {
         return new JobInput(record.uid(), null, true, record, false, List.of(containers), Optional.empty(), Set.of(IMAGE),
-                Map.of(), now);
+                Map.of(), now, OPEN);
     }
 
     static JobInput unreadable(JobSpec desired, Instant now, JobContainer... containers) {
         return new JobInput(desired.getContainer().getWorkload().getUid(), desired, false, null, true,
-                List.of(containers), Optional.empty(), Set.of(IMAGE), Map.of(), now);
+                List.of(containers), Optional.empty(), Set.of(IMAGE), Map.of(), now, OPEN);
     }
 }

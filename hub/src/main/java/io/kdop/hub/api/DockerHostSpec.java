@@ -22,6 +22,11 @@ public class DockerHostSpec {
     @Pattern("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
     private String joinTokenTTL;
 
+    @JsonPropertyDescription("Which namespaces may place workloads on this host, which host paths they may mount and "
+            + "whether they may use the host's network or another container's. Without it, the host takes workloads "
+            + "of its own namespace only, and they may do all of that.")
+    private HostPolicySpec policy;
+
     public String getHostURL() {
         return hostURL;
     }
@@ -44,5 +49,13 @@ public class DockerHostSpec {
 
     public void setJoinTokenTTL(String joinTokenTTL) {
         this.joinTokenTTL = joinTokenTTL;
+    }
+
+    public HostPolicySpec getPolicy() {
+        return policy;
+    }
+
+    public void setPolicy(HostPolicySpec policy) {
+        this.policy = policy;
     }
 }

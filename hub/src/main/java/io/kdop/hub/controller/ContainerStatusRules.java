@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.container.SpecProblem;
+import io.kdop.proto.policy.HostPolicy;
 import io.kdop.proto.v1.WorkloadStatus;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +34,9 @@ final class ContainerStatusRules {
         }
         if (f.problem().isPresent()) {
             SpecProblem p = f.problem().get();
-            String running = f.reported().isPresent() ? "; the container keeps running its last valid spec" : "";
+            // a workload its host's policy refuses is taken off the host: nothing of it keeps running
+            String running = f.reported().isPresent() && !HostPolicy.DENIED.equals(p.reason())
+                    ? "; the container keeps running its last valid spec" : "";
             return status(f, f.reported().map(WorkloadStatus::getPhase).orElse("Pending"), f.reported(),
                     p.message() + running, ready(conditions, false, p.reason(), p.message() + running, f, now));
         }

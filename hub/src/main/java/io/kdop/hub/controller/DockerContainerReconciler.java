@@ -54,6 +54,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     private final LastWritten<DockerContainerStatus> written = new LastWritten<>();
     private final WorkloadFinalizer finalizer;
     private final ContainerServices tunnels;
+    private final HostPolicyGate policies;
 
     public DockerContainerReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
             WorkloadReports reports, SimpleInboundEventSource<DockerContainer> reportEvents, EventRecorder events,
@@ -67,6 +68,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         this.reportEvents = reportEvents;
         this.clock = clock;
         this.finalizer = new WorkloadFinalizer(hosts, workloads, reports);
+        this.policies = new HostPolicyGate(workloads);
     }
 
     @Override
@@ -147,6 +149,10 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
             // being deleted): what runs keeps running, and the status says why nothing changes.
             return new Outcome(hostKey, host, Optional.empty(), 0);
         }
+        Optional<SpecProblem> notTaken = policies.namespaceRefusal(hostKey, host.get(), container);
+        if (notTaken.isPresent()) {
+            return new Outcome(hostKey, host, notTaken, 0);
+        }
         Translation translation = ContainerTranslator.translate(container, SecretData.fetch(client,
                 container.getMetadata().getNamespace(), ContainerTranslator.referencedSecrets(container.getSpec())));
         return switch (translation) {
@@ -154,17 +160,24 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 workloads.retain(hostKey, WorkloadRefs.of(container));
                 yield new Outcome(hostKey, host, Optional.of(invalid.summary()), 0);
             }
-            case Translation.Valid valid -> switch (workloads.place(hostKey, valid.spec())) {
-                case HostWorkloads.Placement.Placed placed -> new Outcome(hostKey, host, Optional.empty(), placed.revision());
-                case HostWorkloads.Placement.NameTaken taken -> {
-                    // a container this workload may already run stays as it is
-                    workloads.retain(hostKey, WorkloadRefs.of(container));
-                    yield new Outcome(hostKey, host, Optional.of(SpecProblem.of("ContainerNameConflict",
-                            "another workload on DockerHost " + hostKey + " already uses the container name "
-                                    + valid.spec().getContainerName() + "; give one of them another spec.containerName")),
-                            0);
+            case Translation.Valid valid -> {
+                Optional<SpecProblem> refused = policies.refusal(hostKey, host.get(), valid.spec());
+                if (refused.isPresent()) {
+                    yield new Outcome(hostKey, host, refused, 0);
                 }
-            };
+                yield switch (workloads.place(hostKey, valid.spec())) {
+                    case HostWorkloads.Placement.Placed placed ->
+                            new Outcome(hostKey, host, Optional.empty(), placed.revision());
+                    case HostWorkloads.Placement.NameTaken taken -> {
+                        // a container this workload may already run stays as it is
+                        workloads.retain(hostKey, WorkloadRefs.of(container));
+                        yield new Outcome(hostKey, host, Optional.of(SpecProblem.of("ContainerNameConflict",
+                                "another workload on DockerHost " + hostKey + " already uses the container name "
+                                        + valid.spec().getContainerName()
+                                        + "; give one of them another spec.containerName")), 0);
+                    }
+                };
+            }
         };
     }
 

@@ -54,6 +54,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
     private final ToLongFunction<String> appliedRevision;
     private final EventRecorder events;
     private final LastWritten<DockerJobStatus> written = new LastWritten<>();
+    private final HostPolicyGate policies;
 
     /**
      * @param appliedRevision the desired-state revision a host's agent last acknowledged (0 when
@@ -70,6 +71,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         this.reports = reports;
         this.reportEvents = reportEvents;
         this.finalizer = new WorkloadFinalizer(hosts, workloads, reports);
+        this.policies = new HostPolicyGate(workloads);
         this.clock = clock;
     }
 
@@ -158,6 +160,10 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
             // Nothing is taken off a host because a reference does not resolve: the status says why.
             return new Outcome(wantedKey, wanted, Optional.empty());
         }
+        Optional<SpecProblem> notTaken = policies.namespaceRefusal(wantedKey, wanted.get(), job);
+        if (notTaken.isPresent()) {
+            return new Outcome(wantedKey, wanted, notTaken);
+        }
         JobTranslation translation = JobTranslator.translate(job, SecretData.fetch(client,
                 job.getMetadata().getNamespace(), JobTranslator.referencedSecrets(job.getSpec())));
         return switch (translation) {
@@ -165,13 +171,19 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
                 workloads.retain(wantedKey, WorkloadRefs.of(job));
                 yield new Outcome(wantedKey, wanted, Optional.of(invalid.problems().summary()));
             }
-            case JobTranslation.Valid valid -> switch (workloads.placeJob(wantedKey, valid.spec())) {
-                case HostWorkloads.Placement.Placed placed -> new Outcome(wantedKey, wanted, Optional.empty());
-                case HostWorkloads.Placement.NameTaken taken -> {
-                    workloads.retain(wantedKey, WorkloadRefs.of(job));
-                    yield new Outcome(wantedKey, wanted, Optional.of(nameTaken(wantedKey, valid.spec())));
+            case JobTranslation.Valid valid -> {
+                Optional<SpecProblem> refused = policies.refusal(wantedKey, wanted.get(), valid.spec().getContainer());
+                if (refused.isPresent()) {
+                    yield new Outcome(wantedKey, wanted, refused);
                 }
-            };
+                yield switch (workloads.placeJob(wantedKey, valid.spec())) {
+                    case HostWorkloads.Placement.Placed placed -> new Outcome(wantedKey, wanted, Optional.empty());
+                    case HostWorkloads.Placement.NameTaken taken -> {
+                        workloads.retain(wantedKey, WorkloadRefs.of(job));
+                        yield new Outcome(wantedKey, wanted, Optional.of(nameTaken(wantedKey, valid.spec())));
+                    }
+                };
+            }
         };
     }
 
@@ -184,6 +196,8 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         if (host.isEmpty()) {
             return new Outcome(begun.hostKey(), host, Optional.empty());
         }
+        // a job that began is not refused now; its agent checks each further attempt against the current policy
+        policies.tell(begun.hostKey(), host.get());
         JobSpec started = JobTranslator.started(job, begun.specDigest(), begun.outcome());
         if (workloads.placeJob(begun.hostKey(), started) instanceof HostWorkloads.Placement.NameTaken) {
             workloads.retain(begun.hostKey(), WorkloadRefs.of(job));

@@ -2,6 +2,7 @@ package io.kdop.hub.state;
 
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.HostPolicy;
 import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.TunnelTarget;
 import java.security.MessageDigest;
@@ -45,8 +46,21 @@ public final class DesiredStateBook {
     /** As above, with the container ports tunnels may reach. */
     public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<JobSpec> jobs,
             List<String> retainedUids, List<TunnelTarget> tunnelTargets) {
-        DesiredState content = DesiredState.newBuilder().addAllContainers(containers).addAllJobs(jobs)
-                .addAllRetainedWorkloadUids(retainedUids).addAllTunnelTargets(tunnelTargets).build();
+        return update(hostKey, containers, jobs, retainedUids, tunnelTargets, HostPolicy.getDefaultInstance());
+    }
+
+    /**
+     * As above, with the host's policy. A host without one sends none (the agent applies the same
+     * defaults), so its snapshot's digest is what it was before hosts had policies.
+     */
+    public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers, List<JobSpec> jobs,
+            List<String> retainedUids, List<TunnelTarget> tunnelTargets, HostPolicy policy) {
+        DesiredState.Builder builder = DesiredState.newBuilder().addAllContainers(containers).addAllJobs(jobs)
+                .addAllRetainedWorkloadUids(retainedUids).addAllTunnelTargets(tunnelTargets);
+        if (!policy.equals(HostPolicy.getDefaultInstance())) {
+            builder.setPolicy(policy);
+        }
+        DesiredState content = builder.build();
         String digest = digest(content);
         DesiredState[] changed = new DesiredState[1];
         byHost.compute(hostKey, (key, current) -> {

@@ -2,6 +2,7 @@ package io.kdop.hub.state;
 
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.HostPolicy;
 import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.TunnelTarget;
 import io.kdop.proto.v1.WorkloadRef;
@@ -33,6 +34,8 @@ public final class HostWorkloads {
     private final Map<String, Map<String, java.util.SortedSet<Integer>>> tunnelPorts = new HashMap<>();
     /** The revision at which each workload came to its current host: spec edits there leave it alone. */
     private final Map<String, Long> landedRevision = new HashMap<>();
+    /** Each host's policy, sent with its snapshot for the agent to enforce again. */
+    private final Map<String, HostPolicy> policies = new HashMap<>();
 
     /** A placed workload: a long-running container, or a job (whose container is job.container). */
     private record Entry(ContainerSpec container, JobSpec job) {
@@ -103,6 +106,17 @@ public final class HostWorkloads {
             return; // its last valid spec is placed and keeps running
         }
         if (retained.computeIfAbsent(hostKey, k -> new HashMap<>()).put(workload.getUid(), workload) == null) {
+            publish(hostKey);
+        }
+    }
+
+    /**
+     * Sets the host's policy (its DockerHost's spec.policy). A changed policy goes out with the
+     * host's snapshot at once if the host has one; otherwise with the first workload placed there.
+     */
+    public synchronized void policy(String hostKey, HostPolicy policy) {
+        HostPolicy before = policies.put(hostKey, policy);
+        if (!policy.equals(before) && book.current(hostKey).isPresent()) {
             publish(hostKey);
         }
     }
@@ -218,6 +232,7 @@ public final class HostWorkloads {
         uids.forEach(specRevision::remove);
         uids.forEach(landedRevision::remove);
         retained.remove(hostKey);
+        policies.remove(hostKey);
         removals.values().removeIf(r -> r.hostKey().equals(hostKey));
         return uids;
     }
@@ -237,7 +252,8 @@ public final class HostWorkloads {
                 targets.add(TunnelTarget.newBuilder().setWorkload(container.getWorkload()).addAllPorts(ports).build());
             }
         }
-        book.update(hostKey, containers, jobs, keep, targets).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
+        HostPolicy policy = policies.getOrDefault(hostKey, HostPolicy.getDefaultInstance());
+        book.update(hostKey, containers, jobs, keep, targets, policy).ifPresent(snapshot -> publisher.accept(hostKey, snapshot));
         return book.current(hostKey).map(DesiredState::getRevision).orElse(0L);
     }
 }

@@ -72,6 +72,15 @@ class ContainerStatusRulesTest {
     }
 
     @Test
+    void aWorkloadItsHostsPolicyRefusesIsNotSaidToKeepRunning() {
+        SpecProblem problem = SpecProblem.of("PolicyDenied", "DockerHost kdop-system/shared does not take workloads "
+                + "of namespace team-a: ...; the workload is not placed on the host (a container it ran there is removed)");
+        DockerContainerStatus s = compute("Connected", Optional.of(problem), 0, Optional.of(RUNNING));
+        assertThat(ready(s)).isEqualTo("False/PolicyDenied");
+        assertThat(s.message()).isEqualTo(problem.message()).doesNotContain("keeps running");
+    }
+
+    @Test
     void aMissingHostIsNamed() {
         DockerContainerStatus s = ContainerStatusRules.compute(new ContainerStatusRules.Facts(1, "edge/nowhere", false,
                 null, Optional.empty(), 0, Optional.empty(), null), NOW);

@@ -86,6 +86,59 @@ class ExamplesTest {
         }
     }
 
+    @Test
+    void everyExampleWorkloadIsAllowedByTheHostItNamesInItsOwnNamespace() throws IOException {
+        List<HasMetadata> all = load();
+        Map<String, DockerHost> hosts = new HashMap<>();
+        for (HasMetadata doc : all) {
+            doc.getMetadata().setNamespace("edge");
+            doc.getMetadata().setUid("uid-" + doc.getMetadata().getName());
+            if (doc instanceof DockerHost host) {
+                hosts.put(host.getMetadata().getName(), host);
+            }
+        }
+        Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
+        for (HasMetadata doc : all) {
+            if (doc instanceof Secret secret) {
+                Map<String, byte[]> data = new HashMap<>();
+                secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+                secrets.put(secret.getMetadata().getName(), Optional.of(data));
+            }
+        }
+        secrets.put("regcred", Optional.of(Map.of(".dockerconfigjson",
+                "{\"auths\":{\"r:5000\":{\"username\":\"u\",\"password\":\"p\"}}}".getBytes(StandardCharsets.UTF_8))));
+        int checked = 0;
+        for (HasMetadata doc : all) {
+            io.kdop.proto.v1.ContainerSpec spec = switch (doc) {
+                case DockerContainer dc -> ((Translation.Valid) ContainerTranslator.translate(dc, secrets)).spec();
+                case DockerJob job -> ((JobTranslation.Valid) JobTranslator.translate(job, secrets)).spec().getContainer();
+                default -> null;
+            };
+            if (spec != null) {
+                String ref = ((io.kdop.hub.api.HostBound) doc).dockerHostRef();
+                DockerHost host = hosts.get(ref == null ? "default" : ref);
+                assertThat(host).as(doc.getMetadata().getName() + " names a host of the examples").isNotNull();
+                assertThat(io.kdop.hub.controller.HostPolicyGate.of(host).check(spec)).as(doc.getMetadata().getName())
+                        .isEmpty();
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(9);
+
+        // the shared host's policy does what its comments say
+        io.kdop.proto.policy.HostPolicy shared = io.kdop.hub.controller.HostPolicyGate.of(hosts.get("shared"));
+        io.kdop.proto.v1.ContainerSpec.Builder guest = io.kdop.proto.v1.ContainerSpec.newBuilder().setWorkload(
+                io.kdop.proto.v1.WorkloadRef.newBuilder().setNamespace("team-a").setName("w").setUid("u"));
+        assertThat(shared.check(guest.build())).isEmpty();
+        assertThat(shared.check(guest.clone().setWorkload(guest.getWorkload().toBuilder().setNamespace("team-c"))
+                .build())).isPresent();
+        assertThat(shared.check(guest.clone().addMounts(io.kdop.proto.v1.HostMount.newBuilder()
+                .setHostPath("/srv/shared/datasets/x").setContainerPath("/d").setReadOnly(true)).build())).isEmpty();
+        assertThat(shared.check(guest.clone().addMounts(io.kdop.proto.v1.HostMount.newBuilder()
+                .setHostPath("/srv/shared/datasets2").setContainerPath("/d").setReadOnly(true)).build())).isPresent();
+        assertThat(shared.check(guest.clone().setNetworkMode("host").build())).isPresent();
+    }
+
     private List<HasMetadata> load() throws IOException {
         List<HasMetadata> docs = new java.util.ArrayList<>();
         try (Stream<Path> files = Files.list(EXAMPLES)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.HostPolicy;
 import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.WorkloadRef;
 import java.util.ArrayList;
@@ -24,6 +25,21 @@ class HostWorkloadsTest {
         workloads.place("edge/h1", spec("uid-b", "db", "postgres:16"));
 
         assertThat(published).containsExactly("edge/h1@1:1", "edge/h1@2:2");
+    }
+
+    @Test
+    void theHostsPolicyTravelsWithItsSnapshotAndAChangeIsPublishedOnce() {
+        HostPolicy teamA = HostPolicy.newBuilder().addAllowedNamespaces("team-a").build();
+        workloads.policy("edge/h1", teamA);
+        assertThat(published).as("no snapshot yet: the policy goes with the first workload").isEmpty();
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
+        assertThat(book.current("edge/h1").orElseThrow().getPolicy()).isEqualTo(teamA);
+
+        workloads.policy("edge/h1", teamA);
+        workloads.policy("edge/h1", HostPolicy.newBuilder().setAllowHostNetwork(false).build());
+        assertThat(published).containsExactly("edge/h1@1:1", "edge/h1@2:1");
+        workloads.policy("edge/h1", HostPolicy.getDefaultInstance());
+        assertThat(book.current("edge/h1").orElseThrow().hasPolicy()).as("the defaults travel as no policy").isFalse();
     }
 
     @Test

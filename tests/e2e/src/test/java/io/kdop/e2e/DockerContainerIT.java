@@ -13,6 +13,8 @@ import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Specs;
 import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.DockerContainer;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.HostPolicySpec;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
@@ -177,6 +179,36 @@ class DockerContainerIT {
         String now = DockerCli.id(PREFIX + "sturdy");
         cluster.awaitContainer("sturdy", "status follows", s -> now.equals(s.containerID()) && "Running".equals(s.phase()),
                 TIMEOUT);
+    }
+
+    @Test
+    void aContainerItsHostsPolicyNoLongerAllowsIsTakenOffTheHost() {
+        // the host's own namespace may use the host's network while the host sets no policy
+        cluster.apply("hostnet", Specs.image(IMAGE).name(PREFIX + "hostnet").command("sleep", "3600").host("edge-1")
+                .networkMode("host").build());
+        cluster.awaitContainer("hostnet", "Running", s -> "Running".equals(s.phase()), TIMEOUT);
+        assertThat(DockerCli.inspect(PREFIX + "hostnet", "{{.HostConfig.NetworkMode}}")).isEqualTo("host");
+        try {
+            hostPolicy(new HostPolicySpec(null, null, false, null));
+
+            DockerContainerStatus s = cluster.awaitContainer("hostnet", "refused by the host's policy",
+                    st -> "PolicyDenied".equals(Cluster.readyReason(st)), TIMEOUT);
+            assertThat(s.message()).contains("DockerHost edge/edge-1", "spec.policy.allowHostNetwork is false");
+            await("removed from the host").atMost(TIMEOUT).until(() -> DockerCli.id(PREFIX + "hostnet") == null);
+        } finally {
+            hostPolicy(null);
+            cluster.deleteContainer("hostnet", TIMEOUT);
+        }
+    }
+
+    private void hostPolicy(HostPolicySpec policy) {
+        cluster.client().resources(DockerHost.class).inNamespace(Cluster.NS).withName("edge-1").edit(host -> {
+            if (host.getSpec() == null) {
+                host.setSpec(new io.kdop.hub.api.DockerHostSpec());
+            }
+            host.getSpec().setPolicy(policy);
+            return host;
+        });
     }
 
     @Test

@@ -39,7 +39,7 @@ class ExamplesIT {
     private static final Set<String> SPEC_REASONS = Set.of("MissingImage", "InvalidEnv", "InvalidPort",
             "InvalidRestartPolicy", "InvalidPath", "InvalidResources", "InvalidDuration", "InvalidHealthCheck",
             "InvalidPullPolicy", "InvalidPullSecret", "SecretNotFound", "SecretKeyNotFound", "HostNotFound",
-            "ContainerNameConflict", "InvalidSpec", "HostPathRefused");
+            "ContainerNameConflict", "InvalidSpec", "HostPathRefused", "PolicyDenied");
     private static final Set<String> REACHED_THE_AGENT = Set.of("Running", "ImagePullFailed", "HostNotConnected");
 
     @Test

@@ -37,7 +37,8 @@ public record DockerContainerSpec(
                 + "Never) spelling, any case. Default: always.")
         String restartPolicy,
 
-        @JsonPropertyDescription("The DockerHost to run on, looked up in this namespace, then in the hub's. "
+        @JsonPropertyDescription("The DockerHost to run on, looked up in this namespace, then in the hub's (a host "
+                + "in another namespace takes this one only if its spec.policy.allowedNamespaces says so). "
                 + "Default: a DockerHost named default.")
         String dockerHostRef,
 

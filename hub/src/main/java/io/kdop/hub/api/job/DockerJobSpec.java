@@ -44,7 +44,8 @@ public record DockerJobSpec(
         @JsonPropertyDescription("Secrets mounted as read-only directories, one file per key.")
         List<SecretVolume> secretVolumes,
 
-        @JsonPropertyDescription("The DockerHost to run on, looked up in this namespace, then in the hub's. "
+        @JsonPropertyDescription("The DockerHost to run on, looked up in this namespace, then in the hub's (a host "
+                + "in another namespace takes this one only if its spec.policy.allowedNamespaces says so). "
                 + "Default: a DockerHost named default.")
         String dockerHostRef,
 

@@ -1,0 +1,221 @@
+package io.kdop.hub.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.DockerContainer;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerHostSpec;
+import io.kdop.hub.api.DockerJob;
+import io.kdop.hub.api.HostPathRule;
+import io.kdop.hub.api.HostPolicySpec;
+import io.kdop.hub.api.container.DockerContainerSpec;
+import io.kdop.hub.api.container.VolumeMount;
+import io.kdop.hub.api.job.DockerJobSpec;
+import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.session.WorkloadReports;
+import io.kdop.hub.state.DesiredStateBook;
+import io.kdop.hub.state.HostWorkloads;
+import io.kdop.hub.tunnel.ServiceTunnels;
+import io.kdop.hub.tunnel.TunnelBroker;
+import io.kdop.hub.tunnel.TunnelSettings;
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.DesiredState;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A DockerHost's policy as the workload controllers apply it, against fabric8's CRUD mock of the
+ * API server: a workload the host's policy refuses is not placed and its status says why; the
+ * policy goes to the host's agent in its desired state.
+ */
+class HostPolicyPlacementTest {
+
+    private static final String HUB_NAMESPACE = "kdop-system";
+    private static final String SHARED = HUB_NAMESPACE + "/shared";
+
+    /** What a placed workload's Ready condition says while no agent is connected (none is, here). */
+    private static final String PLACED = "HostNotConnected";
+    // Held so the level sticks: java.util.logging keeps loggers only weakly.
+    private final java.util.logging.Logger mockLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private ScheduledExecutorService timer;
+    private final DesiredStateBook book = new DesiredStateBook();
+    private final HostWorkloads workloads = new HostWorkloads(book, (host, snapshot) -> {});
+    private DockerContainerReconciler containers;
+    private DockerJobReconciler jobs;
+
+    @BeforeEach
+    void start() throws Exception {
+        mockLog.setLevel(java.util.logging.Level.WARNING);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(DockerHost.class),
+                        CustomResourceDefinitionContext.fromCustomResourceType(DockerContainer.class),
+                        CustomResourceDefinitionContext.fromCustomResourceType(DockerJob.class))), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+        timer = Executors.newSingleThreadScheduledExecutor();
+        WorkloadReports reports = new WorkloadReports(workloads::concerns, ref -> {});
+        Clock clock = Clock.systemUTC();
+        EventRecorder events = new EventRecorder(client, clock);
+        ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), timer), workloads,
+                new TunnelSettings(InetAddress.getLoopbackAddress(), "10.0.0.1", 40000, 40010));
+        containers = new DockerContainerReconciler(client, HUB_NAMESPACE, workloads, reports,
+                new SimpleInboundEventSource<>("reports"), events, tunnels, clock);
+        jobs = new DockerJobReconciler(client, HUB_NAMESPACE, workloads, reports, new SimpleInboundEventSource<>("jobs"),
+                host -> 0L, events, clock);
+    }
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void aWorkloadOfAnotherNamespaceIsNotPlacedOnASharedHostUntilItsPolicyAllowsIt() {
+        host(HUB_NAMESPACE, "shared", null);
+        DockerContainer app = container("team-a", "app", "shared", List.of(), null);
+
+        Condition ready = readyOf(containers.reconcile(app, null));
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("PolicyDenied");
+        assertThat(ready.getMessage()).contains("DockerHost kdop-system/shared", "namespace team-a",
+                "spec.policy.allowedNamespaces is not set", "only the host's own namespace kdop-system",
+                "not placed on the host").doesNotContain("keeps running");
+        assertThat(placedOnShared()).isEmpty();
+
+        host(HUB_NAMESPACE, "shared", new HostPolicySpec(List.of("team-a"),
+                List.of(new HostPathRule("/srv/team-a", false), new HostPathRule("/srv/shared", true)), null, null));
+        assertThat(readyOf(containers.reconcile(app, null)).getReason()).isEqualTo(PLACED);
+        assertThat(placedOnShared()).extracting(ContainerSpec::getContainerName).containsExactly("app");
+        assertThat(book.current(SHARED).orElseThrow().getPolicy().getAllowedNamespacesList())
+                .as("the agent gets the policy to check again").containsExactly("team-a");
+
+        // the owner takes team-a off again: its running workload leaves the host, even with a spec
+        // that does not resolve now (a missing Secret would otherwise keep its container as it is)
+        host(HUB_NAMESPACE, "shared", new HostPolicySpec(List.of("team-b"), null, null, null));
+        DockerContainer unresolved = container("team-a", "app", "shared", List.of(), null);
+        unresolved.setSpec(new DockerContainerSpec("busybox:1.36", null, null, null, null, null, null, "shared", null,
+                null, null, null, List.of(new io.kdop.hub.api.container.SecretVolume("missing", "/s")), null, null,
+                null, null));
+        assertThat(readyOf(containers.reconcile(unresolved, null)).getReason()).isEqualTo("PolicyDenied");
+        DesiredState after = book.current(SHARED).orElseThrow();
+        assertThat(after.getContainersList()).isEmpty();
+        assertThat(after.getRetainedWorkloadUidsList()).isEmpty();
+        assertThat(after.getPolicy().getAllowedNamespacesList()).containsExactly("team-b");
+    }
+
+    @Test
+    void anAllowedGuestMayMountOnlyWhatThePolicyListsAndIsTakenOffWhenItAsksForMore() {
+        host(HUB_NAMESPACE, "shared", new HostPolicySpec(List.of("team-a"),
+                List.of(new HostPathRule("/srv/team-a", false), new HostPathRule("/srv/shared", true)), null, null));
+        DockerContainer app = container("team-a", "app", "shared",
+                List.of(new VolumeMount("/srv/team-a/data", "/data", false), new VolumeMount("/srv/shared", "/s", true)),
+                null);
+        assertThat(readyOf(containers.reconcile(app, null)).getReason()).isEqualTo(PLACED);
+        assertThat(placedOnShared()).hasSize(1);
+
+        DockerContainer edited = container("team-a", "app", "shared", List.of(new VolumeMount("/etc", "/host-etc", false)),
+                null);
+        Condition ready = readyOf(containers.reconcile(edited, null));
+        assertThat(ready.getReason()).isEqualTo("PolicyDenied");
+        assertThat(ready.getMessage()).contains("DockerHost kdop-system/shared", "host path /etc",
+                "spec.policy.hostPaths allows /srv/team-a, /srv/shared (read-only)");
+        assertThat(placedOnShared()).as("taken off the host").isEmpty();
+
+        DockerContainer writesShared = container("team-a", "app", "shared",
+                List.of(new VolumeMount("/srv/shared/x", "/s", false)), null);
+        assertThat(readyOf(containers.reconcile(writesShared, null)).getMessage())
+                .contains("allows host path /srv/shared/x only read-only");
+        DockerContainer hostNetwork = container("team-a", "app", "shared", List.of(), "host");
+        assertThat(readyOf(containers.reconcile(hostNetwork, null)).getMessage())
+                .contains("does not allow spec.networkMode host", "spec.policy.allowHostNetwork is not set");
+        assertThat(placedOnShared()).isEmpty();
+    }
+
+    @Test
+    void aHostWithoutAPolicyRunsWhatItsOwnNamespaceDeclaresAsBefore() {
+        host("edge", "edge-1", null);
+        DockerContainer app = container("edge", "app", "edge-1", List.of(new VolumeMount("/etc", "/host-etc", false)),
+                "host");
+        assertThat(readyOf(containers.reconcile(app, null)).getReason()).isEqualTo(PLACED);
+        DesiredState state = book.current("edge/edge-1").orElseThrow();
+        assertThat(state.getContainersList()).hasSize(1);
+        assertThat(state.hasPolicy()).as("no policy, no field: the digest stays what it was").isFalse();
+    }
+
+    @Test
+    void aJobOfAnotherNamespaceIsNotAccepted() {
+        host(HUB_NAMESPACE, "shared", null);
+        DockerJob job = new DockerJob();
+        job.getMetadata().setNamespace("team-a");
+        job.getMetadata().setName("migrate");
+        job.setSpec(new DockerJobSpec("busybox:1.36", null, List.of("true"), null, null, null, null, null, "shared",
+                null, null, null, "Never", 0, null, null, null));
+        job = client.resource(job).create();
+
+        UpdateControl<DockerJob> control = jobs.reconcile(job, null);
+        Condition accepted = control.getResource().orElseThrow().getStatus().conditions().stream()
+                .filter(c -> c.getType().equals(JobStatusRules.ACCEPTED)).findFirst().orElseThrow();
+        assertThat(accepted.getStatus()).isEqualTo("False");
+        assertThat(accepted.getReason()).isEqualTo("PolicyDenied");
+        assertThat(accepted.getMessage()).contains("DockerHost kdop-system/shared", "namespace team-a");
+        assertThat(book.current(SHARED).map(DesiredState::getJobsCount).orElse(0)).isZero();
+    }
+
+    private void host(String namespace, String name, HostPolicySpec policy) {
+        DockerHost host = new DockerHost();
+        host.getMetadata().setNamespace(namespace);
+        host.getMetadata().setName(name);
+        DockerHostSpec spec = new DockerHostSpec();
+        spec.setPolicy(policy);
+        host.setSpec(spec);
+        client.resource(host).createOr(existing -> existing.update());
+    }
+
+    private DockerContainer container(String namespace, String name, String hostRef, List<VolumeMount> mounts,
+            String networkMode) {
+        DockerContainer container = new DockerContainer();
+        container.getMetadata().setNamespace(namespace);
+        container.getMetadata().setName(name);
+        container.setSpec(new DockerContainerSpec("busybox:1.36", null, null, null, null, null, null, hostRef, null,
+                null, null, mounts, null, null, networkMode, null, null));
+        DockerContainer stored = client.resources(DockerContainer.class).inNamespace(namespace).withName(name).get();
+        if (stored != null) {
+            container.getMetadata().setUid(stored.getMetadata().getUid());
+            container.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+            return client.resource(container).update();
+        }
+        return client.resource(container).create();
+    }
+
+    private List<ContainerSpec> placedOnShared() {
+        return book.current(SHARED).map(DesiredState::getContainersList).orElse(List.of());
+    }
+
+    private static Condition readyOf(UpdateControl<DockerContainer> control) {
+        return control.getResource().orElseThrow().getStatus().conditions().stream()
+                .filter(c -> c.getType().equals(Conditions.READY)).findFirst().orElseThrow();
+    }
+}
