@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 /** A failed job step is logged without the secrets Docker may echo back. */
 class JobDriverTest {
 
+    /** A host policy that allows everything: these tests are about other rules. */
+    private static final io.kdop.agent.reconcile.PolicyGate OPEN = new io.kdop.agent.reconcile.PolicyGate(
+            new io.kdop.proto.policy.HostPolicy("edge", "h", java.util.List.of(io.kdop.proto.policy.HostPolicy.ANY_NAMESPACE),
+                    java.util.Optional.of(java.util.List.of(new io.kdop.proto.policy.HostPolicy.PathRule("/", false))),
+                    java.util.Optional.of(true), java.util.Optional.of(true)), p -> p);
+
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final BadRequestException ECHOING = new BadRequestException("{\"message\":"
             + "\"invalid env TOKEN=env-s3cret and auth registry-pa55word\"}");
@@ -40,7 +46,7 @@ class JobDriverTest {
 
     private static JobInput input(JobSpec desired, JobRecord record) {
         return new JobInput("uid-j", desired, false, record, false, List.of(), Optional.empty(), Set.of(), Map.of(),
-                NOW);
+                NOW, OPEN);
     }
 
     private static JobSpec job() {

@@ -37,6 +37,12 @@ import org.junit.jupiter.api.Test;
  */
 class DesiredStateFuzzTest {
 
+    /** A host policy that allows everything: these tests are about other rules. */
+    private static final io.kdop.agent.reconcile.PolicyGate OPEN = new io.kdop.agent.reconcile.PolicyGate(
+            new io.kdop.proto.policy.HostPolicy("edge", "h", java.util.List.of(io.kdop.proto.policy.HostPolicy.ANY_NAMESPACE),
+                    java.util.Optional.of(java.util.List.of(new io.kdop.proto.policy.HostPolicy.PathRule("/", false))),
+                    java.util.Optional.of(true), java.util.Optional.of(true)), p -> p);
+
     private static final String HOST_UID = "host-uid";
     private static final SecretLayout SECRETS = new SecretLayout(Path.of("/var/lib/kdop-agent/secrets"));
     private static final JobRules JOBS = new JobRules(HOST_UID, SECRETS, Specs.MOUNTS,
@@ -120,6 +126,6 @@ class DesiredStateFuzzTest {
     }
 
     private static JobInput input(String uid, JobSpec job, JobRecord record) {
-        return new JobInput(uid, job, false, record, false, List.of(), Optional.empty(), Set.of(), Map.of(), NOW);
+        return new JobInput(uid, job, false, record, false, List.of(), Optional.empty(), Set.of(), Map.of(), NOW, OPEN);
     }
 }

@@ -74,7 +74,7 @@ class HostPolicyPlacementTest {
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
         timer = Executors.newSingleThreadScheduledExecutor();
-        WorkloadReports reports = new WorkloadReports(workloads::concerns, ref -> {});
+        WorkloadReports reports = new WorkloadReports(workloads::reference, ref -> {});
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client, clock);
         ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), timer), workloads,
