@@ -19,11 +19,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +37,8 @@ class AgentSessionTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, RegisteredHost> hosts = new ConcurrentHashMap<>();
-    private final List<AgentIdentity> changes = new ArrayList<>();
+    /** What the DockerHost controller is told: every change of a host's connection, in order. */
+    private final List<AgentIdentity> changes = new CopyOnWriteArrayList<>();
     private final SessionRegistry registry = new SessionRegistry(Clock.systemUTC(), changes::add);
     private final DesiredStateBook book = new DesiredStateBook();
     private final WorkloadReports reports = new WorkloadReports((host, uid) -> true, ref -> { });
@@ -59,6 +60,7 @@ class AgentSessionTest {
         assertThat(stream.sent).extracting(HubMessage::getKindCase)
                 .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE);
         assertThat(registry.liveSession("edge/edge-1")).contains(session);
+        assertThat(changes).as("the controller hears of the new session").containsExactly(EDGE_A);
     }
 
     @Test
@@ -71,6 +73,7 @@ class AgentSessionTest {
 
         assertThat(stream.closedWith()).contains(ErrorReason.IDENTITY_MISMATCH);
         assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+        assertThat(changes).as("a refused hello changes no host's connection").isEmpty();
     }
 
     @Test
@@ -81,6 +84,7 @@ class AgentSessionTest {
         session(EDGE_A, stream).onNext(hello(EDGE_A, 0));
 
         assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
+        assertThat(changes).isEmpty();
     }
 
     @Test
@@ -94,6 +98,7 @@ class AgentSessionTest {
 
         assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
         assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+        assertThat(changes).as("no status may say Connected for a deleted host").isEmpty();
     }
 
     @Test
@@ -106,6 +111,8 @@ class AgentSessionTest {
 
         assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
         assertThat(registry.view("edge/edge-1")).isEmpty();
+        // the host is gone: its status is not written again after the session opened
+        assertThat(changes).containsExactly(EDGE_A);
     }
 
     @Test
@@ -125,6 +132,8 @@ class AgentSessionTest {
         RecordingStream fresh = new RecordingStream();
         session(EDGE_A_REJOINED, fresh).onNext(hello(EDGE_A_REJOINED, 0));
         assertThat(fresh.error).isNull();
+        assertThat(changes).as("the old session, then the new agent's; never the refused retry")
+                .containsExactly(EDGE_A, EDGE_A_REJOINED);
     }
 
     @Test
@@ -139,6 +148,9 @@ class AgentSessionTest {
 
         assertThat(first.closedWith()).contains(ErrorReason.SESSION_REPLACED);
         assertThat(registry.liveSession("edge/edge-1")).contains(newer);
+        // the replaced session's end is not a disconnect: the host stays connected throughout
+        assertThat(changes).containsExactly(EDGE_A, EDGE_A);
+        assertThat(registry.view("edge/edge-1").orElseThrow().live()).isTrue();
     }
 
     @Test
@@ -153,6 +165,7 @@ class AgentSessionTest {
 
         assertThat(stream.sent).filteredOn(HubMessage::hasDesiredState)
                 .extracting(m -> m.getDesiredState().getRevision()).containsExactly(1L, 5L);
+        assertThat(changes).as("pushing changes nothing about the connection").containsExactly(EDGE_A);
     }
 
     @Test
@@ -163,9 +176,25 @@ class AgentSessionTest {
 
         session.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setRevision(1).setError("disk full")).build());
         assertThat(registry.view("edge/edge-1").orElseThrow().appliedRevision()).isZero();
+        assertThat(changes).as("opened, then heard from (last seen moves on)").containsExactly(EDGE_A, EDGE_A);
 
         session.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setRevision(1)).build());
         assertThat(registry.view("edge/edge-1").orElseThrow().appliedRevision()).isEqualTo(1);
+        assertThat(changes).as("the applied revision goes to status").containsExactly(EDGE_A, EDGE_A, EDGE_A);
+    }
+
+    @Test
+    void anAgentThatHangsUpIsAnnouncedAsDisconnected() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        AgentSession session = session(EDGE_A, new RecordingStream());
+        session.onNext(hello(EDGE_A, 0));
+
+        session.onCompleted();
+
+        assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+        assertThat(registry.view("edge/edge-1").orElseThrow().live()).isFalse();
+        assertThat(changes).as("opened, then closed: the controller writes Disconnected")
+                .containsExactly(EDGE_A, EDGE_A);
     }
 
     @Test
@@ -176,6 +205,7 @@ class AgentSessionTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> stream.error != null);
         assertThat(stream.closedWith()).contains(ErrorReason.PROTOCOL_VIOLATION);
+        assertThat(changes).isEmpty();
     }
 
     @Test
@@ -188,6 +218,7 @@ class AgentSessionTest {
         RecordingStream expired = new RecordingStream();
         new AgentSession(EDGE_A, Instant.now().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
         assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
+        assertThat(changes).isEmpty();
     }
 
     private AgentSession session(AgentIdentity identity, RecordingStream stream) {
