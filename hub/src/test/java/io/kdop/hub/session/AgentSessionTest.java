@@ -21,11 +21,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,8 @@ class AgentSessionTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, RegisteredHost> hosts = new ConcurrentHashMap<>();
-    private final List<AgentIdentity> changes = new ArrayList<>();
+    /** What the DockerHost controller is told: every change of a host's connection, in order. */
+    private final List<AgentIdentity> changes = new CopyOnWriteArrayList<>();
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
     private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T10:00:00Z"));
@@ -65,6 +66,7 @@ class AgentSessionTest {
         assertThat(stream.sent).extracting(HubMessage::getKindCase)
                 .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE);
         assertThat(registry.liveSession("edge/edge-1")).contains(session);
+        assertThat(changes).as("the controller hears of the new session").containsExactly(EDGE_A);
     }
 
     @Test
@@ -77,6 +79,7 @@ class AgentSessionTest {
 
         assertThat(stream.closedWith()).contains(ErrorReason.IDENTITY_MISMATCH);
         assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+        assertThat(changes).as("a refused hello changes no host's connection").isEmpty();
     }
 
     @Test
@@ -87,6 +90,7 @@ class AgentSessionTest {
         session(EDGE_A, stream).onNext(hello(EDGE_A, 0));
 
         assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
+        assertThat(changes).isEmpty();
     }
 
     @Test
@@ -100,6 +104,7 @@ class AgentSessionTest {
 
         assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
         assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+        assertThat(changes).as("no status may say Connected for a deleted host").isEmpty();
     }
 
     @Test
@@ -112,6 +117,8 @@ class AgentSessionTest {
 
         assertThat(stream.closedWith()).contains(ErrorReason.HOST_REVOKED);
         assertThat(registry.view("edge/edge-1")).isEmpty();
+        // the host is gone: its status is not written again after the session opened
+        assertThat(changes).containsExactly(EDGE_A);
     }
 
     @Test
@@ -131,6 +138,8 @@ class AgentSessionTest {
         RecordingStream fresh = new RecordingStream();
         session(EDGE_A_REJOINED, fresh).onNext(hello(EDGE_A_REJOINED, 0));
         assertThat(fresh.error).isNull();
+        assertThat(changes).as("the old session, then the new agent's; never the refused retry")
+                .containsExactly(EDGE_A, EDGE_A_REJOINED);
     }
 
     @Test
@@ -148,6 +157,9 @@ class AgentSessionTest {
         assertThat(first.closedWith()).contains(ErrorReason.SESSION_REPLACED);
         assertThat(second.error).isNull();
         assertThat(registry.liveSession("edge/edge-1")).contains(newer);
+        // the replaced session's end is not a disconnect: the host stays connected throughout
+        assertThat(changes).containsExactly(EDGE_A, EDGE_A);
+        assertThat(registry.view("edge/edge-1").orElseThrow().live()).isTrue();
     }
 
     @Test
@@ -196,6 +208,7 @@ class AgentSessionTest {
 
         assertThat(stream.sent).filteredOn(HubMessage::hasDesiredState)
                 .extracting(m -> m.getDesiredState().getRevision()).containsExactly(1L, 5L);
+        assertThat(changes).as("pushing changes nothing about the connection").containsExactly(EDGE_A);
     }
 
     @Test
@@ -206,9 +219,25 @@ class AgentSessionTest {
 
         session.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setRevision(1).setError("disk full")).build());
         assertThat(registry.view("edge/edge-1").orElseThrow().appliedRevision()).isZero();
+        assertThat(changes).as("opened, then heard from (last seen moves on)").containsExactly(EDGE_A, EDGE_A);
 
         session.onNext(AgentMessage.newBuilder().setAck(Ack.newBuilder().setRevision(1)).build());
         assertThat(registry.view("edge/edge-1").orElseThrow().appliedRevision()).isEqualTo(1);
+        assertThat(changes).as("the applied revision goes to status").containsExactly(EDGE_A, EDGE_A, EDGE_A);
+    }
+
+    @Test
+    void anAgentThatHangsUpIsAnnouncedAsDisconnected() {
+        hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
+        AgentSession session = session(EDGE_A, new RecordingStream());
+        session.onNext(hello(EDGE_A, 0));
+
+        session.onCompleted();
+
+        assertThat(registry.liveSession("edge/edge-1")).isEmpty();
+        assertThat(registry.view("edge/edge-1").orElseThrow().live()).isFalse();
+        assertThat(changes).as("opened, then closed: the controller writes Disconnected")
+                .containsExactly(EDGE_A, EDGE_A);
     }
 
     @Test
@@ -219,6 +248,7 @@ class AgentSessionTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> stream.error != null);
         assertThat(stream.closedWith()).contains(ErrorReason.PROTOCOL_VIOLATION);
+        assertThat(changes).isEmpty();
     }
 
     @Test
@@ -231,6 +261,7 @@ class AgentSessionTest {
         RecordingStream expired = new RecordingStream();
         new AgentSession(EDGE_A, clock.instant().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
         assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
+        assertThat(changes).isEmpty();
     }
 
     private AgentSession session(AgentIdentity identity, RecordingStream stream) {

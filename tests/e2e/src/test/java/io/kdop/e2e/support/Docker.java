@@ -31,9 +31,26 @@ public final class Docker {
     /** A finished docker CLI call. */
     public record Result(int exit, String output) {}
 
-    /** Runs a docker CLI command with a deadline that fires; output is stdout followed by stderr. */
+    /** Far beyond any healthy docker CLI call here, and well within a test's own time limit. */
+    static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    /**
+     * Runs a docker CLI command with a deadline that fires; output is stdout followed by stderr. A
+     * command still running at the deadline (a hung daemon) is killed and fails the test, saying so.
+     */
     public static Result run(String... command) {
-        Cli.Result r = Cli.run(Duration.ofSeconds(60), command);
+        return run(DEADLINE, command);
+    }
+
+    static Result run(Duration deadline, String... command) {
+        Cli.Result r = Cli.run(deadline, command);
+        if (r.exit() == Cli.TIMED_OUT) {
+            // not a Result: an exit code of -1 would read as an ordinary failure (or, to
+            // DockerCli.inspect, as "no such container") and hide that nothing answered
+            throw new AssertionError(String.join(" ", command) + " did not finish within " + deadline.toSeconds()
+                    + " s and was killed (is the Docker daemon hung?)\n--- stdout:\n" + r.stdout()
+                    + "\n--- stderr:\n" + r.stderr());
+        }
         return new Result(r.exit(), r.stdout() + r.stderr());
     }
 }

@@ -7,12 +7,36 @@ public final class DockerCli {
 
     private DockerCli() {}
 
-    /** docker inspect --format TEMPLATE NAME, or null when there is no such container. */
+    /**
+     * docker inspect --format TEMPLATE NAME, or null when there is no such container. Any other
+     * failure (the daemon down, a bad template) fails the test: see {@link #inspected}.
+     */
     public static String inspect(String container, String template) {
-        Docker.Result r = Docker.run("docker", "inspect", "--format", template, container);
-        return r.exit() == 0 ? r.output().strip() : null;
+        return inspected(container, Docker.run("docker", "inspect", "--format", template, container));
     }
 
+    /**
+     * What a {@code docker inspect} of one container answered: its output, or null when Docker said
+     * there is no such container (exit 1 with the CLI's "No such object" or the daemon's "No such
+     * container"). Anything else throws: a daemon that did not answer must never read as "the
+     * container is gone", or an assertion that it was removed would pass with Docker down.
+     */
+    public static String inspected(String container, Docker.Result r) {
+        if (r.exit() == 0) {
+            return r.output().strip();
+        }
+        if (r.exit() == 1 && noSuchContainer(container, r.output())) {
+            return null;
+        }
+        throw new AssertionError("docker inspect " + container + " failed with exit code " + r.exit()
+                + " (not \"no such container\"): " + r.output().strip());
+    }
+
+    private static boolean noSuchContainer(String container, String output) {
+        return output.contains("No such object: " + container) || output.contains("No such container: " + container);
+    }
+
+    /** The container's full id, or null when there is no such container. */
     public static String id(String container) {
         return inspect(container, "{{.Id}}");
     }

@@ -102,10 +102,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
         return Docker.run(command.toArray(String[]::new));
     }
 
-    /** docker inspect --format TEMPLATE NAME on this daemon, or null when there is no such container. */
+    /** docker inspect --format TEMPLATE NAME on this daemon, null when there is no such container (as DockerCli). */
     public String inspect(String container, String template) {
-        Docker.Result r = docker("inspect", "--format", template, container);
-        return r.exit() == 0 ? r.output().strip() : null;
+        return DockerCli.inspected(container, docker("inspect", "--format", template, container));
     }
 
     /** The ids of the containers whose name starts with the prefix, running or not. */
