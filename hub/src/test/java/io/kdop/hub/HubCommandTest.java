@@ -2,8 +2,11 @@ package io.kdop.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class HubCommandTest {
 
@@ -23,5 +26,16 @@ class HubCommandTest {
         assertThat(HubCommand.hostOf("[fd00::5]:30000")).isEqualTo("fd00::5");
         assertThat(HubCommand.hostOf("hub.example.com")).isEqualTo("hub.example.com");
         assertThat(HubCommand.hostOf("fd00::5")).isEqualTo("fd00::5");
+    }
+
+    @Test
+    void aJoinTokenTtlOverSevenDaysIsAUsageErrorBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new HubCommand()).setErr(new PrintWriter(err));
+
+        int exit = command.execute("--join-token-ttl", "169h");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--join-token-ttl is '10140m', longer than the maximum of 168h (7 days)");
     }
 }

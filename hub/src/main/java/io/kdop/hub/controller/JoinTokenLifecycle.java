@@ -2,10 +2,10 @@ package io.kdop.hub.controller;
 
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
-import io.kdop.hub.api.GoDurations;
 import io.kdop.hub.api.KdopApi;
 import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.join.JoinTokenIssuer;
+import io.kdop.hub.join.JoinTokenTtl;
 import io.kdop.hub.join.TokenRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ final class JoinTokenLifecycle {
         }
         Duration ttl;
         try {
-            ttl = ttl(host);
+            ttl = JoinTokenTtl.of(host.getSpec() == null ? null : host.getSpec().getJoinTokenTTL(), defaultTtl);
         } catch (IllegalArgumentException e) {
             return Optional.of("spec.joinTokenTTL " + e.getMessage());
         }
@@ -62,17 +62,5 @@ final class JoinTokenLifecycle {
         status.setJoinSecretName(issued.joinSecretName());
         status.setTokenRequest(requested);
         return Optional.empty();
-    }
-
-    private Duration ttl(DockerHost host) {
-        String text = host.getSpec() == null ? null : host.getSpec().getJoinTokenTTL();
-        if (text == null || text.isBlank()) {
-            return defaultTtl;
-        }
-        Duration ttl = GoDurations.parse(text);
-        if (ttl.isZero() || ttl.isNegative()) {
-            throw new IllegalArgumentException("must be positive, got '" + text + "'");
-        }
-        return ttl;
     }
 }
