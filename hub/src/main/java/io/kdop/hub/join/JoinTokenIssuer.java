@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Issues a join token for a DockerHost: the hub keeps only the hash (in its own namespace); the
@@ -29,11 +30,12 @@ public final class JoinTokenIssuer {
 
     private final KubernetesClient client;
     private final TokenRecordStore records;
-    private final CaPin caPin;
+    private final Supplier<CaPin> caPin;
     private final JoinInstructions instructions;
     private final SecureRandom random;
 
-    public JoinTokenIssuer(KubernetesClient client, TokenRecordStore records, CaPin caPin,
+    /** @param caPin the signing CA's pin now: a token pins the CA that will sign its certificate */
+    public JoinTokenIssuer(KubernetesClient client, TokenRecordStore records, Supplier<CaPin> caPin,
             JoinInstructions instructions, SecureRandom random) {
         this.client = client;
         this.records = records;
@@ -60,7 +62,7 @@ public final class JoinTokenIssuer {
             throw new ForeignSecretException("Secret " + namespace + "/" + secretName + " exists and was not created "
                     + "by kdop for this DockerHost; the hub will not overwrite it: rename or delete it");
         }
-        JoinToken token = JoinToken.generate(caPin, random);
+        JoinToken token = JoinToken.generate(caPin.get(), random);
         records.deleteUnusedFor(host.getMetadata().getUid());
         AgentIdentity identity = new AgentIdentity(namespace, host.getMetadata().getName(), host.getMetadata().getUid(),
                 token.tokenId());

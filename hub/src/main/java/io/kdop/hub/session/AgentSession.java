@@ -4,6 +4,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.hub.pki.CaSet;
+import io.kdop.proto.CaPin;
 import io.kdop.hub.state.Revision;
 import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.AgentHello;
@@ -15,6 +17,8 @@ import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
 import io.kdop.proto.v1.OpenTunnel;
 import io.kdop.proto.v1.HubWelcome;
+import io.kdop.proto.v1.TrustBundle;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +40,7 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
 
     private final AgentIdentity identity;
     private final Instant certificateNotAfter;
+    private final X509Certificate certificate;
     private final ServerCallStreamObserver<HubMessage> outbound;
     private final SessionServices services;
     // Snapshots are pushed from controller threads while replies go out from the gRPC thread.
@@ -43,13 +48,18 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
     private final ScheduledFuture<?> helloDeadline;
     private long lastSentRevision = -1;
     private Instant lastRenewal = Instant.EPOCH;
+    private CaPin lastRenewalSigner;
     private volatile boolean welcomed;
+    // set once the hello is answered: from then on changes of the hub's CAs are pushed
+    private volatile boolean trustPushed;
     private volatile boolean closed;
 
-    public AgentSession(AgentIdentity identity, Instant certificateNotAfter,
+    /** @param certificate the client certificate of the connection, from a CA the hub trusted at its handshake */
+    public AgentSession(AgentIdentity identity, Instant certificateNotAfter, X509Certificate certificate,
             ServerCallStreamObserver<HubMessage> outbound, SessionServices services) {
         this.identity = identity;
         this.certificateNotAfter = certificateNotAfter;
+        this.certificate = certificate;
         this.outbound = outbound;
         this.services = services;
         outbound.setOnCancelHandler(this::onCancelled);
@@ -137,6 +147,29 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                 hello.getFacts().getDockerVersion());
         push(services.desiredStates().current(identity.hostKey()).filter(s -> s.getRevision() > snapshot.getRevision())
                 .orElse(snapshot));
+        trustPushed = true;
+        sendTrust(services.certificates().authorities()); // the latest: a change from now on is pushed again
+    }
+
+    /**
+     * Tells the agent which CAs to trust from now on, and to renew its certificate at once if
+     * another CA signs now; after the hello and whenever the hub's CAs change. A session whose
+     * certificate's CA was retired meanwhile is closed: the agent reconnects with its renewed
+     * certificate, or learns it has none the hub still trusts.
+     */
+    public void sendTrust(CaSet cas) {
+        if (!trustPushed || closed) {
+            return; // before the welcome nothing else may be sent; the hello sends the latest itself
+        }
+        if (!cas.trusts(certificate)) {
+            close(ErrorReason.CERTIFICATE_REQUIRED, "the CA that issued this session's certificate was retired; "
+                    + "reconnect with the renewed certificate");
+            return;
+        }
+        send(HubMessage.newBuilder().setTrust(TrustBundle.newBuilder()
+                .setCaBundlePem(cas.bundlePem())
+                .setRenewCertificate(!cas.signedBySigning(certificate)))
+                .build());
     }
 
     private void onAck(AgentMessage message) {
@@ -154,7 +187,9 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         Instant now = services.clock().instant();
         // An agent renews at two thirds of its certificate's life; much more often is a fault.
         Duration spacing = services.certificates().lifetime().dividedBy(4);
-        if (lastRenewal.isAfter(now.minus(spacing))) {
+        // ...unless another CA signs since: the hub itself asked for this renewal (CA rotation)
+        boolean sameSigner = services.certificates().authorities().pin().equals(lastRenewalSigner);
+        if (sameSigner && lastRenewal.isAfter(now.minus(spacing))) {
             LOG.warn("{} asked for certificates too often; ignoring this request", identity.hostKey());
             return;
         }
@@ -165,6 +200,7 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         }
         try {
             AgentCertificates.Issued certificate = services.certificates().issue(csrDer, identity);
+            lastRenewalSigner = certificate.signedBy();
             send(HubMessage.newBuilder().setCertificate(CertificateIssued.newBuilder()
                     .setCertificatePem(certificate.certificatePem())
                     .setCaBundlePem(certificate.caBundlePem()))

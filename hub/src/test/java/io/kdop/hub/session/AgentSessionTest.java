@@ -16,6 +16,7 @@ import io.kdop.proto.v1.Heartbeat;
 import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,7 @@ class AgentSessionTest {
     private final DesiredStateBook book = new DesiredStateBook();
     private final WorkloadReports reports = new WorkloadReports((host, uid) -> true, ref -> { });
     private Duration helloDeadline = Duration.ofSeconds(30);
+    private final CertificateAuthority ca = CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom());
 
     @AfterEach
     void stop() {
@@ -57,7 +59,8 @@ class AgentSessionTest {
         session.onNext(hello(EDGE_A, 0));
 
         assertThat(stream.sent).extracting(HubMessage::getKindCase)
-                .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE);
+                .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE,
+                        HubMessage.KindCase.TRUST);
         assertThat(registry.liveSession("edge/edge-1")).contains(session);
     }
 
@@ -186,12 +189,18 @@ class AgentSessionTest {
 
         hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
         RecordingStream expired = new RecordingStream();
-        new AgentSession(EDGE_A, Instant.now().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
+        new AgentSession(EDGE_A, Instant.now().minusSeconds(1), certificate(), expired, services())
+                .onNext(hello(EDGE_A, 0));
         assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
     }
 
     private AgentSession session(AgentIdentity identity, RecordingStream stream) {
-        return new AgentSession(identity, Instant.now().plusSeconds(3600), stream, services());
+        return new AgentSession(identity, Instant.now().plusSeconds(3600), certificate(), stream, services());
+    }
+
+    /** A certificate of the hub's CA (which one hardly matters to a session, only its CA). */
+    private X509Certificate certificate() {
+        return ca.issueServerCertificate(List.of("localhost"), Duration.ofHours(1)).certificate();
     }
 
     private SessionServices services() {
@@ -206,8 +215,7 @@ class AgentSessionTest {
                 hosts.put(identity.hostKey(), new RegisteredHost(identity.uid(), identity.generation()));
             }
         };
-        AgentCertificates certificates = new AgentCertificates(
-                CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom()), Duration.ofHours(1));
+        AgentCertificates certificates = new AgentCertificates(ca, Duration.ofHours(1));
         return new SessionServices(registry, directory, book, reports, certificates, Duration.ofSeconds(10), helloDeadline,
                 "test", scheduler, Clock.systemUTC());
     }
