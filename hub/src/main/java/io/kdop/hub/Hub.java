@@ -121,6 +121,10 @@ public final class Hub implements AutoCloseable {
         broker = new TunnelBroker(registry::liveSession, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
         cas.onChange(changed -> registry.liveSessions().forEach(session -> session.sendTrust(changed)));
+        // unused join tokens pinning a CA that no longer signs are replaced by their host's reconcile
+        cas.onChange(changed -> client.resources(DockerHost.class).inAnyNamespace().list().getItems().forEach(host ->
+                sessionEvents.propagateEvent(new ResourceID(host.getMetadata().getName(),
+                        host.getMetadata().getNamespace()))));
         server = new HubServer(config.grpcPort(), servingTls, new AgentServiceImpl(joins, services, broker, cas));
 
         operator = new Operator(o -> o.withKubernetesClient(client)

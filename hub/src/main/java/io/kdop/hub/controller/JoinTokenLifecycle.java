@@ -31,7 +31,12 @@ final class JoinTokenLifecycle {
         Optional<TokenRecord> outstanding = Optional.ofNullable(status.getJoinTokenId()).flatMap(issuer::find);
         String requested = host.getMetadata().getAnnotations() == null ? null
                 : host.getMetadata().getAnnotations().get(KdopApi.TOKEN_REQUEST_ANNOTATION);
-        TokenPlan plan = TokenPlan.decide(status, outstanding, requested);
+        TokenPlan plan = TokenPlan.decide(status, outstanding, requested, issuer.currentPin());
+        if (plan.issue() && outstanding.filter(r -> r.pinsAnotherCaThan(issuer.currentPin())).isPresent()) {
+            LOG.info("replacing the unused join token {} of DockerHost {}/{}: it pins a CA that no longer signs "
+                    + "(CA rotation promoted)", outstanding.get().tokenId(), host.getMetadata().getNamespace(),
+                    host.getMetadata().getName());
+        }
 
         plan.joinedAt().ifPresent(used -> status.setJoinedAt(Timestamps.format(used)));
         if (plan.clearOutstanding()) {

@@ -62,13 +62,13 @@ public final class JoinTokenIssuer {
             throw new ForeignSecretException("Secret " + namespace + "/" + secretName + " exists and was not created "
                     + "by kdop for this DockerHost; the hub will not overwrite it: rename or delete it");
         }
-        JoinToken token = JoinToken.generate(caPin.get(), random);
+        JoinToken token = JoinToken.generate(currentPin(), random);
         records.deleteUnusedFor(host.getMetadata().getUid());
         AgentIdentity identity = new AgentIdentity(namespace, host.getMetadata().getName(), host.getMetadata().getUid(),
                 token.tokenId());
         Instant expiresAt = now.plus(ttl);
         records.create(new TokenRecord(token.tokenId(), TokenRecord.hash(token.secret()), identity, expiresAt,
-                Optional.empty(), Optional.empty(), null));
+                Optional.empty(), Optional.empty(), null, Optional.of(token.caPin())));
         Secret secret = joinSecret(host, secretName, token, expiresAt);
         if (existing == null) {
             client.secrets().inNamespace(namespace).resource(secret).create();
@@ -76,6 +76,11 @@ public final class JoinTokenIssuer {
             client.secrets().inNamespace(namespace).resource(secret).update();
         }
         return new Issued(token.tokenId(), expiresAt, secretName);
+    }
+
+    /** The CA new tokens pin: the signing one. */
+    public CaPin currentPin() {
+        return caPin.get();
     }
 
     public Optional<TokenRecord> find(String tokenId) {

@@ -86,7 +86,62 @@ public final class ServingTls {
         return keys;
     }
 
+    /**
+     * Verifies client certificates against the CAs now, but names no CA in the handshake's
+     * certificate request: the TLS engine reads that list once, when the port opens, so after a
+     * rotation it would name the old CA only, and a client that picks its certificate by the list
+     * (the JDK does) would send none. An agent has one certificate; it offers it whatever the list.
+     */
     public X509ExtendedTrustManager trustManager() {
-        return trust;
+        return new NamingNoCa(trust);
+    }
+
+    private static final class NamingNoCa extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager verifier;
+
+        NamingNoCa(X509ExtendedTrustManager verifier) {
+            this.verifier = verifier;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            verifier.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            verifier.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            verifier.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("the hub never verifies server certificates");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("the hub never verifies server certificates");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("the hub never verifies server certificates");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 }

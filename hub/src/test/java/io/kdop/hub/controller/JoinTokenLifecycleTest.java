@@ -7,6 +7,7 @@ import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostSpec;
 import io.kdop.hub.api.DockerHostStatus;
 import io.kdop.hub.join.JoinTokenIssuer;
+import io.kdop.proto.CaPin;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class JoinTokenLifecycleTest {
         DockerHostStatus status = new DockerHostStatus();
         // no issuer: refusing must happen before anything is issued or read
         JoinTokenLifecycle tokens = new JoinTokenLifecycle(
-                new JoinTokenIssuer(null, null, null, null, null), Duration.ofHours(24));
+                new JoinTokenIssuer(null, null, () -> CaPin.ofHex("a".repeat(64)), null, null), Duration.ofHours(24));
 
         assertThat(tokens.apply(host, status, Instant.parse("2026-11-21T12:00:00Z")))
                 .hasValueSatisfying(problem -> assertThat(problem)
