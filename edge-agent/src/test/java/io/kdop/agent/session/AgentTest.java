@@ -21,7 +21,6 @@ import io.kdop.proto.JoinToken;
 import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.Ack;
 import io.kdop.proto.v1.AgentMessage;
-import io.kdop.proto.v1.TrustBundle;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostFacts;
@@ -321,51 +320,6 @@ class AgentTest {
         assertThat(stored.caCertificates()).containsExactly(hub.ca.certificate());
         agent.stop();
         run.get(10, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void trustsBothCasOfARotationAndRenewsAtOnceWhenTheHubSignsWithTheNewOne() throws Exception {
-        TestPki.Issued nextCa = TestPki.ca("fake-hub-ca-2");
-        hub.renewalCa = nextCa;
-        hub.trust = TrustBundle.newBuilder()
-                .setCaBundlePem(Pem.certificates(List.of(nextCa.certificate(), hub.ca.certificate())))
-                .setRenewCertificate(true)
-                .build();
-        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
-        CompletableFuture<Void> run = start(agent);
-
-        // the joined certificate is fresh: only the hub's word makes the agent ask
-        await().atMost(WAIT).ignoreExceptions().until(() -> storedCertificate().getIssuerX500Principal()
-                .equals(nextCa.certificate().getSubjectX500Principal()));
-        agent.stop();
-        run.get(10, TimeUnit.SECONDS);
-        StoredIdentity stored = new IdentityStore(stateDir).load().orElseThrow();
-        assertThat(stored.caCertificates()).containsExactly(nextCa.certificate(), hub.ca.certificate());
-        assertThat(received(AgentMessage.KindCase.RENEW_CERTIFICATE)).hasSize(1);
-    }
-
-    @Test
-    void ignoresATrustBundleWithNoneOfItsCas() throws Exception {
-        TestPki.Issued stranger = TestPki.ca("not-the-hub");
-        hub.trust = TrustBundle.newBuilder().setCaBundlePem(Pem.certificates(List.of(stranger.certificate())))
-                .setRenewCertificate(true).build();
-        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
-        CompletableFuture<Void> run = start(agent);
-        await().atMost(WAIT).until(() -> received(AgentMessage.KindCase.HEARTBEAT).size() >= 2);
-        agent.stop();
-        run.get(10, TimeUnit.SECONDS);
-
-        assertThat(new IdentityStore(stateDir).load().orElseThrow().caCertificates())
-                .containsExactly(hub.ca.certificate());
-        assertThat(received(AgentMessage.KindCase.RENEW_CERTIFICATE)).as("nothing the agent trusts asked").isEmpty();
-    }
-
-    /**
-     * The stored certificate, read without {@link IdentityStore#load()}: that would tidy up the
-     * directory the running agent may be saving into.
-     */
-    private java.security.cert.X509Certificate storedCertificate() throws Exception {
-        return Pem.parseCertificates(java.nio.file.Files.readString(stateDir.resolve("identity/cert.pem"))).getFirst();
     }
 
     @Test
