@@ -23,7 +23,9 @@ import io.kdop.hub.join.JoinTokenIssuer;
 import io.kdop.hub.join.TokenRecordStore;
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.CaSecretStore;
-import io.kdop.hub.pki.CertificateAuthority;
+import io.kdop.hub.pki.CaSecretWatch;
+import io.kdop.hub.pki.HubCas;
+import io.kdop.hub.pki.ServingTls;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.session.ApiHostDirectory;
 import io.kdop.hub.session.ConnectionView;
@@ -59,6 +61,8 @@ public final class Hub implements AutoCloseable {
     private static final Duration TOKEN_RECORD_RETENTION = Duration.ofHours(24);
     /** A peer that connected with a valid certificate but says nothing is dropped after this. */
     private static final Duration HELLO_DEADLINE = Duration.ofSeconds(30);
+    /** Reissued at two thirds of it (and whenever another CA signs), without a restart. */
+    private static final Duration SERVING_CERTIFICATE_VALIDITY = Duration.ofDays(365);
 
     private final Operator operator;
     private final HubServer server;
@@ -66,6 +70,9 @@ public final class Hub implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
     private final TokenRecordStore tokenRecords;
     private final HostDirectory hosts;
+    private final HubCas cas;
+    private final CaSecretWatch caWatch;
+    private final ServingTls servingTls;
     private final DockerContainerReconciler containers;
     private final DockerJobReconciler jobs;
     private final KubernetesClient client;
@@ -77,18 +84,22 @@ public final class Hub implements AutoCloseable {
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
         this.clock = clock;
         SecureRandom random = new SecureRandom();
-        CertificateAuthority ca = new CaSecretStore(client, config.namespace(), config.caSecretName())
-                .loadOrCreate(random);
-        LOG.info("hub CA {}", ca.pin());
+        CaSecretStore caStore = new CaSecretStore(client, config.namespace(), config.caSecretName());
+        cas = new HubCas(caStore.loadOrCreate(random));
+        caWatch = new CaSecretWatch(client, caStore, cas, random, clock);
+        servingTls = new ServingTls(config.tlsSans(), SERVING_CERTIFICATE_VALIDITY);
+        servingTls.apply(cas.get(), clock.instant());
+        // first the port's material, so that agents told about new CAs already meet them
+        cas.onChange(changed -> servingTls.apply(changed, clock.instant()));
 
         SimpleInboundEventSource<DockerHost> sessionEvents = new SimpleInboundEventSource<>("agent-sessions");
         SessionRegistry registry = new SessionRegistry(clock, config.heartbeatInterval().multipliedBy(2),
                 identity -> sessionEvents.propagateEvent(new ResourceID(identity.name(), identity.namespace())));
         DesiredStateBook desiredStates = new DesiredStateBook();
         hosts = new ApiHostDirectory(client, config.namespace(), clock);
-        AgentCertificates certificates = new AgentCertificates(ca, config.clientCertificateTtl());
+        AgentCertificates certificates = new AgentCertificates(cas, config.clientCertificateTtl());
         tokenRecords = new TokenRecordStore(client, config.namespace());
-        JoinTokenIssuer issuer = new JoinTokenIssuer(client, tokenRecords, ca.pin(),
+        JoinTokenIssuer issuer = new JoinTokenIssuer(client, tokenRecords, () -> cas.get().pin(),
                 new JoinInstructions(config.publicAddress(), config.agentImage()), random);
         JoinService joins = new JoinService(tokenRecords, hosts, certificates, clock, identity -> {
             registry.superseded(identity);
@@ -112,8 +123,13 @@ public final class Hub implements AutoCloseable {
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
-        server = new HubServer(config.grpcPort(), ca, config.tlsSans(), new AgentServiceImpl(joins,
-                new JoinThrottle(config.joinRatePerPeer()), services, broker));
+        cas.onChange(changed -> registry.liveSessions().forEach(session -> session.sendTrust(changed)));
+        // unused join tokens pinning a CA that no longer signs are replaced by their host's reconcile
+        cas.onChange(changed -> client.resources(DockerHost.class).inAnyNamespace().list().getItems().forEach(host ->
+                sessionEvents.propagateEvent(new ResourceID(host.getMetadata().getName(),
+                        host.getMetadata().getNamespace()))));
+        server = new HubServer(config.grpcPort(), servingTls, new AgentServiceImpl(joins,
+                new JoinThrottle(config.joinRatePerPeer()), services, broker, cas));
 
         operator = new Operator(o -> o.withKubernetesClient(client)
                 // Status is patched as a JSON diff, not by server-side apply: the same path in
@@ -143,7 +159,9 @@ public final class Hub implements AutoCloseable {
         started = true;
         LOG.info("serving agents on port {}", server.port());
         operator.start();
+        caWatch.start();
         housekeeping.scheduleWithFixedDelay(this::deleteExpiredRecords, 0, 1, TimeUnit.HOURS);
+        housekeeping.scheduleWithFixedDelay(this::refreshServingCertificate, 1, 1, TimeUnit.HOURS);
     }
 
     /**
@@ -190,6 +208,14 @@ public final class Hub implements AutoCloseable {
         return started && !server.serving() ? Optional.of("the agents' port is closed") : Optional.empty();
     }
 
+    private void refreshServingCertificate() {
+        try {
+            servingTls.apply(cas.get(), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("could not reissue the hub's serving certificate: {}", e.getMessage());
+        }
+    }
+
     private void deleteExpiredRecords() {
         try {
             int deleted = tokenRecords.deleteExpiredBefore(clock.instant().minus(TOKEN_RECORD_RETENTION));
@@ -208,6 +234,7 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         housekeeping.shutdownNow();
+        caWatch.close();
         operator.stop();
         tunnels.close();
         broker.close();

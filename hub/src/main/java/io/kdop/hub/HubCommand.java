@@ -54,8 +54,8 @@ public final class HubCommand implements Callable<Integer> {
     Duration clientCertTtl;
 
     @Option(names = "--join-token-ttl", defaultValue = "24h", converter = DurationConverter.class,
-            description = "Default lifetime of join tokens (a DockerHost's spec.joinTokenTTL overrides it). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Default lifetime of join tokens (a DockerHost's spec.joinTokenTTL overrides it), "
+                    + "at most 168h. Default: ${DEFAULT-VALUE}.")
     Duration joinTokenTtl;
 
     @Option(names = "--ca-secret", defaultValue = "kdop-hub-ca",
@@ -85,6 +85,9 @@ public final class HubCommand implements Callable<Integer> {
                     + "answered RESOURCE_EXHAUSTED and retried by the agents. Default: ${DEFAULT-VALUE}.")
     int joinRatePerPeer;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new HubCommand()).execute(args));
     }
@@ -97,6 +100,11 @@ public final class HubCommand implements Callable<Integer> {
         if (!heartbeatGrace.minus(heartbeatInterval).isPositive()) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--heartbeat-grace must be longer than --heartbeat-interval");
+        }
+        try {
+            io.kdop.hub.join.JoinTokenTtl.check(joinTokenTtl, "'" + joinTokenTtl.toMinutes() + "m'");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--join-token-ttl " + e.getMessage());
         }
         List<String> distinct = servingNames(tlsSans, publicAddress);
         String address = publicAddress != null ? publicAddress : distinct.getFirst() + ":" + grpcPort;

@@ -6,26 +6,21 @@ import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.kdop.hub.pki.CertificateAuthority;
+import io.kdop.hub.pki.ServingTls;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.server.PeerIdentityInterceptor;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The hub's single TLS port. Client certificates are optional at the TLS layer (a joining agent
- * has none yet) but must chain to the hub's CA when present; the session call requires one.
+ * has none yet) but must chain to one of the hub's CAs when present; the session call requires
+ * one. Certificate and trusted CAs come from {@link ServingTls}, which replaces them while the
+ * port serves.
  */
 final class HubServer {
 
@@ -39,26 +34,12 @@ final class HubServer {
             Thread.ofPlatform().name("kdop-grpc-", 0).daemon().factory());
     private volatile boolean started;
 
-    HubServer(int port, CertificateAuthority ca, List<String> sans, AgentServiceImpl service) {
-        CertificateAuthority.IssuedCertificate serving = ca.issueServerCertificate(sans, Duration.ofDays(365));
+    /** @param tls the serving certificate and trusted CAs, replaced while the server runs (CA rotation) */
+    HubServer(int port, ServingTls tls, AgentServiceImpl service) {
         try {
-            char[] password = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("hub", serving.key(), password,
-                    new Certificate[] {serving.certificate(), ca.certificate()});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, password);
-
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("kdop-ca", ca.certificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-
             TlsServerCredentials credentials = (TlsServerCredentials) TlsServerCredentials.newBuilder()
-                    .keyManager(kmf.getKeyManagers())
-                    .trustManager(tmf.getTrustManagers())
+                    .keyManager(tls.keyManager())
+                    .trustManager(tls.trustManager())
                     .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
                     .build();
             // Netty's builder: the generic one cannot bound calls per connection.
@@ -78,7 +59,8 @@ final class HubServer {
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .build();
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (IllegalArgumentException e) {
+            // the transport refuses credentials it cannot use
             throw new IllegalStateException("cannot set up the hub's TLS", e);
         }
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class HubCommandTest {
 
@@ -38,5 +41,16 @@ class HubCommandTest {
         }
         assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(CommandLine.TypeConversionException.class)
                 .hasMessage("'soon' is not a duration such as 30s, 90m or 24h");
+    }
+
+    @Test
+    void aJoinTokenTtlOverSevenDaysIsAUsageErrorBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new HubCommand()).setErr(new PrintWriter(err));
+
+        int exit = command.execute("--join-token-ttl", "169h");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--join-token-ttl is '10140m', longer than the maximum of 168h (7 days)");
     }
 }

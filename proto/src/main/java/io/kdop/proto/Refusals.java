@@ -29,7 +29,8 @@ public final class Refusals {
             case CSR_INVALID, PROTOCOL_VIOLATION -> Status.Code.INVALID_ARGUMENT;
             case SESSION_REPLACED -> Status.Code.ABORTED;
             case IDENTITY_IN_USE -> Status.Code.ALREADY_EXISTS;
-            case TOKEN_EXPIRED, TOKEN_USED, HOST_REVOKED, IDENTITY_MISMATCH, TUNNEL_UNKNOWN -> Status.Code.PERMISSION_DENIED;
+            case TOKEN_EXPIRED, TOKEN_USED, HOST_REVOKED, IDENTITY_MISMATCH, TUNNEL_UNKNOWN, CA_RETIRED ->
+                    Status.Code.PERMISSION_DENIED;
             case ERROR_REASON_UNSPECIFIED, UNRECOGNIZED -> Status.Code.UNKNOWN;
         };
     }

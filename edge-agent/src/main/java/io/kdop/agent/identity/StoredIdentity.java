@@ -39,6 +39,11 @@ public record StoredIdentity(
         return new StoredIdentity(hub, host, tokenId, newKey, newCertificate, newCas.isEmpty() ? caCertificates : newCas);
     }
 
+    /** The same key and certificate, trusting these CAs from now on (a CA rotation). */
+    public StoredIdentity withTrust(List<X509Certificate> newCas) {
+        return new StoredIdentity(hub, host, tokenId, key, certificate, newCas);
+    }
+
     /** "namespace/name", for messages. */
     public String hostName() {
         return host.getNamespace() + "/" + host.getName();

@@ -56,6 +56,31 @@ public final class TrustBundles {
         return List.copyOf(next);
     }
 
+    /**
+     * The anchors to keep after the hub sent a trust bundle over the session: the offered bundle,
+     * if it holds a CA trusted now (by key). The hub was authenticated against the current anchors
+     * on this very connection, so what it vouches for here is as trustworthy as a renewal's bundle;
+     * a bundle that shares nothing with them would cut the agent off from the hub it trusts.
+     *
+     * @throws CertificateException saying why the bundle is refused
+     */
+    public static List<X509Certificate> sessionBundle(List<X509Certificate> trusted, List<X509Certificate> offered)
+            throws CertificateException {
+        if (offered.isEmpty()) {
+            throw new CertificateException("the hub sent an empty CA bundle");
+        }
+        if (offered.stream().noneMatch(ca -> trusted.stream().anyMatch(t -> sameKey(t, ca)))) {
+            throw new CertificateException("the hub's CA bundle " + pins(offered)
+                    + " contains none of the CAs the agent trusts " + pins(trusted));
+        }
+        return List.copyOf(offered);
+    }
+
+    /** The pins of the CAs, for messages. */
+    public static List<String> pins(List<X509Certificate> cas) {
+        return cas.stream().map(ca -> CaPin.of(ca).toString()).toList();
+    }
+
     /** The CA of the bundle that signed the certificate. */
     public static Optional<X509Certificate> issuer(X509Certificate certificate, List<X509Certificate> cas) {
         return cas.stream().filter(ca -> issuedBy(certificate, ca)).findFirst();
@@ -81,7 +106,4 @@ public final class TrustBundles {
         return CaPin.of(a).equals(CaPin.of(b));
     }
 
-    private static List<String> pins(List<X509Certificate> cas) {
-        return cas.stream().map(ca -> CaPin.of(ca).toString()).toList();
-    }
 }

@@ -175,6 +175,10 @@ final class AgentSession {
             case DESIRED_STATE -> out.onNext(AgentMessage.newBuilder()
                     .setAck(parts.desiredState().receive(message.getDesiredState())).build());
             case CERTIFICATE -> renewal.onIssued(message.getCertificate());
+            case TRUST -> {
+                renewal.onTrust(message.getTrust());
+                maybeRenew();
+            }
             case OPEN_TUNNEL -> parts.tunnels().open(message.getOpenTunnel(), channel);
             // a newer hub may send kinds this agent does not know: ignoring them keeps us compatible
             case KIND_NOT_SET -> LOG.debug("ignoring a hub message of an unknown kind");

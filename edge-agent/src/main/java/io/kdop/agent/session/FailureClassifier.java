@@ -86,6 +86,8 @@ public final class FailureClassifier {
                     + " was deleted or recreated): " + rejoin;
             case IDENTITY_MISMATCH -> "the hub says the identity in " + c.stateDir().resolve("identity")
                     + " does not match its certificate: remove that directory, " + rejoin;
+            case CA_RETIRED -> "the hub's CA was rotated and the CA that issued this agent's certificate was retired "
+                    + "before the agent renewed it (it was probably offline during the rotation): " + rejoin;
             case CSR_INVALID -> "the hub rejected the agent's certificate request (CSR_INVALID): "
                     + "check that the agent and hub versions are compatible";
             default -> null;

@@ -70,4 +70,18 @@ class TrustBundlesTest {
         assertThatThrownBy(() -> TrustBundles.renewalBundle(trusted, both, clientOf(strangerCa)))
                 .isInstanceOf(CertificateException.class).hasMessageContaining("is not signed by a CA in");
     }
+
+    @Test
+    void aSessionBundleIsTakenIfItHoldsACaTrustedNow() throws Exception {
+        List<X509Certificate> trusted = List.of(ca.certificate());
+        List<X509Certificate> both = List.of(nextCa.certificate(), ca.certificate());
+
+        assertThat(TrustBundles.sessionBundle(trusted, both)).isEqualTo(both);
+        assertThat(TrustBundles.sessionBundle(both, List.of(nextCa.certificate()))).as("the old CA retired")
+                .containsExactly(nextCa.certificate());
+        assertThatThrownBy(() -> TrustBundles.sessionBundle(trusted, List.of(strangerCa.certificate())))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("contains none of the CAs the agent trusts");
+        assertThatThrownBy(() -> TrustBundles.sessionBundle(trusted, List.of()))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("empty");
+    }
 }

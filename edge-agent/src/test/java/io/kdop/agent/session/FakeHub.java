@@ -25,6 +25,7 @@ import io.kdop.proto.v1.HubMessage;
 import io.kdop.proto.v1.HubWelcome;
 import io.kdop.proto.v1.JoinRequest;
 import io.kdop.proto.v1.JoinResponse;
+import io.kdop.proto.v1.TrustBundle;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -82,6 +83,8 @@ final class FakeHub implements AutoCloseable {
     volatile String joinCaBundle;
     /** When set, renewals are signed by this CA and come with it as the bundle. */
     volatile TestPki.Issued renewalCa;
+    /** When set, sent after the desired state of each session, and as the bundle of renewals. */
+    volatile TrustBundle trust;
     /** The snapshot sent after each welcome. */
     volatile DesiredState desiredState = STATE;
 
@@ -242,6 +245,9 @@ final class FakeHub implements AutoCloseable {
                         out.onNext(HubMessage.newBuilder().setWelcome(HubWelcome.newBuilder()
                                 .setHost(HOST).setHubVersion("fake").setHeartbeatIntervalSeconds(1)).build());
                         out.onNext(HubMessage.newBuilder().setDesiredState(desiredState).build());
+                        if (trust != null) {
+                            out.onNext(HubMessage.newBuilder().setTrust(trust).build());
+                        }
                     }
                 }
                 case RENEW_CERTIFICATE -> {
@@ -251,7 +257,8 @@ final class FakeHub implements AutoCloseable {
                             now.minusSeconds(60), now.plus(Duration.ofHours(24)));
                     out.onNext(HubMessage.newBuilder().setCertificate(CertificateIssued.newBuilder()
                             .setCertificatePem(Pem.certificates(List.of(cert)))
-                            .setCaBundlePem(Pem.certificates(List.of(signer.certificate())))).build());
+                            .setCaBundlePem(trust != null ? trust.getCaBundlePem()
+                                    : Pem.certificates(List.of(signer.certificate())))).build());
                 }
                 default -> { }
             }

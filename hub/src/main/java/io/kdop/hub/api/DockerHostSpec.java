@@ -18,7 +18,8 @@ public class DockerHostSpec {
     private String tlsSecretName;
 
     @JsonPropertyDescription("How long a join token for this host stays valid, as a Go duration (for example 24h, 90m). "
-            + "Default 24h. Tokens are single-use.")
+            + "Default 24h (the hub's --join-token-ttl), at most 168h (7 days): a longer one is refused with "
+            + "Ready=False, reason InvalidSpec. Tokens are single-use.")
     @Pattern("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
     private String joinTokenTTL;
 

@@ -2,10 +2,10 @@ package io.kdop.hub.controller;
 
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
-import io.kdop.hub.api.GoDurations;
 import io.kdop.hub.api.KdopApi;
 import io.kdop.hub.api.Timestamps;
 import io.kdop.hub.join.JoinTokenIssuer;
+import io.kdop.hub.join.JoinTokenTtl;
 import io.kdop.hub.join.TokenRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,12 @@ final class JoinTokenLifecycle {
         Optional<TokenRecord> outstanding = Optional.ofNullable(status.getJoinTokenId()).flatMap(issuer::find);
         String requested = host.getMetadata().getAnnotations() == null ? null
                 : host.getMetadata().getAnnotations().get(KdopApi.TOKEN_REQUEST_ANNOTATION);
-        TokenPlan plan = TokenPlan.decide(status, outstanding, requested);
+        TokenPlan plan = TokenPlan.decide(status, outstanding, requested, issuer.currentPin());
+        if (plan.issue() && outstanding.filter(r -> r.pinsAnotherCaThan(issuer.currentPin())).isPresent()) {
+            LOG.info("replacing the unused join token {} of DockerHost {}/{}: it pins a CA that no longer signs "
+                    + "(CA rotation promoted)", outstanding.get().tokenId(), host.getMetadata().getNamespace(),
+                    host.getMetadata().getName());
+        }
 
         plan.joinedAt().ifPresent(used -> status.setJoinedAt(Timestamps.format(used)));
         if (plan.clearOutstanding()) {
@@ -45,7 +50,7 @@ final class JoinTokenLifecycle {
         }
         Duration ttl;
         try {
-            ttl = ttl(host);
+            ttl = JoinTokenTtl.of(host.getSpec() == null ? null : host.getSpec().getJoinTokenTTL(), defaultTtl);
         } catch (IllegalArgumentException e) {
             return Optional.of("spec.joinTokenTTL " + e.getMessage());
         }
@@ -62,17 +67,5 @@ final class JoinTokenLifecycle {
         status.setJoinSecretName(issued.joinSecretName());
         status.setTokenRequest(requested);
         return Optional.empty();
-    }
-
-    private Duration ttl(DockerHost host) {
-        String text = host.getSpec() == null ? null : host.getSpec().getJoinTokenTTL();
-        if (text == null || text.isBlank()) {
-            return defaultTtl;
-        }
-        Duration ttl = GoDurations.parse(text);
-        if (ttl.isZero() || ttl.isNegative()) {
-            throw new IllegalArgumentException("must be positive, got '" + text + "'");
-        }
-        return ttl;
     }
 }

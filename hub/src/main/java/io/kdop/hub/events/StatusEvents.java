@@ -71,7 +71,7 @@ public final class StatusEvents {
                 .filter(c -> "AgentReconnecting".equals(c.getReason())).isPresent();
     }
 
-    /** A DockerHost: its agent connected, went silent, or cannot reach Docker. */
+    /** A DockerHost: its agent connected, went silent, or cannot reach Docker; or its spec was refused. */
     public static List<KubeEvent> ofHost(DockerHostStatus before, DockerHostStatus after) {
         List<KubeEvent> events = new ArrayList<>();
         Optional<Condition> readyBefore = Conditions.find(before == null ? null : before.getConditions(),
@@ -85,7 +85,7 @@ public final class StatusEvents {
         String message = ready.map(Condition::getMessage).orElse("");
         switch (reason) {
             case "AgentConnected" -> events.add(KubeEvent.normal("AgentConnected", message));
-            case "HeartbeatTimeout", "DockerUnreachable" -> events.add(KubeEvent.warning(reason, message));
+            case "HeartbeatTimeout", "DockerUnreachable", "InvalidSpec" -> events.add(KubeEvent.warning(reason, message));
             default -> {
                 // Pending states and reconnect grace: the status says enough
             }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Issues a join token for a DockerHost: the hub keeps only the hash (in its own namespace); the
@@ -29,11 +30,12 @@ public final class JoinTokenIssuer {
 
     private final KubernetesClient client;
     private final TokenRecordStore records;
-    private final CaPin caPin;
+    private final Supplier<CaPin> caPin;
     private final JoinInstructions instructions;
     private final SecureRandom random;
 
-    public JoinTokenIssuer(KubernetesClient client, TokenRecordStore records, CaPin caPin,
+    /** @param caPin the signing CA's pin now: a token pins the CA that will sign its certificate */
+    public JoinTokenIssuer(KubernetesClient client, TokenRecordStore records, Supplier<CaPin> caPin,
             JoinInstructions instructions, SecureRandom random) {
         this.client = client;
         this.records = records;
@@ -60,13 +62,13 @@ public final class JoinTokenIssuer {
             throw new ForeignSecretException("Secret " + namespace + "/" + secretName + " exists and was not created "
                     + "by kdop for this DockerHost; the hub will not overwrite it: rename or delete it");
         }
-        JoinToken token = JoinToken.generate(caPin, random);
+        JoinToken token = JoinToken.generate(currentPin(), random);
         records.deleteUnusedFor(host.getMetadata().getUid());
         AgentIdentity identity = new AgentIdentity(namespace, host.getMetadata().getName(), host.getMetadata().getUid(),
                 token.tokenId());
         Instant expiresAt = now.plus(ttl);
         records.create(new TokenRecord(token.tokenId(), TokenRecord.hash(token.secret()), identity, expiresAt,
-                Optional.empty(), Optional.empty(), null));
+                Optional.empty(), Optional.empty(), null, Optional.of(token.caPin())));
         Secret secret = joinSecret(host, secretName, token, expiresAt);
         if (existing == null) {
             client.secrets().inNamespace(namespace).resource(secret).create();
@@ -74,6 +76,11 @@ public final class JoinTokenIssuer {
             client.secrets().inNamespace(namespace).resource(secret).update();
         }
         return new Issued(token.tokenId(), expiresAt, secretName);
+    }
+
+    /** The CA new tokens pin: the signing one. */
+    public CaPin currentPin() {
+        return caPin.get();
     }
 
     public Optional<TokenRecord> find(String tokenId) {

@@ -1,6 +1,7 @@
 package io.kdop.hub.join;
 
 import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.proto.CaPin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,9 +15,16 @@ import java.util.Optional;
  * API server's resourceVersion it was read at, so marking it used is a compare-and-set.
  *
  * @param host the host's namespace, name and UID; its generation is this token's id
+ * @param caPin the CA the token pins (empty in records of hubs before CA rotations existed)
  */
 public record TokenRecord(String tokenId, String secretSha256, AgentIdentity host, Instant expiresAt,
-        Optional<Instant> usedAt, Optional<String> usedByKey, String version) {
+        Optional<Instant> usedAt, Optional<String> usedByKey, String version, Optional<CaPin> caPin) {
+
+    /** A record that does not say which CA its token pins. */
+    public TokenRecord(String tokenId, String secretSha256, AgentIdentity host, Instant expiresAt,
+            Optional<Instant> usedAt, Optional<String> usedByKey, String version) {
+        this(tokenId, secretSha256, host, expiresAt, usedAt, usedByKey, version, Optional.empty());
+    }
 
     public static String hash(String secret) {
         try {
@@ -34,6 +42,15 @@ public record TokenRecord(String tokenId, String secretSha256, AgentIdentity hos
     }
 
     public TokenRecord markUsed(Instant when, String keyHash) {
-        return new TokenRecord(tokenId, secretSha256, host, expiresAt, Optional.of(when), Optional.of(keyHash), version);
+        return new TokenRecord(tokenId, secretSha256, host, expiresAt, Optional.of(when), Optional.of(keyHash), version,
+                caPin);
+    }
+
+    /**
+     * Whether the token is unused and pins another CA than the signing one: a CA rotation was
+     * promoted since it was issued, so an agent joining with it would refuse the hub.
+     */
+    public boolean pinsAnotherCaThan(CaPin signing) {
+        return usedAt.isEmpty() && caPin.isPresent() && !caPin.get().equals(signing);
     }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.proto.CaPin;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -98,6 +99,7 @@ public final class TokenRecordStore {
         data.put("expires-at", b64(record.expiresAt().toString()));
         record.usedAt().ifPresent(used -> data.put("used-at", b64(used.toString())));
         record.usedByKey().ifPresent(key -> data.put("used-by-key-sha256", b64(key)));
+        record.caPin().ifPresent(pin -> data.put("ca-pin", b64(pin.hex())));
         return new SecretBuilder()
                 .withNewMetadata()
                     .withName(PREFIX + record.tokenId())
@@ -122,7 +124,8 @@ public final class TokenRecordStore {
                 Instant.parse(unb64(data.get("expires-at"))),
                 Optional.ofNullable(data.get("used-at")).map(v -> Instant.parse(unb64(v))),
                 Optional.ofNullable(data.get("used-by-key-sha256")).map(TokenRecordStore::unb64),
-                secret.getMetadata().getResourceVersion());
+                secret.getMetadata().getResourceVersion(),
+                Optional.ofNullable(data.get("ca-pin")).map(v -> CaPin.ofHex(unb64(v))));
     }
 
     private static String b64(String s) {

@@ -1,18 +1,26 @@
 package io.kdop.hub.pki;
 
+import io.kdop.proto.CaPin;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
-/** Issues agents' client certificates with the configured lifetime. */
+/** Issues agents' client certificates with the configured lifetime, signed by the hub's signing CA. */
 public final class AgentCertificates {
 
-    private final CertificateAuthority ca;
+    private final Supplier<CaSet> cas;
     private final Duration lifetime;
 
-    public AgentCertificates(CertificateAuthority ca, Duration lifetime) {
-        this.ca = ca;
+    /** @param cas the hub's CAs now (a CA rotation replaces them) */
+    public AgentCertificates(Supplier<CaSet> cas, Duration lifetime) {
+        this.cas = cas;
         this.lifetime = lifetime;
+    }
+
+    /** Certificates of one CA that never rotates. */
+    public AgentCertificates(CertificateAuthority ca, Duration lifetime) {
+        this(new HubCas(CaSet.of(ca)), lifetime);
     }
 
     /**
@@ -20,7 +28,7 @@ public final class AgentCertificates {
      * CA pin); throws IllegalArgumentException for a bad CSR.
      */
     public String requestedKeyHash(byte[] csrDer) {
-        return io.kdop.proto.CaPin.of(CertificateAuthority.requestedKey(csrDer)).hex();
+        return CaPin.of(CertificateAuthority.requestedKey(csrDer)).hex();
     }
 
     /** How long issued certificates are valid. */
@@ -28,12 +36,21 @@ public final class AgentCertificates {
         return lifetime;
     }
 
-    /** A signed certificate for the identity; throws IllegalArgumentException for a bad CSR. */
+    /**
+     * A certificate for the identity signed by the signing CA, with the bundle of every CA the
+     * agent should trust (both CAs during a rotation); throws IllegalArgumentException for a bad CSR.
+     */
     public Issued issue(byte[] csrDer, AgentIdentity identity) {
-        X509Certificate certificate = ca.signAgentCertificate(csrDer, identity, lifetime);
-        return new Issued(Pem.encode(certificate), ca.certificatePem(), certificate.getNotAfter().toInstant());
+        CaSet now = cas.get(); // one set for certificate and bundle: the bundle always holds the signer
+        X509Certificate certificate = now.signing().signAgentCertificate(csrDer, identity, lifetime);
+        return new Issued(Pem.encode(certificate), now.bundlePem(), certificate.getNotAfter().toInstant(), now.pin());
     }
 
-    /** A certificate ready to send, with the CA bundle the agent should trust. */
-    public record Issued(String certificatePem, String caBundlePem, Instant notAfter) {}
+    /** The hub's CAs now. */
+    public CaSet authorities() {
+        return cas.get();
+    }
+
+    /** A certificate ready to send, with the CA bundle the agent should trust and the pin of the CA that signed it. */
+    public record Issued(String certificatePem, String caBundlePem, Instant notAfter, CaPin signedBy) {}
 }

@@ -44,6 +44,22 @@ public final class Pem {
         }
     }
 
+    /** Every certificate of a PEM bundle, in order; empty for blank text. */
+    public static java.util.List<X509Certificate> certificates(String pem) {
+        java.util.List<X509Certificate> all = new java.util.ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object parsed = parser.readObject(); parsed != null; parsed = parser.readObject()) {
+                if (!(parsed instanceof X509CertificateHolder holder)) {
+                    throw new IllegalArgumentException("not a PEM certificate bundle");
+                }
+                all.add(new JcaX509CertificateConverter().getCertificate(holder));
+            }
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("malformed PEM certificate bundle", e);
+        }
+        return all;
+    }
+
     public static PrivateKey privateKey(String pem) {
         Object parsed = read(pem);
         try {

@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.grpc.Status;
 import io.kdop.hub.join.JoinService;
 import io.kdop.hub.join.JoinThrottle;
+import io.kdop.hub.pki.CaSet;
 import io.kdop.hub.session.AgentSession;
 import io.kdop.hub.session.SessionServices;
 import io.kdop.proto.Refusals;
@@ -17,6 +18,7 @@ import io.kdop.proto.v1.JoinResponse;
 import io.kdop.proto.v1.TunnelFrame;
 import io.kdop.hub.tunnel.TunnelBroker;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +31,16 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
     private final JoinThrottle joinThrottle;
     private final SessionServices services;
     private final TunnelBroker tunnels;
+    private final Supplier<CaSet> cas;
 
+    /** @param cas the hub's CAs now: a certificate of a CA retired since the handshake is refused */
     public AgentServiceImpl(JoinService joins, JoinThrottle joinThrottle, SessionServices services,
-            TunnelBroker tunnels) {
+            TunnelBroker tunnels, Supplier<CaSet> cas) {
         this.joins = joins;
         this.joinThrottle = joinThrottle;
         this.services = services;
         this.tunnels = tunnels;
+        this.cas = cas;
     }
 
     @Override
@@ -65,7 +70,10 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
                     "a session needs the client certificate the agent got when it joined"));
             return new DiscardingObserver<>();
         }
-        return new AgentSession(peer.get().identity(), peer.get().notAfter(),
+        if (refusedAsRetired(peer.get(), responses)) {
+            return new DiscardingObserver<>();
+        }
+        return new AgentSession(peer.get().identity(), peer.get().notAfter(), peer.get().certificate(),
                 (ServerCallStreamObserver<HubMessage>) responses, services);
     }
 
@@ -78,7 +86,27 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
                     "a tunnel needs the client certificate the agent got when it joined"));
             return new DiscardingObserver<>();
         }
+        if (refusedAsRetired(peer.get(), responses)) {
+            return new DiscardingObserver<>();
+        }
         return tunnels.answer(peer.get().identity(), (ServerCallStreamObserver<TunnelFrame>) responses);
+    }
+
+    /**
+     * A certificate of a retired CA completes the handshake only to be refused here, with a reason
+     * the agent can act on (join again); nothing is served to it.
+     */
+    private boolean refusedAsRetired(PeerCertificate peer, StreamObserver<?> responses) {
+        if (cas.get().trusts(peer.certificate())) {
+            return false;
+        }
+        LOG.warn("refused {}: its certificate was issued by {}, a CA the hub no longer trusts (retired by a CA "
+                + "rotation before the agent renewed); it must join again", peer.identity(),
+                peer.certificate().getIssuerX500Principal().getName());
+        responses.onError(Refusals.refuse(ErrorReason.CA_RETIRED, "the certificate of " + peer.identity().hostKey()
+                + " was issued by " + peer.certificate().getIssuerX500Principal().getName() + ", a CA this hub "
+                + "retired in a CA rotation before the agent renewed it; the host must join again with a new token"));
+        return true;
     }
 
     /** Swallows what a refused caller still sends. */

@@ -17,8 +17,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Reads the agent identity from the TLS client certificate (already verified against the hub's CA
- * by the handshake) and hands it to the call. Calls without one get an empty identity; it is up
+ * Reads the agent identity from the TLS client certificate (already verified against the hub's CAs
+ * by the handshake, retired ones included) and hands it to the call. Calls without one get an empty identity; it is up
  * to each method to require it.
  */
 public final class PeerIdentityInterceptor implements ServerInterceptor {
@@ -46,7 +46,7 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
             Certificate[] chain = session.getPeerCertificates();
             return chain.length > 0 && chain[0] instanceof X509Certificate leaf
                     ? AgentIdentity.fromCertificate(leaf)
-                            .map(id -> new PeerCertificate(id, leaf.getNotAfter().toInstant()))
+                            .map(id -> new PeerCertificate(id, leaf.getNotAfter().toInstant(), leaf))
                     : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();

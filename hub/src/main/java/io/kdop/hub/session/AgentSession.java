@@ -4,6 +4,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kdop.hub.pki.AgentCertificates;
 import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.hub.pki.CaSet;
 import io.kdop.hub.state.Revision;
 import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.AgentHello;
@@ -15,6 +16,8 @@ import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
 import io.kdop.proto.v1.OpenTunnel;
 import io.kdop.proto.v1.HubWelcome;
+import io.kdop.proto.v1.TrustBundle;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +39,7 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
 
     private final AgentIdentity identity;
     private final Instant certificateNotAfter;
+    private final X509Certificate certificate;
     private final ServerCallStreamObserver<HubMessage> outbound;
     private final SessionServices services;
     // Snapshots are pushed from controller threads while replies go out from the gRPC thread.
@@ -44,12 +48,16 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
     private final ScheduledFuture<?> expiry;
     private long lastSentRevision = -1;
     private volatile boolean welcomed;
+    // set once the hello is answered: from then on changes of the hub's CAs are pushed
+    private volatile boolean trustPushed;
     private volatile boolean closed;
 
-    public AgentSession(AgentIdentity identity, Instant certificateNotAfter,
+    /** @param certificate the client certificate of the connection, from a CA the hub trusted at its handshake */
+    public AgentSession(AgentIdentity identity, Instant certificateNotAfter, X509Certificate certificate,
             ServerCallStreamObserver<HubMessage> outbound, SessionServices services) {
         this.identity = identity;
         this.certificateNotAfter = certificateNotAfter;
+        this.certificate = certificate;
         this.outbound = outbound;
         this.services = services;
         outbound.setOnCancelHandler(this::onCancelled);
@@ -155,6 +163,29 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                 PeerText.forLog(hello.getFacts().getDockerVersion()));
         push(services.desiredStates().current(identity.hostKey()).filter(s -> s.getRevision() > snapshot.getRevision())
                 .orElse(snapshot));
+        trustPushed = true;
+        sendTrust(services.certificates().authorities()); // the latest: a change from now on is pushed again
+    }
+
+    /**
+     * Tells the agent which CAs to trust from now on, and to renew its certificate at once if
+     * another CA signs now; after the hello and whenever the hub's CAs change. A session whose
+     * certificate's CA was retired meanwhile is closed: the agent reconnects with its renewed
+     * certificate, or learns it has none the hub still trusts.
+     */
+    public void sendTrust(CaSet cas) {
+        if (!trustPushed || closed) {
+            return; // before the welcome nothing else may be sent; the hello sends the latest itself
+        }
+        if (!cas.trusts(certificate)) {
+            close(ErrorReason.CERTIFICATE_REQUIRED, "the CA that issued this session's certificate was retired; "
+                    + "reconnect with the renewed certificate");
+            return;
+        }
+        send(HubMessage.newBuilder().setTrust(TrustBundle.newBuilder()
+                .setCaBundlePem(cas.bundlePem())
+                .setRenewCertificate(!cas.signedBySigning(certificate)))
+                .build());
     }
 
     private void onAck(AgentMessage message) {
@@ -169,8 +200,9 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
     }
 
     private void onRenew(byte[] csrDer) {
-        // Counted per identity, not per stream: reconnecting must not buy a fresh allowance.
-        if (!services.renewals().tryAcquire(identity)) {
+        // Counted per identity and signing CA, not per stream: reconnecting must not buy a fresh
+        // allowance, but a CA promoted since gives one (the hub itself asks for that renewal).
+        if (!services.renewals().tryAcquire(identity, services.certificates().authorities().pin())) {
             LOG.warn("{} asked for certificates too often; ignoring this request", identity.hostKey());
             return;
         }

@@ -1,6 +1,7 @@
 package io.kdop.hub.session;
 
 import io.kdop.hub.pki.AgentIdentity;
+import io.kdop.proto.CaPin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RenewalLimiter {
 
-    private final Map<AgentIdentity, Instant> lastGranted = new ConcurrentHashMap<>();
+    private final Map<Key, Instant> lastGranted = new ConcurrentHashMap<>();
     private final Duration spacing;
     private final Clock clock;
 
@@ -23,11 +24,19 @@ public final class RenewalLimiter {
         this.clock = clock;
     }
 
-    /** True, and counted, when the identity may renew now. */
-    public boolean tryAcquire(AgentIdentity identity) {
+    /** Whose allowance: an identity under one signing CA. */
+    private record Key(AgentIdentity identity, CaPin signer) {}
+
+    /**
+     * True, and counted, when the identity may renew now.
+     *
+     * @param signer the CA that signs now: once another one does (a CA rotation), the hub asks
+     *     every agent to renew, which must not count against the renewal just before
+     */
+    public boolean tryAcquire(AgentIdentity identity, CaPin signer) {
         Instant now = clock.instant();
         boolean[] granted = {false};
-        lastGranted.compute(identity, (id, last) -> {
+        lastGranted.compute(new Key(identity, signer), (id, last) -> {
             if (last != null && last.isAfter(now.minus(spacing))) {
                 return last;
             }

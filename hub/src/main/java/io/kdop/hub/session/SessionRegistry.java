@@ -5,6 +5,7 @@ import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostFacts;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -113,6 +114,11 @@ public final class SessionRegistry {
 
     public Optional<ConnectionView> view(String hostKey) {
         return Optional.ofNullable(views.get(hostKey));
+    }
+
+    /** The live sessions now, one per connected host. */
+    public List<AgentSession> liveSessions() {
+        return List.copyOf(live.values());
     }
 
     public Optional<AgentSession> liveSession(String hostKey) {

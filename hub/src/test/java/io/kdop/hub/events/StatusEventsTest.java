@@ -70,6 +70,8 @@ class StatusEventsTest {
                 KubeEvent.warning("DockerUnreachable", "DockerUnreachable message"));
         assertThat(StatusEvents.ofHost(connected, host("HeartbeatTimeout"))).containsExactly(
                 KubeEvent.warning("HeartbeatTimeout", "HeartbeatTimeout message"));
+        assertThat(StatusEvents.ofHost(pending, host("InvalidSpec"))).as("e.g. a joinTokenTTL over 7 days")
+                .containsExactly(KubeEvent.warning("InvalidSpec", "InvalidSpec message"));
         assertThat(StatusEvents.ofHost(connected, host("AgentConnected"))).isEmpty();
         assertThat(StatusEvents.ofHost(connected, host("AgentReconnecting"))).as("within the grace period").isEmpty();
         assertThat(StatusEvents.inBetween(host("AgentReconnecting"))).isTrue();

@@ -18,6 +18,7 @@ import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.HubMessage;
 import io.kdop.proto.v1.WorkloadRef;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,7 @@ class AgentSessionTest {
     private final WorkloadReports reports = new WorkloadReports(
             (host, uid) -> Optional.of(WorkloadRef.newBuilder().setUid(uid).build()), ref -> { });
     private Duration helloDeadline = Duration.ofSeconds(30);
+    private final CertificateAuthority ca = CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom());
 
     @AfterEach
     void stop() {
@@ -64,7 +66,8 @@ class AgentSessionTest {
         session.onNext(hello(EDGE_A, 0));
 
         assertThat(stream.sent).extracting(HubMessage::getKindCase)
-                .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE);
+                .containsExactly(HubMessage.KindCase.WELCOME, HubMessage.KindCase.DESIRED_STATE,
+                        HubMessage.KindCase.TRUST);
         assertThat(registry.liveSession("edge/edge-1")).contains(session);
         assertThat(changes).as("the controller hears of the new session").containsExactly(EDGE_A);
     }
@@ -187,7 +190,7 @@ class AgentSessionTest {
     void aSilentSessionIsClosedWhenItsCertificateExpires() {
         hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
         RecordingStream stream = new RecordingStream();
-        new AgentSession(EDGE_A, clock.instant().plusMillis(300), stream, services()).onNext(hello(EDGE_A, 0));
+        new AgentSession(EDGE_A, clock.instant().plusMillis(300), certificate(), stream, services()).onNext(hello(EDGE_A, 0));
         assertThat(stream.error).isNull();
 
         // no message arrives: only the session's own timer can end it
@@ -259,13 +262,19 @@ class AgentSessionTest {
 
         hosts.put("edge/edge-1", new RegisteredHost("uid-1", "gen00001"));
         RecordingStream expired = new RecordingStream();
-        new AgentSession(EDGE_A, clock.instant().minusSeconds(1), expired, services()).onNext(hello(EDGE_A, 0));
+        new AgentSession(EDGE_A, clock.instant().minusSeconds(1), certificate(), expired, services())
+                .onNext(hello(EDGE_A, 0));
         assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
         assertThat(changes).isEmpty();
     }
 
     private AgentSession session(AgentIdentity identity, RecordingStream stream) {
-        return new AgentSession(identity, clock.instant().plusSeconds(3600), stream, services());
+        return new AgentSession(identity, clock.instant().plusSeconds(3600), certificate(), stream, services());
+    }
+
+    /** A certificate of the hub's CA (which one hardly matters to a session, only its CA). */
+    private X509Certificate certificate() {
+        return ca.issueServerCertificate(List.of("localhost"), Duration.ofHours(1)).certificate();
     }
 
     private SessionServices services() {
@@ -280,8 +289,7 @@ class AgentSessionTest {
                 hosts.put(identity.hostKey(), new RegisteredHost(identity.uid(), identity.generation()));
             }
         };
-        AgentCertificates certificates = new AgentCertificates(
-                CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom()), Duration.ofHours(1));
+        AgentCertificates certificates = new AgentCertificates(ca, Duration.ofHours(1));
         return new SessionServices(registry, directory, book, reports, certificates,
                 new RenewalLimiter(Duration.ofMinutes(15), clock), HEARTBEAT, helloDeadline, "test", scheduler, clock);
     }

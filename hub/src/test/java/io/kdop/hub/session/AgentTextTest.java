@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,12 +128,14 @@ class AgentTextTest {
             @Override
             public void recordGeneration(AgentIdentity identity) {}
         };
-        AgentCertificates certificates = new AgentCertificates(
-                CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom()), Duration.ofHours(1));
+        CertificateAuthority ca = CertificateAuthority.create("test", Duration.ofDays(1), new SecureRandom());
+        AgentCertificates certificates = new AgentCertificates(new io.kdop.hub.pki.HubCas(io.kdop.hub.pki.CaSet.of(ca)), Duration.ofHours(1));
         SessionServices services = new SessionServices(registry, directory, new DesiredStateBook(),
                 new WorkloadReports((host, uid) -> Optional.empty(), ref -> { }), certificates,
                 new RenewalLimiter(Duration.ofMinutes(15), Clock.systemUTC()), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), "test", scheduler, Clock.systemUTC());
-        return new AgentSession(EDGE, Instant.now().plusSeconds(3600), new RecordingStream(), services);
+        return new AgentSession(EDGE, Instant.now().plusSeconds(3600),
+                ca.issueServerCertificate(List.of("localhost"), Duration.ofHours(1)).certificate(), new RecordingStream(),
+                services);
     }
 }

@@ -168,14 +168,16 @@ class JoinSecurityIT {
         String cert = Pem.encode(impostor.signAgentCertificate(csr(key), agentIdentity("impostor-target"),
                 Duration.ofHours(1)));
 
-        // A standard TLS client does not even offer a certificate the hub's CA list does not cover...
+        // The hub names no CA in its certificate request (the TLS engine would freeze that list at
+        // start, wrong after a CA rotation), so a standard TLS client offers its certificate, and the
+        // handshake fails...
         SessionClient.Answer polite = SessionClient.hello(hub.port(),
                 SessionClient.credentials(Pem.encode(hubCa()), cert, Pem.encode(key.getPrivate())),
                 identity("impostor-target"));
         assertThat(polite.welcomed()).isFalse();
-        assertThat(Refusals.reasonOf(polite.error())).contains(ErrorReason.CERTIFICATE_REQUIRED);
+        assertThat(polite.status().getCode()).as("%s", polite.status()).isEqualTo(Status.Code.UNAVAILABLE);
 
-        // ...and one that forces it on the hub fails the handshake.
+        // ...as it does for a client that forces its certificate on the hub.
         SessionClient.Answer forced = SessionClient.hello(hub.port(),
                 SessionClient.forcingCertificate(Pem.encode(hubCa()), Pem.certificate(cert), key.getPrivate()),
                 identity("impostor-target"));
