@@ -53,11 +53,19 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
                     .asRuntimeException());
             return;
         }
+        if (!joinThrottle.tryStart()) {
+            // Refused at once rather than queued past the agent's deadline: its backoff spreads the retries.
+            responses.onError(Status.RESOURCE_EXHAUSTED
+                    .withDescription("the hub is busy with other joins; try again in a moment").asRuntimeException());
+            return;
+        }
         try {
             responses.onNext(joins.join(request));
             responses.onCompleted();
         } catch (io.grpc.StatusRuntimeException refusal) {
             responses.onError(refusal);
+        } finally {
+            joinThrottle.finished();
         }
     }
 

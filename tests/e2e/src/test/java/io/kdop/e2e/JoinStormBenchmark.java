@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * A fleet joining at once (after an install, or a site coming back with fresh tokens): N
  * DockerHosts with their tokens ready, then N agents started in the same instant. Measures the
  * time until every host is Connected, and counts the agents' join attempts that hit their 30 s
- * deadline and those the hub's per-peer limit turned away (all agents share one address here,
- * as a fleet behind one NAT would). The agents are {@link SimulatedAgent}s in this JVM (the real
+ * deadline and those the hub turned away at once (its per-address limit or its join slots; all
+ * agents share one address here, as a fleet behind one NAT would). The agents are {@link SimulatedAgent}s in this JVM (the real
  * join and session code, no Docker) with the production --max-backoff of 30 s; the hub runs as
  * its own process with the production heartbeat (10 s). Run by scripts/bench-join-storm.sh.
  */
@@ -50,7 +50,7 @@ public final class JoinStormBenchmark {
             }
         }
         System.out.println("| agents joining at once | all Connected after | half after | joins past the 30 s deadline "
-                + "| joins the per-peer limit deferred | other failed joins | s per 100 agents |");
+                + "| joins the hub deferred (RESOURCE_EXHAUSTED) | other failed joins | s per 100 agents |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Result r : results) {
             System.out.printf("| %d | %.1f s | %.1f s | %d | %d | %d | %.2f |%n", r.agents(),
