@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Who may join and who may hold a session: every way in that should be refused is refused, each
  * with its own reason, and no secret ends up in a log. The tests share one hub (starting it is the
  * slow part) but nothing else: each makes its own hosts and agents, so they pass in any order
- * (checked with {@code -Djunit.jupiter.testmethod.order.default=org.junit.jupiter.api.MethodOrderer$Random}).
+ * (checked by runs with {@code @TestMethodOrder(MethodOrderer.Random.class)} on the class).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JoinSecurityIT {
