@@ -47,8 +47,8 @@ import java.util.Optional;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +66,7 @@ public final class Hub implements AutoCloseable {
 
     private final Operator operator;
     private final HubServer server;
-    private final ScheduledExecutorService housekeeping =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
+    private final ScheduledExecutorService housekeeping = housekeeping();
     private final TokenRecordStore tokenRecords;
     private final HostDirectory hosts;
     private final HubCas cas;
@@ -239,5 +238,16 @@ public final class Hub implements AutoCloseable {
         tunnels.close();
         broker.close();
         server.stop();
+    }
+
+    /**
+     * One thread for timers: hello deadlines, certificate expiries (a week ahead), token clean-up.
+     * A cancelled timer is dropped at once: queued until its time it would keep its session alive.
+     */
+    private static ScheduledExecutorService housekeeping() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("kdop-housekeeping").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 }

@@ -199,16 +199,9 @@ public final class JobRules {
             Optional<Instant> deadline) {
         ContainerSpec spec = starting.spec().getContainer();
         DesiredContainer fresh = attemptContainer(starting.spec(), starting.attempts());
-        Optional<String> problem = SpecCheck.problem(spec);
-        if (problem.isPresent()) {
-            return new Wait(deadline.orElse(null), new Hold(Reason.InvalidSpec, problem.get()));
-        }
-        if (fresh.mountProblem().isPresent()) {
-            return new Wait(deadline.orElse(null), new Hold(Reason.HostPathRefused, fresh.mountProblem().get()));
-        }
-        Optional<String> denied = in.policy().refusal(spec); // the current policy, for a job begun under an older one
-        if (denied.isPresent()) {
-            return new Wait(deadline.orElse(null), new Hold(Reason.PolicyDenied, denied.get()));
+        Optional<Hold> refused = refusal(in, fresh);
+        if (refused.isPresent()) {
+            return new Wait(deadline.orElse(null), refused.get());
         }
         NameHolder holder = in.nameHolders().get(fresh.name());
         if (holder != null) {
@@ -231,8 +224,29 @@ public final class JobRules {
     }
 
     /** OnFailure: the failed container itself runs the attempt, keeping its file system. */
+    /**
+     * Why an attempt's container may not start: an invalid spec, a host mount the guard refuses, or
+     * the host's current policy (a job begun under an older one). Checked before every start,
+     * a restart in place too, since Docker resolves the bind sources again at each start.
+     */
+    private static Optional<Hold> refusal(JobInput in, DesiredContainer attempt) {
+        ContainerSpec spec = attempt.spec();
+        Optional<String> problem = SpecCheck.problem(spec);
+        if (problem.isPresent()) {
+            return Optional.of(new Hold(Reason.InvalidSpec, problem.get()));
+        }
+        if (attempt.mountProblem().isPresent()) {
+            return Optional.of(new Hold(Reason.HostPathRefused, attempt.mountProblem().get()));
+        }
+        return in.policy().refusal(spec).map(denied -> new Hold(Reason.PolicyDenied, denied));
+    }
+
     private JobAction restartInPlace(JobInput in, JobRecord starting, JobContainer reuse, List<JobContainer> others,
             Optional<Instant> deadline) {
+        Optional<Hold> refused = refusal(in, attemptContainer(starting.spec(), starting.attempts()));
+        if (refused.isPresent()) {
+            return new Wait(deadline.orElse(null), refused.get());
+        }
         String key = SpecHash.attempt(credentialSource(in, starting.spec().getContainer()));
         Optional<Instant> retry = backingOff(in, key);
         if (retry.isPresent()) {

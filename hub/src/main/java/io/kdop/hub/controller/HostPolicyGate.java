@@ -1,13 +1,17 @@
 package io.kdop.hub.controller;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerJob;
+import io.kdop.hub.api.container.VolumeMount;
 import io.kdop.hub.api.HostPathRule;
 import io.kdop.hub.api.HostPolicySpec;
 import io.kdop.hub.container.SpecProblem;
 import io.kdop.hub.state.HostWorkloads;
 import io.kdop.proto.policy.HostPolicy;
 import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.HostMount;
 import io.kdop.proto.v1.WorkloadRef;
 import java.util.List;
 import java.util.Optional;
@@ -43,13 +47,31 @@ public final class HostPolicyGate {
     }
 
     /**
-     * Why the host takes no workloads of this one's namespace (the workload is then off the host),
-     * decided before its spec is resolved: a spec that cannot be resolved must not keep a
-     * container of a namespace the host no longer takes running there.
+     * What the policy refuses in the workload as written, before its spec is resolved: its
+     * namespace, its host paths and its network mode need no Secret. A spec that cannot be
+     * resolved (a missing Secret) must not keep running a container the policy now refuses, which
+     * a tenant could otherwise arrange by breaking the spec before the owner tightens the policy.
      */
     Optional<SpecProblem> namespaceRefusal(String hostKey, DockerHost host, HasMetadata workload) {
-        return refusal(hostKey, host, ContainerSpec.newBuilder().setWorkload(WorkloadRef.newBuilder()
-                .setNamespace(workload.getMetadata().getNamespace()).setUid(workload.getMetadata().getUid())).build());
+        ContainerSpec.Builder asWritten = ContainerSpec.newBuilder().setWorkload(WorkloadRef.newBuilder()
+                .setNamespace(workload.getMetadata().getNamespace()).setUid(workload.getMetadata().getUid()));
+        List<VolumeMount> mounts = switch (workload) {
+            case DockerContainer c when c.getSpec() != null -> {
+                asWritten.setNetworkMode(c.getSpec().networkMode() == null ? "" : c.getSpec().networkMode());
+                yield c.getSpec().volumeMounts();
+            }
+            case DockerJob j when j.getSpec() != null -> j.getSpec().volumeMounts();
+            default -> null;
+        };
+        for (VolumeMount m : mounts == null ? List.<VolumeMount>of() : mounts) {
+            // only paths the translation would accept; it reports the others itself
+            if (m != null && m.hostPath() != null && m.hostPath().startsWith("/") && m.hostPath().indexOf('\0') < 0) {
+                asWritten.addMounts(HostMount.newBuilder().setHostPath(m.hostPath())
+                        .setContainerPath(m.containerPath() == null ? "" : m.containerPath())
+                        .setReadOnly(Boolean.TRUE.equals(m.readOnly())));
+            }
+        }
+        return refusal(hostKey, host, asWritten.build());
     }
 
     /** Puts the host's current policy into its desired state, for its agent; returns it. */

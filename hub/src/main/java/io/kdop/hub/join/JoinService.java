@@ -1,5 +1,6 @@
 package io.kdop.hub.join;
 
+import com.google.common.util.concurrent.Striped;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,6 +17,7 @@ import io.kdop.proto.v1.JoinResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class JoinService {
     private final AgentCertificates certificates;
     private final Clock clock;
     private final Consumer<AgentIdentity> onJoined;
+    private final Striped<Lock> hostLocks = Striped.lazyWeakLock(256);
 
     public JoinService(TokenRecordStore records, HostDirectory hosts, AgentCertificates certificates, Clock clock,
             Consumer<AgentIdentity> onJoined) {
@@ -45,7 +48,7 @@ public final class JoinService {
     }
 
     /**
-     * Joins run in parallel: no lock, because marking the token used is a compare-and-set on its
+     * Joins of different hosts run in parallel; marking a token used is a compare-and-set on its
      * record, which decides between racing joins within one hub as across hubs.
      */
     public JoinResponse join(JoinRequest request) throws StatusRuntimeException {
@@ -77,8 +80,23 @@ public final class JoinService {
     }
 
     private JoinResponse decideAndIssue(JoinRequest request, String keyHash) {
-        Instant now = clock.instant();
         Optional<TokenRecord> record = records.find(request.getTokenId());
+        if (record.isEmpty()) {
+            return decideAndIssue(request, keyHash, record);
+        }
+        // Joins of one host take turns: a replay by a replaced machine must not interleave with its
+        // successor's join (each reads the generation, then writes it). Other hosts go on in parallel.
+        Lock lock = hostLocks.get(record.get().host().uid());
+        lock.lock();
+        try {
+            return decideAndIssue(request, keyHash, record);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private JoinResponse decideAndIssue(JoinRequest request, String keyHash, Optional<TokenRecord> record) {
+        Instant now = clock.instant();
         Optional<RegisteredHost> host = record.flatMap(r -> hosts.find(r.host().namespace(), r.host().name()));
         JoinDecision decision = JoinDecision.decide(record, request.getTokenSecret(), keyHash, host, now);
         if (decision instanceof JoinDecision.Refuse(ErrorReason reason, String message)) {
@@ -93,7 +111,9 @@ public final class JoinService {
                     + " was used by another join at the same moment; tokens are single-use");
         }
         try {
-            hosts.recordGeneration(identity);
+            if (!identity.generation().equals(host.get().generation())) {
+                hosts.recordGeneration(identity);
+            }
         } catch (IllegalStateException | KubernetesClientException e) {
             if (e instanceof KubernetesClientException k && k.getCode() != 404) {
                 throw k;

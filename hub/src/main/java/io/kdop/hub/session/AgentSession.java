@@ -306,7 +306,9 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
 
     private void end() {
         helloDeadline.cancel(false);
-        expiry.cancel(false);
+        if (expiry != null) { // null when the certificate expired before the timer could be kept
+            expiry.cancel(false);
+        }
         services.registry().closed(this);
     }
 

@@ -155,6 +155,31 @@ class HostPolicyPlacementTest {
     }
 
     @Test
+    void aSpecThatNoLongerResolvesCannotKeepAHostPathThePolicyNowRefuses() {
+        host(HUB_NAMESPACE, "shared", new HostPolicySpec(List.of("team-a"),
+                List.of(new HostPathRule("/srv/team-a", false)), null, null));
+        DockerContainer app = container("team-a", "app", "shared",
+                List.of(new VolumeMount("/srv/team-a/data", "/data", false)), null);
+        assertThat(readyOf(containers.reconcile(app, null)).getReason()).isEqualTo(PLACED);
+
+        // the tenant breaks the spec (a missing Secret), then the owner makes the prefix read-only
+        DockerContainer broken = container("team-a", "app", "shared",
+                List.of(new VolumeMount("/srv/team-a/data", "/data", false)), null);
+        broken.setSpec(new DockerContainerSpec("busybox:1.36", null, null, null, null, null, null, "shared", null,
+                null, null, List.of(new VolumeMount("/srv/team-a/data", "/data", false)),
+                List.of(new io.kdop.hub.api.container.SecretVolume("missing", "/s")), null, null, null, null));
+        host(HUB_NAMESPACE, "shared", new HostPolicySpec(List.of("team-a"),
+                List.of(new HostPathRule("/srv/team-a", true)), null, null));
+
+        Condition ready = readyOf(containers.reconcile(broken, null));
+        assertThat(ready.getReason()).isEqualTo("PolicyDenied");
+        assertThat(ready.getMessage()).contains("/srv/team-a/data", "read-only");
+        DesiredState after = book.current(SHARED).orElseThrow();
+        assertThat(after.getContainersList()).isEmpty();
+        assertThat(after.getRetainedWorkloadUidsList()).as("not kept at its last spec").isEmpty();
+    }
+
+    @Test
     void aHostWithoutAPolicyRunsWhatItsOwnNamespaceDeclaresAsBefore() {
         host("edge", "edge-1", null);
         DockerContainer app = container("edge", "app", "edge-1", List.of(new VolumeMount("/etc", "/host-etc", false)),
