@@ -20,6 +20,18 @@ public final class Docker {
         Assumptions.assumeTrue(reachable, "no Docker daemon reachable (set CI=true to make this a failure)");
     }
 
+    /**
+     * Fails (in CI, which runs as root) or skips (on a developer's machine) when the tests do not
+     * run as root, which {@code what} needs (a dockerd of its own, network namespaces).
+     */
+    public static void requireRoot(String what) {
+        boolean root = "0".equals(run("id", "-u").output().strip());
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but not root: " + what + " needs root");
+        }
+        Assumptions.assumeTrue(root, what + " needs root");
+    }
+
     public static String serverVersion() {
         Result r = run("docker", "version", "--format", "{{.Server.Version}}");
         if (r.exit != 0) {

@@ -32,9 +32,18 @@ public class JavaProcess implements AutoCloseable {
 
     protected JavaProcess(String name, Path jar, List<String> jvmOptions, List<String> args, Map<String, String> env,
             Path log) {
+        this(name, List.of(), jar, jvmOptions, args, env, log);
+    }
+
+    /**
+     * @param launcher what runs the JVM (e.g. nsenter into a network namespace); it must exec the
+     *     JVM in place, so that {@link #kill} and {@link #pid} reach the JVM itself
+     */
+    protected JavaProcess(String name, List<String> launcher, Path jar, List<String> jvmOptions, List<String> args,
+            Map<String, String> env, Path log) {
         this.name = name;
         this.log = log;
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         // netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed

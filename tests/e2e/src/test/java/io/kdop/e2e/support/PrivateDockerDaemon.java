@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Docker daemon of the test's own, so that a test can stop and restart "the host's Docker"
@@ -46,11 +45,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
      * failure in CI, which runs as root.
      */
     public static PrivateDockerDaemon start(Path dir, String... images) {
-        boolean root = "0".equals(Docker.run("id", "-u").output().strip());
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but not root: a private dockerd needs root");
-        }
-        Assumptions.assumeTrue(root, "a private dockerd needs root");
+        Docker.requireRoot("a private dockerd");
         PrivateDockerDaemon daemon = new PrivateDockerDaemon(dir);
         must("ip", "netns", "add", daemon.netns);
         try {
