@@ -17,6 +17,7 @@ import io.kdop.hub.controller.DockerServiceReconciler;
 import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
+import io.kdop.hub.join.JoinQueue;
 import io.kdop.hub.join.JoinService;
 import io.kdop.hub.join.JoinThrottle;
 import io.kdop.hub.join.JoinTokenIssuer;
@@ -78,6 +79,7 @@ public final class Hub implements AutoCloseable {
     private final Clock clock;
     private final ServiceTunnels tunnels;
     private final TunnelBroker broker;
+    private final JoinQueue joinQueue = new JoinQueue();
     private volatile boolean started;
 
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
@@ -128,7 +130,7 @@ public final class Hub implements AutoCloseable {
                 sessionEvents.propagateEvent(new ResourceID(host.getMetadata().getName(),
                         host.getMetadata().getNamespace()))));
         server = new HubServer(config.grpcPort(), servingTls, new AgentServiceImpl(joins,
-                new JoinThrottle(config.joinRatePerPeer()), services, broker, cas));
+                new JoinThrottle(config.joinRatePerPeer()), joinQueue, services, broker, cas));
 
         operator = new Operator(o -> o.withKubernetesClient(client)
                 // Status is patched as a JSON diff, not by server-side apply: the same path in
@@ -238,6 +240,7 @@ public final class Hub implements AutoCloseable {
         tunnels.close();
         broker.close();
         server.stop();
+        joinQueue.close();
     }
 
     /**

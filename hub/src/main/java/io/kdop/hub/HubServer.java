@@ -8,6 +8,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kdop.hub.pki.ServingTls;
 import io.kdop.hub.server.AgentServiceImpl;
+import io.kdop.hub.server.JoinMessageLimit;
 import io.kdop.hub.server.PeerIdentityInterceptor;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import java.io.IOException;
@@ -44,7 +45,8 @@ final class HubServer {
                     .build();
             // Netty's builder: the generic one cannot bound calls per connection.
             this.server = NettyServerBuilder.forPort(port, credentials)
-                    .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
+                    .addService(ServerInterceptors.intercept(JoinMessageLimit.apply(service.bindService()),
+                            new PeerIdentityInterceptor()))
                     .callExecutor(HubServer::executorFor)
                     // Bounded: a flood of calls queues instead of starting a thread each.
                     .executor(callExecutor)

@@ -2,10 +2,12 @@ package io.kdop.proto;
 
 import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.kdop.proto.v1.ErrorReason;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,43 @@ public final class Refusals {
                         .build()))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /**
+     * The hub is too busy to take the call now: RESOURCE_EXHAUSTED with a standard
+     * {@code google.rpc.RetryInfo}, so the caller comes back when the hub expects to have room
+     * instead of guessing with its own backoff.
+     */
+    public static StatusRuntimeException busy(String message, Duration retryAfter) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+                .setMessage(message)
+                .addDetails(Any.pack(RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano()))
+                        .build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /** How long the hub asked the caller to wait before trying again, if it said so. */
+    public static Optional<Duration> retryDelayOf(Throwable t) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(t);
+        if (status == null) {
+            return Optional.empty();
+        }
+        for (Any detail : status.getDetailsList()) {
+            if (detail.is(RetryInfo.class)) {
+                try {
+                    com.google.protobuf.Duration delay = detail.unpack(RetryInfo.class).getRetryDelay();
+                    Duration d = Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+                    return d.isNegative() ? Optional.empty() : Optional.of(d);
+                } catch (com.google.protobuf.InvalidProtocolBufferException | ArithmeticException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The kdop reason carried by a refusal, if the throwable is one. */

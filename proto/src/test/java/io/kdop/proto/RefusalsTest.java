@@ -35,6 +35,17 @@ class RefusalsTest {
     }
 
     @Test
+    void aBusyHubSaysWhenToComeBack() {
+        StatusRuntimeException e = Refusals.busy("busy", java.time.Duration.ofMillis(2500));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.getStatus().getDescription()).isEqualTo("busy");
+        assertThat(Refusals.retryDelayOf(e)).contains(java.time.Duration.ofMillis(2500));
+        assertThat(Refusals.reasonOf(e)).isEmpty();
+        assertThat(Refusals.retryDelayOf(Refusals.refuse(ErrorReason.TOKEN_USED, "x"))).isEmpty();
+        assertThat(Refusals.retryDelayOf(Status.RESOURCE_EXHAUSTED.asRuntimeException())).isEmpty();
+    }
+
+    @Test
     void plainStatusHasNoReason() {
         assertThat(Refusals.reasonOf(Status.UNAVAILABLE.asRuntimeException())).isEmpty();
     }

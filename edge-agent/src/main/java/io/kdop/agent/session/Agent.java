@@ -268,12 +268,22 @@ public final class Agent {
         channel.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Logs the cause, waits out the backoff; false when the agent was stopped meanwhile. */
+    /**
+     * When a busy hub said to come back: somewhat later than that, spread so that agents deferred
+     * in the same instant do not return in it; never past the longest backoff.
+     */
+    private Duration spread(Duration hubSaysAfter) {
+        long millis = Math.max(1, hubSaysAfter.toMillis());
+        long spread = millis + random.nextLong(millis / 2 + 1);
+        return Duration.ofMillis(Math.min(spread, config.maxBackoff().toMillis()));
+    }
+
+    /** Logs the cause, waits out the backoff (or the busy hub's delay); false when the agent was stopped meanwhile. */
     private boolean retryAfter(Failure failure, Backoff backoff, String what) throws AgentExit, InterruptedException {
         switch (failure) {
             case Failure.Fatal fatal -> throw new AgentExit(fatal.exitCode(), fatal.message());
             case Failure.Retry retry -> {
-                Duration delay = backoff.next();
+                Duration delay = retry.hubSaysAfter().map(this::spread).orElseGet(backoff::next);
                 LOG.warn("{}: {}; retrying in {}", what, retry.cause(), Durations.format(delay));
                 return !stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -53,7 +53,8 @@ public final class FailureClassifier {
             case DEADLINE_EXCEEDED -> new Failure.Retry("hub did not answer in time"
                     + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"));
             default -> new Failure.Retry("stream error: " + status.getCode()
-                    + (status.getDescription() == null ? "" : " " + status.getDescription()));
+                    + (status.getDescription() == null ? "" : " " + status.getDescription()),
+                    Refusals.retryDelayOf(error));
         };
     }
 

@@ -7,6 +7,7 @@ import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.ErrorReason;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -74,5 +75,14 @@ class FailureClassifierTest {
         assertThat(FailureClassifier.classify(Status.INTERNAL.asRuntimeException(), SESSION))
                 .isInstanceOf(Failure.Retry.class);
         assertThat(FailureClassifier.classify(null, SESSION)).isEqualTo(new Failure.Retry("hub closed the session"));
+    }
+
+    @Test
+    void aBusyHubSaysWhenToComeBackAndOtherFailuresLeaveItToTheBackoff() {
+        Failure busy = FailureClassifier.classify(Refusals.busy("the hub is busy", Duration.ofSeconds(7)), JOIN);
+        assertThat(busy).isEqualTo(new Failure.Retry("stream error: RESOURCE_EXHAUSTED the hub is busy",
+                java.util.Optional.of(Duration.ofSeconds(7))));
+        assertThat(((Failure.Retry) FailureClassifier.classify(Status.RESOURCE_EXHAUSTED.asRuntimeException(), JOIN))
+                .hubSaysAfter()).isEmpty();
     }
 }

@@ -110,16 +110,8 @@ public final class JoinService {
             throw Refusals.refuse(ErrorReason.TOKEN_USED, "the join token " + request.getTokenId()
                     + " was used by another join at the same moment; tokens are single-use");
         }
-        try {
-            if (!identity.generation().equals(host.get().generation())) {
-                hosts.recordGeneration(identity);
-            }
-        } catch (IllegalStateException | KubernetesClientException e) {
-            if (e instanceof KubernetesClientException k && k.getCode() != 404) {
-                throw k;
-            }
-            throw Refusals.refuse(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey()
-                    + " was deleted or recreated during the join");
+        if (!identity.generation().equals(host.get().generation())) {
+            hosts.recordGeneration(identity);
         }
         AgentCertificates.Issued issued = certificates.issue(request.getCsrDer().toByteArray(), identity);
         LOG.info("agent {} joined as {} with token {}{}; certificate valid until {}",

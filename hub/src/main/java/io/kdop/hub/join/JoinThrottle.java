@@ -6,7 +6,6 @@ import com.google.common.cache.LoadingCache;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 
 /**
  * How often one network peer may call Join. Joins are unauthenticated, and each one costs a CSR
@@ -19,11 +18,7 @@ public final class JoinThrottle {
     /** Default joins per second per address: far above a fleet's real rate, far below what floods the hub. */
     public static final int DEFAULT_PER_PEER = 100;
 
-    /** Joins in progress at once: fewer than the call threads, so sessions always find one free. */
-    static final int MAX_IN_FLIGHT = 8;
-
     private final LoadingCache<String, Bucket> perPeer;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
     public JoinThrottle(int joinsPerSecond) {
         if (joinsPerSecond <= 0) {
@@ -41,18 +36,5 @@ public final class JoinThrottle {
     /** Whether a Join from this peer may proceed now; counts it if so. */
     public boolean admit(String peerAddress) {
         return perPeer.getUnchecked(peerAddress).tryConsume(1);
-    }
-
-    /**
-     * Takes one of the hub's join slots, if one is free; {@link #finished()} gives it back. A join
-     * waiting behind hundreds of others would pass the agent's deadline and be tried again on top:
-     * refused at once, the agent comes back after its jittered backoff instead.
-     */
-    public boolean tryStart() {
-        return inFlight.tryAcquire();
-    }
-
-    public void finished() {
-        inFlight.release();
     }
 }

@@ -2,7 +2,7 @@ package io.kdop.hub.server;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.grpc.Status;
+import io.kdop.hub.join.JoinQueue;
 import io.kdop.hub.join.JoinService;
 import io.kdop.hub.join.JoinThrottle;
 import io.kdop.hub.pki.CaSet;
@@ -17,6 +17,7 @@ import io.kdop.proto.v1.JoinRequest;
 import io.kdop.proto.v1.JoinResponse;
 import io.kdop.proto.v1.TunnelFrame;
 import io.kdop.hub.tunnel.TunnelBroker;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,15 +30,17 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
 
     private final JoinService joins;
     private final JoinThrottle joinThrottle;
+    private final JoinQueue joinQueue;
     private final SessionServices services;
     private final TunnelBroker tunnels;
     private final Supplier<CaSet> cas;
 
     /** @param cas the hub's CAs now: a certificate of a CA retired since the handshake is refused */
-    public AgentServiceImpl(JoinService joins, JoinThrottle joinThrottle, SessionServices services,
-            TunnelBroker tunnels, Supplier<CaSet> cas) {
+    public AgentServiceImpl(JoinService joins, JoinThrottle joinThrottle, JoinQueue joinQueue,
+            SessionServices services, TunnelBroker tunnels, Supplier<CaSet> cas) {
         this.joins = joins;
         this.joinThrottle = joinThrottle;
+        this.joinQueue = joinQueue;
         this.services = services;
         this.tunnels = tunnels;
         this.cas = cas;
@@ -47,26 +50,13 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
     public void join(JoinRequest request, StreamObserver<JoinResponse> responses) {
         String peer = PeerIdentityInterceptor.PEER_ADDRESS.get();
         if (!joinThrottle.admit(peer == null ? "unknown" : peer)) {
-            // Agents retry this with their backoff; nothing is parsed or looked up for it.
-            responses.onError(Status.RESOURCE_EXHAUSTED
-                    .withDescription("too many joins from this address right now; try again in a moment")
-                    .asRuntimeException());
+            // Agents retry this after the delay; nothing is parsed or looked up for it.
+            responses.onError(Refusals.busy("too many joins from this address right now; try again in a moment",
+                    Duration.ofSeconds(1)));
             return;
         }
-        if (!joinThrottle.tryStart()) {
-            // Refused at once rather than queued past the agent's deadline: its backoff spreads the retries.
-            responses.onError(Status.RESOURCE_EXHAUSTED
-                    .withDescription("the hub is busy with other joins; try again in a moment").asRuntimeException());
-            return;
-        }
-        try {
-            responses.onNext(joins.join(request));
-            responses.onCompleted();
-        } catch (io.grpc.StatusRuntimeException refusal) {
-            responses.onError(refusal);
-        } finally {
-            joinThrottle.finished();
-        }
+        // The call thread only queues the join: sessions keep their threads however many agents join.
+        joinQueue.submit(new QueuedJoin(joins, request, (ServerCallStreamObserver<JoinResponse>) responses));
     }
 
     @Override

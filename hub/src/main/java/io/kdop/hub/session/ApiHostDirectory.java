@@ -54,15 +54,13 @@ public final class ApiHostDirectory implements HostDirectory {
         return Optional.of(new GenerationRecords.Join(generation, Instant.EPOCH));
     }
 
+    /**
+     * Writes the record without reading the DockerHost again: the join read it (and matched its
+     * UID) moments ago under its host's lock. A host deleted in between leaves a record for a UID
+     * that no DockerHost has: no session is admitted for it, and the hourly sweep removes it.
+     */
     @Override
     public void recordGeneration(AgentIdentity identity) {
-        // The host must still be the one the token was issued for: a join racing with the
-        // deletion (or deletion and re-creation) of its host gets no identity.
-        DockerHost host = client.resources(DockerHost.class).inNamespace(identity.namespace())
-                .withName(identity.name()).get();
-        if (host == null || !identity.uid().equals(host.getMetadata().getUid())) {
-            throw new IllegalStateException("DockerHost " + identity.hostKey() + " is gone");
-        }
         generations.record(identity, clock.instant());
     }
 

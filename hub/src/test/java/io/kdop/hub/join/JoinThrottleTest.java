@@ -24,18 +24,6 @@ class JoinThrottleTest {
     }
 
     @Test
-    void atMostAFewJoinsRunAtOnceWhateverTheirAddresses() {
-        JoinThrottle throttle = new JoinThrottle(1000);
-        for (int i = 0; i < JoinThrottle.MAX_IN_FLIGHT; i++) {
-            assertThat(throttle.tryStart()).isTrue();
-        }
-        assertThat(throttle.tryStart()).as("all slots taken").isFalse();
-
-        throttle.finished();
-        assertThat(throttle.tryStart()).as("a slot given back").isTrue();
-    }
-
-    @Test
     void aRateThatIsNotPositiveIsRefused() {
         assertThatThrownBy(() -> new JoinThrottle(0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -3,10 +3,12 @@ package io.kdop.e2e;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kdop.e2e.support.ApiServerStandIn;
 import io.kdop.e2e.support.Cluster;
 import io.kdop.e2e.support.HubProcess;
 import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.RealKube;
 import io.kdop.e2e.support.Repository;
 import io.kdop.e2e.support.SimulatedAgent;
 import io.kdop.hub.api.DockerHost;
@@ -34,14 +36,22 @@ public final class JoinStormBenchmark {
     private record Result(int agents, Duration allConnected, Duration halfConnected, int deadlineExceeded,
             int throttled, int otherJoinFailures) {}
 
+    /**
+     * Arguments: fleet sizes (default 100 1000); a first argument {@code --real-api} runs the hub
+     * against the real control plane of scripts/kube-up.sh (KDOP_KUBECONFIG, KDOP_KUBE_BIN) with the
+     * chart's RBAC, instead of the in-process API stand-in.
+     */
     public static void main(String[] args) throws Exception {
-        List<Integer> sizes = args.length > 0 ? List.of(args).stream().map(Integer::parseInt).toList()
-                : List.of(100, 1000);
+        boolean realApi = args.length > 0 && "--real-api".equals(args[0]);
+        List<Integer> sizes = List.of(args).stream().filter(a -> !a.startsWith("--")).map(Integer::parseInt).toList();
+        if (sizes.isEmpty()) {
+            sizes = List.of(100, 1000);
+        }
         Path work = Repository.emptyDirectory("tests/e2e/target/bench-join-storm");
         JoinFailures failures = JoinFailures.attach();
         List<Result> results = new ArrayList<>();
-        try (ApiServerStandIn api = new ApiServerStandIn(work);
-                HubProcess hub = HubProcess.start(List.of("-Xmx512m"), api.kubeconfig(), Ports.free(),
+        try (ApiTarget api = realApi ? ApiTarget.real(work) : ApiTarget.standIn(work);
+                HubProcess hub = HubProcess.start(List.of("-Xmx512m"), api.hubKubeconfig(), Ports.free(),
                         work.resolve("hub.log"), "--heartbeat-interval", "10s", "--heartbeat-grace", "40s")) {
             Cluster cluster = new Cluster(api.client());
             storm(cluster, hub, work, failures, "warm-", 10); // the hub's JIT, not reported
@@ -49,6 +59,8 @@ public final class JoinStormBenchmark {
                 results.add(storm(cluster, hub, work, failures, "s" + i + "-", sizes.get(i)));
             }
         }
+        System.out.println("API server: " + (realApi ? "real kube-apiserver (scripts/kube-up.sh), the chart's RBAC"
+                : "the in-process stand-in"));
         System.out.println("| agents joining at once | all Connected after | half after | joins past the 30 s deadline "
                 + "| joins the hub deferred (RESOURCE_EXHAUSTED) | other failed joins | s per 100 agents |");
         System.out.println("|---|---|---|---|---|---|---|");
@@ -60,6 +72,26 @@ public final class JoinStormBenchmark {
         System.exit(0);
     }
 
+    /** The API server the hub uses: the stand-in, or the real one with kdop's CRDs and RBAC installed. */
+    private record ApiTarget(KubernetesClient client, Path hubKubeconfig, AutoCloseable owner) implements AutoCloseable {
+
+        static ApiTarget standIn(Path work) {
+            ApiServerStandIn api = new ApiServerStandIn(work);
+            return new ApiTarget(api.client(), api.kubeconfig(), api);
+        }
+
+        static ApiTarget real(Path work) {
+            RealKube kube = RealKube.require();
+            kube.installCrdsAndHubPermissions(HubProcess.NAMESPACE);
+            return new ApiTarget(kube.admin(), kube.hubKubeconfig(HubProcess.NAMESPACE, work), kube);
+        }
+
+        @Override
+        public void close() throws Exception {
+            owner.close();
+        }
+    }
+
     private static Result storm(Cluster cluster, HubProcess hub, Path work, JoinFailures failures, String prefix,
             int n) throws Exception {
         List<String> hosts = new ArrayList<>();
@@ -67,9 +99,18 @@ public final class JoinStormBenchmark {
             cluster.createHost(prefix + i, null);
             hosts.add(prefix + i);
         }
+        // one list per poll rather than a wait per host: the tokens of 1000 hosts are ready in seconds
+        long tokensDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (published(cluster, prefix) < n) {
+            if (System.nanoTime() > tokensDeadline) {
+                throw new IllegalStateException("the hub published " + published(cluster, prefix) + " of " + n
+                        + " join tokens in 5 minutes");
+            }
+            Thread.sleep(500);
+        }
         List<String> tokens = new ArrayList<>();
         for (String host : hosts) {
-            tokens.add(cluster.awaitJoinToken(host));
+            tokens.add(cluster.secretValue(cluster.host(host).getStatus().getJoinSecretName(), "token"));
         }
         failures.reset();
         List<SimulatedAgent> agents = new ArrayList<>();
@@ -103,6 +144,12 @@ public final class JoinStormBenchmark {
                 a.close();
             }
         }
+    }
+
+    private static long published(Cluster cluster, String prefix) {
+        return cluster.client().resources(DockerHost.class).inNamespace(Cluster.NS).list().getItems().stream()
+                .filter(h -> h.getMetadata().getName().startsWith(prefix))
+                .filter(h -> h.getStatus() != null && h.getStatus().getJoinSecretName() != null).count();
     }
 
     /** Counts the agents' "join failed" log lines by cause. */
