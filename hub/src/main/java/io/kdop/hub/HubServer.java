@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class HubServer {
 
     private static final Executor DIRECT = Runnable::run;
-    /** Threads for every call but tunnels; they block on Kubernetes reads now and then. */
+    /** Threads for every call but tunnels and joins; they block on Kubernetes reads now and then. */
     private static final int CALL_THREADS = 16;
     static final int MAX_CALLS_PER_CONNECTION = 1024;
 
@@ -69,12 +69,16 @@ final class HubServer {
 
     /**
      * A tunnel's callbacks only hand a frame to its pipe or wake it: on the transport's own thread
-     * they save a thread hop per frame each way (round-trip latency). Every other call runs on the
-     * server's executor (null), since it may read from Kubernetes.
+     * they save a thread hop per frame each way (round-trip latency). A join's handler only checks
+     * its address's allowance and queues the join for the join workers: on the transport's thread
+     * it never waits behind sessions' hellos for a call thread (which made joins pass their
+     * deadline in a storm). Every other call runs on the server's executor (null), since it may
+     * read from Kubernetes.
      */
     private static <Q, R> Executor executorFor(ServerCall<Q, R> call, Metadata headers) {
-        return AgentServiceGrpc.getTunnelMethod().getFullMethodName()
-                .equals(call.getMethodDescriptor().getFullMethodName()) ? DIRECT : null;
+        String method = call.getMethodDescriptor().getFullMethodName();
+        return AgentServiceGrpc.getTunnelMethod().getFullMethodName().equals(method)
+                || AgentServiceGrpc.getJoinMethod().getFullMethodName().equals(method) ? DIRECT : null;
     }
 
     void start() throws IOException {

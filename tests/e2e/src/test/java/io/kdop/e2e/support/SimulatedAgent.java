@@ -61,7 +61,9 @@ public final class SimulatedAgent implements AutoCloseable {
                 stateDir, AgentConfig.INITIAL_BACKOFF, maxBackoff, "simulated"),
                 () -> new HostSnapshot(FACTS, List.of()), SessionTimings.DEFAULT, Clock.systemUTC(), new SplittableRandom(),
                 notes);
-        thread = Thread.ofVirtual().name("simulated-agent").start(() -> {
+        // A platform thread, as the real agent's main thread is: a thousand virtual ones loading
+        // gRPC's classes at once deadlocked the benchmark's JVM (every carrier pinned in class loading).
+        thread = Thread.ofPlatform().daemon().name("simulated-agent").stackSize(512 * 1024).start(() -> {
             try {
                 agent.run();
             } catch (Exception e) {
