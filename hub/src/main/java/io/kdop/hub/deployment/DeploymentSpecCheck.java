@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** What is wrong with a DockerDeployment's spec beyond what its schema can say, as one clear message. */
-final class DeploymentSpecCheck {
+public final class DeploymentSpecCheck {
 
     private DeploymentSpecCheck() {}
 
-    static Optional<String> problem(DockerDeploymentSpec spec) {
+    /** The first problem found, as the Progressing condition's message; empty when the spec is good. */
+    public static Optional<String> problem(DockerDeploymentSpec spec) {
         try {
             return Optional.ofNullable(check(spec));
         } catch (IllegalArgumentException e) {
