@@ -56,7 +56,8 @@ final class DeploymentReplicas {
     /** The decisions' view of a replica: Ready counts only when the status describes the current spec. */
     static Replica view(DockerContainer container) {
         DockerContainerStatus status = container.getStatus();
-        Long generation = container.getMetadata().getGeneration();
+        // as the DockerContainer controller counts it: no generation is generation 0
+        long generation = Optional.ofNullable(container.getMetadata().getGeneration()).orElse(0L);
         Optional<java.time.Instant> readySince = status == null
                 || !Objects.equals(status.observedGeneration(), generation) ? Optional.empty()
                 : Conditions.find(status.conditions(), Conditions.READY).filter(c -> "True".equals(c.getStatus()))

@@ -68,7 +68,9 @@ public final class RolloutPlan {
         }
         List<Replica> remaining = staying.stream().filter(r -> !delete.contains(r.name())).toList();
         List<String> hosts = Placement.choose(create, in.hosts().stream()
-                .filter(h -> !failedHosts.contains(h.name())).toList(), Placement.load(remaining), in.maxPerHost());
+                        .filter(h -> !failedHosts.contains(h.name())).toList(),
+                Placement.load(remaining.stream().filter(r -> r.revision().equals(in.revision())).toList()),
+                Placement.load(remaining), in.maxPerHost());
         return new Decision(List.copyOf(delete), hosts, create - hosts.size(), List.copyOf(failedOver));
     }
 

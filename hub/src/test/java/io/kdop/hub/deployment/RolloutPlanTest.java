@@ -43,13 +43,32 @@ class RolloutPlanTest {
         List<Integer> availableAtEachPass = fleet.settle("v2", 4, limits(1, 1), r -> true);
         assertThat(availableAtEachPass).allMatch(n -> n >= 3);
         assertThat(fleet.replicas).hasSize(4).allMatch(r -> r.revision().equals("v2"));
-        assertThat(Placement.load(fleet.replicas)).isEqualTo(Map.of("a", 2, "b", 2));
+        assertThat(Placement.load(fleet.replicas)).as("spread as before").isEqualTo(Map.of("a", 2, "b", 2));
 
         // maxSurge 0: one old goes before each new one comes
         List<Integer> noSurge = fleet.settle("v3", 4, limits(1, 0), r -> true);
         assertThat(noSurge).allMatch(n -> n >= 3);
         assertThat(fleet.maxSeen).as("never above spec.replicas + maxSurge").isLessThanOrEqualTo(5);
         assertThat(fleet.replicas).allMatch(r -> r.revision().equals("v3"));
+        assertThat(Placement.load(fleet.replicas)).isEqualTo(Map.of("a", 2, "b", 2));
+
+        // one pass at a time with the new replicas ready only every other pass: still spread at the end
+        Fleet slow = new Fleet(AB);
+        slow.settle("v1", 4, limits(1, 1), r -> true);
+        slow.settle("v2", 4, limits(1, 1), r -> r.name().hashCode() % 2 == 0);
+        slow.settle("v2", 4, limits(1, 1), r -> true);
+        assertThat(Placement.load(slow.replicas)).as(slow.replicas.toString()).isEqualTo(Map.of("a", 2, "b", 2));
+    }
+
+    @Test
+    void maxPerHostDoesNotStopARolloutOnFullHosts() {
+        Fleet fleet = new Fleet(AB);
+        fleet.maxPerHost = Optional.of(1);
+        fleet.settle("v1", 2, limits(0, 1), r -> true);
+        assertThat(Placement.load(fleet.replicas)).isEqualTo(Map.of("a", 1, "b", 1));
+        fleet.settle("v2", 2, limits(0, 1), r -> true);
+        assertThat(fleet.replicas).hasSize(2).allMatch(r -> r.revision().equals("v2"));
+        assertThat(Placement.load(fleet.replicas)).isEqualTo(Map.of("a", 1, "b", 1));
     }
 
     @Test
@@ -156,6 +175,7 @@ class RolloutPlanTest {
         List<Replica> replicas = new ArrayList<>();
         int serial;
         int maxSeen;
+        Optional<Integer> maxPerHost = Optional.empty();
 
         Fleet(List<HostOption> hosts) {
             this.hosts = hosts;
@@ -165,20 +185,20 @@ class RolloutPlanTest {
         List<Integer> settle(String revision, int desired, RolloutLimits limits, Predicate<Replica> becomesReady) {
             List<Integer> available = new ArrayList<>();
             for (int pass = 0; pass < 50; pass++) {
+                // replicas created by the last pass are ready by now, or never will be
+                replicas = replicas.stream().map(r -> r.ready() || !becomesReady.test(r) ? r
+                        : new Replica(r.name(), r.revision(), r.host(), false, Optional.of(LONG_AGO))).toList();
                 available.add((int) replicas.stream().filter(r -> r.available(Duration.ZERO, NOW)).count());
                 RolloutPlan.Decision d = RolloutPlan.decide(new RolloutPlan.Input(desired, revision, limits,
-                        Duration.ZERO, Optional.empty(), Optional.empty(), hosts, replicas, NOW));
+                        Duration.ZERO, Optional.empty(), maxPerHost, hosts, replicas, NOW));
                 if (d.delete().isEmpty() && d.create().isEmpty()) {
                     return available;
                 }
                 List<Replica> next = new ArrayList<>(replicas.stream().filter(r -> !d.delete().contains(r.name())).toList());
                 for (String host : d.create()) {
-                    Replica r = new Replica("d-" + revision + "-" + serial++, revision, host, false, Optional.empty());
-                    next.add(r);
+                    next.add(new Replica("d-" + revision + "-" + serial++, revision, host, false, Optional.empty()));
                 }
-                // a pass later, the new ones are ready, or never are
-                replicas = next.stream().map(r -> r.ready() || !becomesReady.test(r) ? r
-                        : new Replica(r.name(), r.revision(), r.host(), false, Optional.of(LONG_AGO))).toList();
+                replicas = next;
                 maxSeen = Math.max(maxSeen, next.size());
             }
             throw new AssertionError("no steady state after 50 passes: " + replicas);
