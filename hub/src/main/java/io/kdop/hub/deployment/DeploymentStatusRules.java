@@ -116,11 +116,10 @@ final class DeploymentStatusRules {
         return String.join("; ", parts);
     }
 
-    private static List<String> hosts(List<Replica> replicas) {
+    /** A map, not a list: a JSON patch that removes list elements is what fabric8's API stand-in cannot apply. */
+    private static Map<String, Integer> hosts(List<Replica> replicas) {
         Map<String, Integer> load = new TreeMap<>();
         replicas.stream().filter(r -> !r.deleting()).forEach(r -> load.merge(r.host(), 1, Integer::sum));
-        List<String> hosts = new ArrayList<>();
-        load.forEach((host, n) -> hosts.add(host + "=" + n));
-        return hosts.isEmpty() ? null : hosts;
+        return load.isEmpty() ? null : load;
     }
 }

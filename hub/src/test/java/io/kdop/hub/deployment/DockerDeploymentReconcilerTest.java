@@ -107,7 +107,7 @@ class DockerDeploymentReconcilerTest {
         assertThat(ready.ready()).isEqualTo("4/4");
         assertThat(ready.availableReplicas()).isEqualTo(4);
         assertThat(ready.updatedReplicas()).isEqualTo(4);
-        assertThat(ready.hosts()).containsExactly("edge-1=2", "edge-2=2");
+        assertThat(ready.hosts()).isEqualTo(Map.of("edge-1", 2, "edge-2", 2));
         assertThat(condition(ready, RolloutProgress.AVAILABLE).getReason()).isEqualTo(RolloutProgress.MINIMUM_AVAILABLE);
         assertThat(condition(ready, RolloutProgress.PROGRESSING).getReason()).isEqualTo(RolloutProgress.COMPLETE);
     }

@@ -70,14 +70,14 @@ class DockerDeploymentIT {
                 new DeploymentStrategy.RollingUpdate(new IntOrString(1), new IntOrString(1)));
         deployments.apply(WEB, Deployments.spec("web", 4, "edge", container(V1).build(), oneAtATime, 20, null));
         DockerDeploymentStatus four = deployments.await(WEB, "4 available", Deployments.settled(4), TIMEOUT);
-        assertThat(four.hosts()).containsExactly("edge-1=2", "edge-2=2");
+        assertThat(four.hosts()).isEqualTo(Map.of("edge-1", 2, "edge-2", 2));
         assertThat(running()).as("what runs in Docker").isEqualTo(Map.of("edge-1", 2, "edge-2", 2));
         assertThat(four.ready()).isEqualTo("4/4");
         assertThat(Deployments.condition(four, "Progressing")).startsWith("True NewReplicaSetAvailable");
 
         deployments.scale(WEB, 6);
         assertThat(deployments.await(WEB, "6 available", Deployments.settled(6), TIMEOUT).hosts())
-                .containsExactly("edge-1=3", "edge-2=3");
+                .isEqualTo(Map.of("edge-1", 3, "edge-2", 3));
         deployments.scale(WEB, 1);
         deployments.await(WEB, "1 available", Deployments.settled(1), TIMEOUT);
         await("one container left in Docker").atMost(TIMEOUT).until(() -> total(running()) == 1);
@@ -108,7 +108,7 @@ class DockerDeploymentIT {
         watcher.join();
         assertThat(samples.get()).as("the watcher saw the rollout").isGreaterThan(10);
         assertThat(fewestReady.get()).as("ready replicas at any observed moment of the rollout").isGreaterThanOrEqualTo(3);
-        assertThat(v2.hosts()).containsExactly("edge-1=2", "edge-2=2");
+        assertThat(v2.hosts()).isEqualTo(Map.of("edge-1", 2, "edge-2", 2));
         await("only " + V2 + " runs").atMost(TIMEOUT).until(() -> images().equals(Set.of(V2)));
 
         // a template whose health check always fails: the rollout stops, old replicas serve, the condition says why
@@ -145,17 +145,17 @@ class DockerDeploymentIT {
         deployments.apply(WEB, Deployments.spec("web", 2, "edge", container(V1).build(), null, null, "5s"));
         deployments.apply(still, Deployments.spec("still", 2, "edge", container(V1).build(), null, null, null));
         assertThat(deployments.await(WEB, "2 available", Deployments.settled(2), TIMEOUT).hosts())
-                .containsExactly("edge-1=1", "edge-2=1");
+                .isEqualTo(Map.of("edge-1", 1, "edge-2", 1));
         assertThat(deployments.await(still, "2 available", Deployments.settled(2), TIMEOUT).hosts())
-                .containsExactly("edge-1=1", "edge-2=1");
+                .isEqualTo(Map.of("edge-1", 1, "edge-2", 1));
 
         agent2.stop();
         new Cluster(api.client()).awaitPhase("edge-2", "Disconnected", TIMEOUT);
         DockerDeploymentStatus moved = deployments.await(WEB, "both replicas on edge-1",
-                s -> List.of("edge-1=2").equals(s.hosts()) && s.availableReplicas() == 2, TIMEOUT);
+                s -> Map.of("edge-1", 2).equals(s.hosts()) && s.availableReplicas() == 2, TIMEOUT);
         assertThat(moved.ready()).isEqualTo("2/2");
         assertThat(deployments.get(still).getStatus().hosts()).as("without failover nothing moves")
-                .containsExactly("edge-1=1", "edge-2=1");
+                .isEqualTo(Map.of("edge-1", 1, "edge-2", 1));
         assertThat(runningOn(docker2, WEB)).as("the offline host keeps running what it has").isEqualTo(1);
 
         agent2 = AgentProcess.join(hub.address(), null, work.resolve("state-2"), work.resolve("agent-2b.log"),
@@ -166,9 +166,9 @@ class DockerDeploymentIT {
                 .inNamespace(Cluster.NS).list().getItems().stream()
                 .filter(dc -> dc.getMetadata().getName().startsWith(WEB)).count() == 2);
         assertThat(deployments.await(WEB, "still 2 on edge-1", Deployments.settled(2), TIMEOUT).hosts())
-                .containsExactly("edge-1=2");
+                .isEqualTo(Map.of("edge-1", 2));
         assertThat(runningOn(docker2, still)).as("the other deployment's replica ran on throughout").isEqualTo(1);
-        assertThat(deployments.get(still).getStatus().hosts()).containsExactly("edge-1=1", "edge-2=1");
+        assertThat(deployments.get(still).getStatus().hosts()).isEqualTo(Map.of("edge-1", 1, "edge-2", 1));
     }
 
     private void startTwoHosts() {

@@ -23,7 +23,8 @@ public record DockerDeploymentStatus(
         String selector,
         @JsonPropertyDescription("The current template's revision: the kdop.io.vn/revision label of its replicas.")
         String revision,
-        @JsonPropertyDescription("How many replicas each DockerHost runs, as name=count.") List<String> hosts,
+        @JsonPropertyDescription("How many replicas each DockerHost runs, by host name.")
+        java.util.Map<String, Integer> hosts,
         @JsonPropertyDescription("When the rollout last made progress; measured against progressDeadlineSeconds.")
         String lastProgressTime,
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
