@@ -150,7 +150,7 @@ public final class Hub implements AutoCloseable {
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
                 hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
         operator.register(jobs);
-        operator.register(new DockerDeploymentReconciler(client, config.namespace(), clock));
+        operator.register(new DockerDeploymentReconciler(client, config.namespace(), events, clock));
         this.client = client;
     }
 

@@ -69,8 +69,8 @@ final class DeploymentReplicas {
                 host == null ? "" : host, container.getMetadata().getDeletionTimestamp() != null, readySince);
     }
 
-    /** Creates a replica of the template on a host; false when its name was taken meanwhile (the next pass retries). */
-    boolean create(DockerDeployment deployment, String revision, Set<String> takenNames, String host) {
+    /** Creates a replica of the template on a host: its name, or empty when the name was taken meanwhile (the next pass retries). */
+    Optional<String> create(DockerDeployment deployment, String revision, Set<String> takenNames, String host) {
         String name = freeName(deployment.getMetadata().getName(), revision, takenNames);
         takenNames.add(name);
         DeploymentTemplate template = deployment.getSpec().template();
@@ -86,14 +86,14 @@ final class DeploymentReplicas {
         replica.setSpec(ReplicaTemplate.specOn(template, host));
         try {
             client.resource(replica).create();
-            return true;
+            return Optional.of(name);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
             LOG.info("DockerContainer {}/{} exists already; the next pass places the replica",
                     deployment.getMetadata().getNamespace(), name);
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -20,6 +20,9 @@ import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.GoDurations;
 import io.kdop.hub.api.deployment.DockerDeploymentSpec;
 import io.kdop.hub.api.deployment.DockerDeploymentStatus;
+import io.kdop.hub.events.EventRecorder;
+import io.kdop.hub.events.KubeEvent;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,11 +51,13 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
 
     private final DeploymentReplicas replicas;
     private final DeploymentHosts hosts;
+    private final EventRecorder events;
     private final Clock clock;
 
-    public DockerDeploymentReconciler(KubernetesClient client, String hubNamespace, Clock clock) {
+    public DockerDeploymentReconciler(KubernetesClient client, String hubNamespace, EventRecorder events, Clock clock) {
         this.replicas = new DeploymentReplicas(client);
         this.hosts = new DeploymentHosts(client, hubNamespace);
+        this.events = events;
         this.clock = clock;
     }
 
@@ -127,13 +132,24 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
                 replicas.repair(deployment, revision, dc);
             }
         }
+        List<KubeEvent> told = new ArrayList<>();
         if (!decision.failedOver().isEmpty()) {
-            LOG.info("DockerDeployment {}/{}: the hosts of {} failed; starting them elsewhere",
-                    deployment.getMetadata().getNamespace(), deployment.getMetadata().getName(), decision.failedOver());
+            String message = "the hosts of " + String.join(", ", decision.failedOver()) + " have been Disconnected "
+                    + "longer than spec.hostFailureTimeout; starting replicas on other hosts";
+            LOG.info("DockerDeployment {}/{}: {}", deployment.getMetadata().getNamespace(),
+                    deployment.getMetadata().getName(), message);
+            told.add(new KubeEvent(KubeEvent.Type.Warning, "HostFailover", message));
         }
-        decision.delete().forEach(name -> replicas.delete(byName.get(name)));
+        for (String name : decision.delete()) {
+            replicas.delete(byName.get(name));
+            told.add(new KubeEvent(KubeEvent.Type.Normal, "ReplicaDeleted", "deleted replica " + name));
+        }
         Set<String> taken = DeploymentReplicas.names(owned);
-        decision.create().forEach(host -> replicas.create(deployment, revision, taken, host));
+        for (String host : decision.create()) {
+            replicas.create(deployment, revision, taken, host).ifPresent(name -> told.add(new KubeEvent(
+                    KubeEvent.Type.Normal, "ReplicaCreated", "created replica " + name + " on DockerHost " + host)));
+        }
+        events.record(deployment, told);
     }
 
     private UpdateControl<DockerDeployment> status(DockerDeployment deployment, DockerDeploymentStatus status,

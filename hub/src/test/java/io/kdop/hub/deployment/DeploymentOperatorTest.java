@@ -97,7 +97,7 @@ class DeploymentOperatorTest {
                 .checkingCRDAndValidateLocalModel(false).withCloseClientOnStop(false));
         operator.register(new DockerContainerReconciler(client, "kdop-system", workloads, reports,
                 new SimpleInboundEventSource<>("reports"), new EventRecorder(client, clock), tunnels, clock));
-        operator.register(new DockerDeploymentReconciler(client, "kdop-system", clock));
+        operator.register(new DockerDeploymentReconciler(client, "kdop-system", new EventRecorder(client, clock), clock));
         operator.start();
     }
 

@@ -60,7 +60,7 @@ class DockerDeploymentReconcilerTest {
                         CustomResourceDefinitionContext.fromCustomResourceType(DockerDeployment.class))), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
-        reconciler = new DockerDeploymentReconciler(client, HUB_NS, clock);
+        reconciler = new DockerDeploymentReconciler(client, HUB_NS, new io.kdop.hub.events.EventRecorder(client, clock), clock);
     }
 
     @AfterEach
@@ -94,6 +94,13 @@ class DockerDeploymentReconcilerTest {
             });
             assertThat(dc.getSpec().image()).isEqualTo("kdop-test/busybox:1");
         });
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .as("kubectl describe dockerdeployment web: the replicas it created")
+                .anySatisfy(e -> {
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("web");
+                    assertThat(e.getReason()).isEqualTo("ReplicaCreated");
+                    assertThat(e.getMessage()).startsWith("created replica web-" + revision + "-");
+                });
 
         DockerDeploymentStatus pending = reconcile(web);
         assertThat(pending.replicas()).isEqualTo(4);
