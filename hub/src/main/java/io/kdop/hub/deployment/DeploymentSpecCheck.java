@@ -37,10 +37,19 @@ public final class DeploymentSpecCheck {
                 && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty())) {
             return "spec.selector is empty: give it matchLabels that spec.template.metadata.labels has";
         }
+        String selectorText;
+        try {
+            selectorText = SelectorText.of(selector);
+            if (spec.placement() != null && spec.placement().hostSelector() != null) {
+                SelectorText.of(spec.placement().hostSelector());
+            }
+        } catch (IllegalArgumentException e) {
+            return "spec.selector or spec.placement.hostSelector: " + e.getMessage();
+        }
         Map<String, String> labels = spec.template().metadata() == null || spec.template().metadata().labels() == null
                 ? Map.of() : spec.template().metadata().labels();
         if (!LabelSelectors.matches(selector, labels)) {
-            return "spec.selector (" + SelectorText.of(selector) + ") does not match spec.template.metadata.labels "
+            return "spec.selector (" + selectorText + ") does not match spec.template.metadata.labels "
                     + labels + ": the deployment would not find its own replicas";
         }
         DeploymentStrategy strategy = spec.strategy();

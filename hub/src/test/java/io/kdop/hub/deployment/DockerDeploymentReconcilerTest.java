@@ -171,6 +171,16 @@ class DockerDeploymentReconcilerTest {
     }
 
     @Test
+    void aHostSelectorWithAnUnknownOperatorIsTheConditionNotAnError() {
+        DockerDeployment web = deployment("web", 2, "kdop-test/busybox:1");
+        web.getSpec().placement().hostSelector().setMatchExpressions(List.of(
+                new io.fabric8.kubernetes.api.model.LabelSelectorRequirement("zone", "Near", List.of("a"))));
+        Condition progressing = condition(reconcile(web), RolloutProgress.PROGRESSING);
+        assertThat(progressing.getReason()).isEqualTo("InvalidSpec");
+        assertThat(progressing.getMessage()).contains("spec.placement.hostSelector", "unknown selector operator Near");
+    }
+
+    @Test
     void deletingTheDeploymentDeletesItsReplicasAndOnlyThem() {
         host(NS, "edge-1", "Connected", Map.of("pool", "edge"));
         DockerDeployment web = deployment("web", 2, "kdop-test/busybox:1");
