@@ -15,6 +15,7 @@ import io.kdop.hub.controller.HostStatusRules;
 import io.kdop.hub.controller.BackendReadiness;
 import io.kdop.hub.controller.DockerServiceReconciler;
 import io.kdop.hub.controller.TerminatingNamespaces;
+import io.kdop.hub.deployment.DockerDeploymentReconciler;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinQueue;
@@ -151,6 +152,7 @@ public final class Hub implements AutoCloseable {
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
                 hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
         operator.register(jobs);
+        operator.register(new DockerDeploymentReconciler(client, config.namespace(), events, clock));
         this.client = client;
     }
 

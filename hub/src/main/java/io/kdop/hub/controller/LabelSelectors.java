@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Kubernetes label selector semantics (matchLabels and matchExpressions, ANDed), without I/O. */
-final class LabelSelectors {
+public final class LabelSelectors {
 
     private LabelSelectors() {}
 
     /** Whether the labels match; an empty selector matches everything, as in Kubernetes. */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         Map<String, String> have = labels == null ? Map.of() : labels;
         if (selector.getMatchLabels() != null
                 && selector.getMatchLabels().entrySet().stream().anyMatch(e -> !e.getValue().equals(have.get(e.getKey())))) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CrdFreshnessTest {
 
     static final List<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
-            List.of(DockerHost.class, DockerContainer.class, DockerJob.class, DockerService.class);
+            List.of(DockerHost.class, DockerContainer.class, DockerJob.class, DockerService.class,
+                    DockerDeployment.class);
     private static final Path COMMITTED = Path.of("..", "charts", "kdop-hub", "crds");
 
     @Test

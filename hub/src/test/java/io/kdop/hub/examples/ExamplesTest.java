@@ -39,13 +39,14 @@ class ExamplesTest {
         serialization.registerKubernetesResource(DockerContainer.class);
         serialization.registerKubernetesResource(DockerJob.class);
         serialization.registerKubernetesResource(io.kdop.hub.api.DockerService.class);
+        serialization.registerKubernetesResource(io.kdop.hub.api.DockerDeployment.class);
     }
 
     @Test
     void everyExampleIsAKnownKindAndEveryContainerTranslates() throws IOException {
         List<HasMetadata> all = load();
         assertThat(all).extracting(HasMetadata::getKind).contains("DockerHost", "DockerContainer", "DockerJob",
-                "DockerService");
+                "DockerService", "DockerDeployment");
 
         Map<String, Optional<Map<String, byte[]>>> secrets = new HashMap<>();
         for (HasMetadata doc : all) {
@@ -62,7 +63,20 @@ class ExamplesTest {
 
         for (HasMetadata doc : all) {
             assertThat(doc).as(doc.getMetadata().getName()).isInstanceOfAny(DockerHost.class, DockerContainer.class,
-                    DockerJob.class, io.kdop.hub.api.DockerService.class, Secret.class);
+                    DockerJob.class, io.kdop.hub.api.DockerService.class, io.kdop.hub.api.DockerDeployment.class,
+                    Secret.class);
+            if (doc instanceof io.kdop.hub.api.DockerDeployment deployment) {
+                // the spec passes the hub's checks, and a replica of its template translates for an agent
+                assertThat(io.kdop.hub.deployment.DeploymentSpecCheck.problem(deployment.getSpec()))
+                        .as(deployment.getMetadata().getName()).isEmpty();
+                DockerContainer replica = new DockerContainer();
+                replica.getMetadata().setName(deployment.getMetadata().getName() + "-0");
+                replica.getMetadata().setNamespace("edge");
+                replica.getMetadata().setUid("uid-" + replica.getMetadata().getName());
+                replica.setSpec(io.kdop.hub.deployment.ReplicaTemplate.specOn(deployment.getSpec().template(), "edge-1"));
+                assertThat(ContainerTranslator.translate(replica, secrets)).as(replica.getMetadata().getName())
+                        .isInstanceOf(Translation.Valid.class);
+            }
             if (doc instanceof io.kdop.hub.api.DockerService service) {
                 assertThat(io.kdop.hub.container.ServicePorts.of("spec.ports", service.getSpec().ports()))
                         .as(service.getMetadata().getName()).isInstanceOf(io.kdop.hub.container.ServicePorts.Result.Valid.class);

@@ -77,6 +77,14 @@ class ExamplesIT {
                     return s != null && s.getStatus() != null && "tunnel-web-pool".equals(s.getStatus().serviceName())
                             && "0/2".equals(s.getStatus().backendsReady());
                 });
+                // the deployments' hosts are not labelled pool=edge here: accepted, nothing placed, and said so
+                for (HasMetadata d : applied.stream().filter(io.kdop.hub.api.DockerDeployment.class::isInstance).toList()) {
+                    io.kdop.e2e.support.Deployments deployments = new io.kdop.e2e.support.Deployments(api.client());
+                    io.kdop.hub.api.deployment.DockerDeploymentStatus s = deployments.await(d.getMetadata().getName(),
+                            "to report", st -> st.conditions() != null, Duration.ofSeconds(60));
+                    assertThat(io.kdop.e2e.support.Deployments.condition(s, "Progressing")).as(d.getMetadata().getName())
+                            .startsWith("True ReplicaSetUpdated").contains("fit on no eligible DockerHost");
+                }
                 for (String name : jobs) {
                     DockerJobStatus s = cluster.awaitJob(name, "to reach its agent",
                             st -> "ImagePullFailed".equals(st.reason()) || st.finished(), Duration.ofSeconds(90));
@@ -91,6 +99,8 @@ class ExamplesIT {
                 DockerCli.removeAll("limited");
                 DockerCli.removeAll("job-");
                 DockerCli.removeAll("web-pool");
+                DockerCli.removeAll("web-deploy-");
+                DockerCli.removeAll("worker-");
             }
         }
     }
@@ -100,6 +110,7 @@ class ExamplesIT {
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerContainer.class);
         api.client().getKubernetesSerialization().registerKubernetesResource(DockerJob.class);
         api.client().getKubernetesSerialization().registerKubernetesResource(io.kdop.hub.api.DockerService.class);
+        api.client().getKubernetesSerialization().registerKubernetesResource(io.kdop.hub.api.DockerDeployment.class);
         List<HasMetadata> applied = new ArrayList<>();
         try (Stream<Path> files = Files.list(Repository.root().resolve("examples"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
