@@ -187,6 +187,7 @@ public final class Agent {
             }
             return null;
         } finally {
+            run.close();
             joiner = null;
         }
     }

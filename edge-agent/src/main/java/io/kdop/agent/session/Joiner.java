@@ -3,6 +3,8 @@ package io.kdop.agent.session;
 import com.google.protobuf.ByteString;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kdop.agent.identity.KeyAndCsr;
 import io.kdop.agent.identity.Pem;
 import io.kdop.agent.identity.PinnedCaTrustManager;
@@ -23,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * One join run against one hub with one token. The key pair and CSR are made once and every
  * attempt sends the same request: when a Join response is lost on a flaky link, the retry is the
  * same token with the same public key, which the hub answers with a certificate again instead of
- * TOKEN_USED. Each attempt is a new TLS connection that trusts the hub only through the token's
- * CA pin.
+ * TOKEN_USED. A connection trusts the hub only through the token's CA pin; each attempt makes a
+ * new one, except after the hub answered "busy" (RESOURCE_EXHAUSTED): that connection, its pin
+ * check passed, carries the next attempt, so a fleet told to come back does not cost the hub a TLS
+ * handshake per retry.
  */
 final class Joiner {
 
@@ -54,15 +58,19 @@ final class Joiner {
      * @throws AgentExit when the hub answered something unusable or untrustworthy
      */
     StoredIdentity attempt() throws AgentExit {
-        PinnedCaTrustManager trust = new PinnedCaTrustManager(token.caPin()); // fresh: no verdict of an earlier try
-        lastTrust = trust;
-        ManagedChannel c = Grpc.newChannelBuilderForAddress(hub.host(), hub.port(), TlsCredentials.forJoin(trust))
-                .userAgent("kdop-edge-agent/" + agentVersion)
-                .build();
-        channel = c;
+        ManagedChannel c = channel;
+        if (c == null) {
+            PinnedCaTrustManager trust = new PinnedCaTrustManager(token.caPin()); // fresh: no verdict of an earlier try
+            lastTrust = trust;
+            c = Grpc.newChannelBuilderForAddress(hub.host(), hub.port(), TlsCredentials.forJoin(trust))
+                    .userAgent("kdop-edge-agent/" + agentVersion)
+                    .build();
+            channel = c;
+        }
         if (cancelled) {
             c.shutdownNow(); // cancel() ran before it could see this channel: the call fails at once
         }
+        boolean keep = false;
         try {
             // the secret goes into a request that grpc sends only once the handshake, and with it
             // the pin check, has succeeded
@@ -75,7 +83,22 @@ final class Joiner {
                             .setAgentVersion(agentVersion)
                             .build());
             return identityFrom(response);
+        } catch (StatusRuntimeException e) {
+            keep = e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED && !cancelled;
+            throw e;
         } finally {
+            if (!keep) {
+                c.shutdownNow();
+                channel = null;
+            }
+        }
+    }
+
+    /** Closes a connection kept for the next attempt (the run ends without one). */
+    void close() {
+        ManagedChannel c = channel;
+        channel = null;
+        if (c != null) {
             c.shutdownNow();
         }
     }

@@ -212,6 +212,23 @@ class AgentTest {
     }
 
     @Test
+    void aBusyHubIsAskedAgainOverTheSameConnectionAfterTheDelayItNamed() throws Exception {
+        hub.busyJoins.set(2);
+        Agent agent = agent(Optional.of(token()), Optional.of(hub.address()));
+        CompletableFuture<Void> run = start(agent);
+
+        await().atMost(WAIT).until(() -> !received(AgentMessage.KindCase.ACK).isEmpty());
+        assertThat(hub.joins).hasSize(3);
+        // a new connection would come from another port: the verified one carried every retry
+        assertThat(hub.joinPeers).hasSize(3).doesNotContainNull();
+        assertThat(java.util.Set.copyOf(hub.joinPeers)).hasSize(1);
+        // the hub's 300 ms, not the agent's backoff (50 ms, then 100 ms at most)
+        assertThat(Duration.ofNanos(hub.joinTimes.get(2) - hub.joinTimes.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+        agent.stop();
+        run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
     void restartsFromTheStoredIdentityWithoutJoiningAgain() throws Exception {
         JoinToken token = token();
         Agent first = agent(Optional.of(token), Optional.of(hub.address()));

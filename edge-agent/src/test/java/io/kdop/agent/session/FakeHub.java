@@ -61,6 +61,7 @@ final class FakeHub implements AutoCloseable {
             HostIdentity.newBuilder().setNamespace("edge").setName("edge-1").setUid("uid-1").build();
     static final DesiredState STATE = DesiredState.newBuilder().setRevision(7).setDigest("sha256:d7").build();
     private static final Context.Key<X509Certificate> PEER = Context.key("peer");
+    private static final Context.Key<java.net.SocketAddress> REMOTE = Context.key("remote");
 
     final TestPki.Issued ca;
     final BlockingQueue<JoinRequest> joins = new LinkedBlockingQueue<>();
@@ -75,6 +76,12 @@ final class FakeHub implements AutoCloseable {
     final AtomicInteger silentSessions = new AtomicInteger();
     /** Session calls the agent cancelled. */
     final AtomicInteger cancelledSessions = new AtomicInteger();
+    /** Joins answered "busy, come back in 300 ms" (RESOURCE_EXHAUSTED with a RetryInfo) before one is taken. */
+    final AtomicInteger busyJoins = new AtomicInteger();
+    /** The client address of each Join call: calls over one connection share it. */
+    final List<java.net.SocketAddress> joinPeers = new CopyOnWriteArrayList<>();
+    /** System.nanoTime() of each Join call. */
+    final List<Long> joinTimes = new CopyOnWriteArrayList<>();
     volatile StatusRuntimeException joinRefusal;
     volatile StatusRuntimeException sessionRefusal;
     /** The validity of the certificate issued at join; renewed ones get 24 hours. */
@@ -172,6 +179,12 @@ final class FakeHub implements AutoCloseable {
         @Override
         public void join(JoinRequest request, StreamObserver<JoinResponse> response) {
             joins.add(request);
+            joinPeers.add(REMOTE.get());
+            joinTimes.add(System.nanoTime());
+            if (busyJoins.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                response.onError(io.kdop.proto.Refusals.busy("the hub is busy", Duration.ofMillis(300)));
+                return;
+            }
             if (joinRefusal != null) {
                 response.onError(joinRefusal);
                 return;
@@ -328,7 +341,8 @@ final class FakeHub implements AutoCloseable {
                     // Join comes without a client certificate
                 }
             }
-            return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
+            return Contexts.interceptCall(Context.current().withValue(PEER, peer)
+                    .withValue(REMOTE, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)), call, headers, next);
         }
     }
 }
