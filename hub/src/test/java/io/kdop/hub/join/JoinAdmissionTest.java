@@ -46,7 +46,7 @@ class JoinAdmissionTest {
     @Test
     void aJoinThatWaitedIsRunOnlyIfItsCallerCanStillTakeTheAnswer() {
         assertThat(ADMISSION.stillInTime(MEAN, Optional.of(Duration.ofSeconds(1)))).isTrue();
-        assertThat(ADMISSION.stillInTime(MEAN, Optional.of(Duration.ofMillis(150)))).isFalse();
+        assertThat(ADMISSION.stillInTime(MEAN, Optional.of(Duration.ofMillis(350)))).isFalse();
         assertThat(ADMISSION.stillInTime(MEAN, Optional.empty())).isTrue();
         assertThat(ADMISSION.drainTime(800, MEAN)).isEqualTo(Duration.ofSeconds(10));
         assertThat(ADMISSION.drainTime(0, MEAN)).isEqualTo(JoinAdmission.MIN_RETRY);
