@@ -222,7 +222,6 @@ public final class JobRules {
         return new StartAttempt(starting, fresh, null, removeFirst, pull, RegistryCredentials.forImage(credentials), key);
     }
 
-    /** OnFailure: the failed container itself runs the attempt, keeping its file system. */
     /**
      * Why an attempt's container may not start: an invalid spec, a host mount the guard refuses, or
      * the host's current policy (a job begun under an older one). Checked before every start,
@@ -240,6 +239,7 @@ public final class JobRules {
         return in.policy().refusal(spec).map(denied -> new Hold(Reason.PolicyDenied, denied));
     }
 
+    /** OnFailure: the failed container itself runs the attempt, keeping its file system. */
     private JobAction restartInPlace(JobInput in, JobRecord starting, JobContainer reuse, List<JobContainer> others,
             Optional<Instant> deadline) {
         Optional<Hold> refused = refusal(in, attemptContainer(starting.spec(), starting.attempts()));
