@@ -26,9 +26,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -60,6 +58,7 @@ public final class ReconcilePass {
     private final Function<DesiredState, PolicyGate> gates;
     private final RestartLedger ledger = new RestartLedger();
     private final PassStatuses statuses;
+    private final Removals removals;
     private String dockerError; // the last "cannot read Docker" logged, so it is logged once
 
     ReconcilePass(DockerObserver observer, StepExecutor steps, SecretPlacement secrets, MountGuard mounts,
@@ -74,6 +73,7 @@ public final class ReconcilePass {
         this.hostUid = hostUid;
         this.desiredState = desiredState;
         this.statuses = new PassStatuses(sink);
+        this.removals = new Removals(steps, secrets, failures);
         this.failures = failures;
         this.jobs = jobs;
     }
@@ -120,7 +120,7 @@ public final class ReconcilePass {
                 Set.copyOf(state.get().getRetainedWorkloadUidsList())));
         plans.stream().filter(p -> p.current() != null).forEach(p -> ledger.sawContainer(p.uid()));
         // Removals first, all at once: each may wait out a graceful stop, and none depends on another.
-        boolean acted = removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());
+        boolean acted = removals.removeAll(plans.stream().filter(p -> p.action() == WorkloadPlan.Action.REMOVE).toList());
         for (WorkloadPlan plan : plans) {
             if (plan.action() != WorkloadPlan.Action.REMOVE) {
                 acted |= execute(plan, revision);
@@ -186,7 +186,7 @@ public final class ReconcilePass {
             }
             // never acted on (and a duplicate UID must not clear the first's failure)
             case INVALID, HOST_PATH_REFUSED, DENIED -> false;
-            case REMOVE -> throw new IllegalStateException("removals run in removeAll");
+            case REMOVE -> throw new IllegalStateException("removals run in Removals");
             case CREATE, RECREATE, START -> {
                 if (failures.backingOff(plan.uid(), plan.desired().attemptKey())) {
                     yield false;
@@ -218,7 +218,7 @@ public final class ReconcilePass {
     /** Runs a plan's steps in order; stops at the first failure, which is recorded for the status and the backoff. */
     private boolean runSteps(WorkloadPlan plan, long revision) throws InterruptedException {
         DesiredContainer d = plan.desired();
-        StepExecutor.Target target = target(plan);
+        StepExecutor.Target target = StepExecutor.Target.of(plan);
         Redactor redactor = Redactor.forSpec(d.spec());
         boolean changed = false;
         for (Step step : plan.steps()) {
@@ -268,76 +268,11 @@ public final class ReconcilePass {
 
     private boolean start(WorkloadPlan plan, String id, Redactor redactor) {
         Optional<String> failed = steps.start(id, redactor);
-        failed.ifPresent(why -> steps.fail(target(plan), Reason.StartFailed, "cannot start container "
+        failed.ifPresent(why -> steps.fail(StepExecutor.Target.of(plan), Reason.StartFailed, "cannot start container "
                 + plan.desired().name() + ": " + why));
         return failed.isEmpty();
     }
 
-    private static StepExecutor.Target target(WorkloadPlan plan) {
-        String key = plan.desired() == null ? "" : plan.desired().attemptKey();
-        String who = plan.desired() != null ? plan.desired().describe()
-                : plan.workload().getKind() + " " + plan.workload().getNamespace() + "/" + plan.workload().getName();
-        return new StepExecutor.Target(plan.uid(), key, who);
-    }
-
-    /**
-     * Stops and removes the containers of every undesired workload concurrently (Docker calls on
-     * virtual threads), then records the outcomes here, on the pass's thread.
-     */
-    private boolean removeAll(List<WorkloadPlan> removals) throws InterruptedException {
-        if (removals.isEmpty()) {
-            return false;
-        }
-        Map<WorkloadPlan, java.util.concurrent.Future<RuntimeException>> outcomes = new java.util.LinkedHashMap<>();
-        try (var workers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (WorkloadPlan plan : removals) {
-                outcomes.put(plan, workers.submit(() -> stopAndRemoveAll(plan)));
-            }
-        }
-        boolean changed = false;
-        for (var outcome : outcomes.entrySet()) {
-            try {
-                changed |= remove(outcome.getKey(), outcome.getValue().get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                changed |= remove(outcome.getKey(), new IllegalStateException(e.getCause()));
-            }
-        }
-        return changed;
-    }
-
-    /** @return the failure that stopped the removal, or null when every container is gone */
-    private RuntimeException stopAndRemoveAll(WorkloadPlan plan) {
-        for (Step step : plan.steps()) {
-            try {
-                steps.stopAndRemove(((Step.Remove) step).container().id());
-            } catch (RuntimeException e) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private boolean remove(WorkloadPlan plan, RuntimeException failure) {
-        boolean changed = false;
-        for (Step step : plan.steps()) {
-            ObservedContainer c = ((Step.Remove) step).container();
-            if (failure != null) {
-                steps.fail(target(plan), Reason.RemoveFailed, "cannot remove the containers of this workload: "
-                        + DockerErrors.describe(failure));
-                return true; // some may be gone: look again
-            }
-            changed = true;
-            LOG.info("removed container {} ({}) of {} {}/{}: no longer desired", c.name(), c.shortId(),
-                    plan.workload().getKind(), plan.workload().getNamespace(), plan.workload().getName());
-        }
-        failures.succeeded(plan.uid());
-        try {
-            secrets.remove(plan.uid());
-        } catch (IOException e) {
-            LOG.warn("cannot delete the secret files of removed workload {}: {}", plan.uid(), e.getMessage());
-        }
-        return changed;
-    }
 
     /** Before a container is (re)created or started: its secret files must be there. */
     private boolean writeSecrets(WorkloadPlan plan) {
@@ -345,7 +280,7 @@ public final class ReconcilePass {
             secrets.sync(plan.desired().spec());
             return true;
         } catch (IOException e) {
-            steps.fail(target(plan), Reason.SecretFilesFailed, "cannot write the secret files: " + e.getMessage());
+            steps.fail(StepExecutor.Target.of(plan), Reason.SecretFilesFailed, "cannot write the secret files: " + e.getMessage());
             return false;
         }
     }
@@ -359,7 +294,7 @@ public final class ReconcilePass {
             }
             failures.succeeded(plan.uid());
         } catch (IOException e) {
-            steps.fail(target(plan), Reason.SecretFilesFailed, "cannot write the secret files: " + e.getMessage());
+            steps.fail(StepExecutor.Target.of(plan), Reason.SecretFilesFailed, "cannot write the secret files: " + e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import io.kdop.engine.docker.DockerObserver;
 import io.kdop.engine.plan.DesiredContainer;
 import io.kdop.engine.plan.Reason;
 import io.kdop.engine.plan.Redactor;
+import io.kdop.engine.plan.WorkloadPlan;
 import io.kdop.engine.pull.BackgroundPulls;
 import io.kdop.engine.pull.PullErrors;
 import io.kdop.proto.v1.ContainerSpec;
@@ -33,7 +34,16 @@ final class StepExecutor {
      * @param attemptKey what its failures are kept under (see {@link FailureTracker})
      * @param describe how log lines name it, e.g. "DockerJob ns/name"
      */
-    record Target(String uid, String attemptKey, String describe) {}
+    record Target(String uid, String attemptKey, String describe) {
+
+        /** The target of a container workload's plan (one no longer desired has no attempt key). */
+        static Target of(WorkloadPlan plan) {
+            String key = plan.desired() == null ? "" : plan.desired().attemptKey();
+            String who = plan.desired() != null ? plan.desired().describe()
+                    : plan.workload().getKind() + " " + plan.workload().getNamespace() + "/" + plan.workload().getName();
+            return new Target(plan.uid(), key, who);
+        }
+    }
 
     /** Where a pull leaves the step that needs the image. */
     sealed interface Pulled {

@@ -45,7 +45,7 @@ public final class SimulatedAgent implements AutoCloseable {
             @Override
             public void desiredStateChanged() {
                 long now = System.nanoTime();
-                desired.get().ifPresent(state -> state.getContainersList()
+                desired.current().ifPresent(state -> state.getContainersList()
                         .forEach(c -> arrived.putIfAbsent(c.getContainerName(), now)));
             }
 
