@@ -28,10 +28,6 @@ final class JobMessages {
                 + ") instead of starting another";
     }
 
-    static String imageNotPresent(String image) {
-        return "image " + image + " is not on the host and the pull policy is Never";
-    }
-
     static String containerVanished(JobRecord r) {
         return "the container of attempt " + of(r) + " disappeared before it exited";
     }

@@ -12,6 +12,7 @@ import io.kdop.engine.job.JobAction.StartAttempt;
 import io.kdop.engine.job.JobAction.Wait;
 import io.kdop.engine.job.JobRecord.State;
 import io.kdop.engine.plan.DesiredContainer;
+import io.kdop.engine.plan.ImageNeed;
 import io.kdop.engine.plan.ManagedContainers;
 import io.kdop.engine.plan.MountGuard;
 import io.kdop.engine.plan.NameHolder;
@@ -23,7 +24,6 @@ import io.kdop.engine.plan.SpecHash;
 import io.kdop.engine.secrets.SecretLayout;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.JobSpec;
-import io.kdop.proto.v1.PullPolicy;
 import io.kdop.proto.v1.RestartPolicy;
 import java.time.Instant;
 import java.util.Comparator;
@@ -206,11 +206,9 @@ public final class JobRules {
         if (holder != null) {
             return new Wait(deadline.orElse(null), new Hold(Reason.NameConflict, holder.describe()));
         }
-        boolean present = in.presentImages().contains(spec.getImage());
-        PullPolicy policy = spec.getPullPolicy();
-        if (policy == PullPolicy.PULL_NEVER && !present) {
-            return new Wait(deadline.orElse(null), new Hold(Reason.ImageNotPresent,
-                    JobMessages.imageNotPresent(spec.getImage())));
+        ImageNeed need = ImageNeed.of(spec.getPullPolicy(), in.presentImages().contains(spec.getImage()));
+        if (need == ImageNeed.MISSING) {
+            return new Wait(deadline.orElse(null), new Hold(Reason.ImageNotPresent, ImageNeed.missing(spec.getImage())));
         }
         ContainerSpec credentials = credentialSource(in, spec);
         String key = SpecHash.attempt(credentials);
@@ -218,8 +216,8 @@ public final class JobRules {
         if (retry.isPresent()) {
             return new Wait(earliest(retry.get(), deadline), null);
         }
-        boolean pull = policy == PullPolicy.PULL_ALWAYS || !present && policy != PullPolicy.PULL_NEVER;
-        return new StartAttempt(starting, fresh, null, removeFirst, pull, RegistryCredentials.forImage(credentials), key);
+        return new StartAttempt(starting, fresh, null, removeFirst, need == ImageNeed.PULL,
+                RegistryCredentials.forImage(credentials), key);
     }
 
     /**

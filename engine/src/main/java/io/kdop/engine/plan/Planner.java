@@ -1,7 +1,6 @@
 package io.kdop.engine.plan;
 
 import io.kdop.engine.plan.WorkloadPlan.Action;
-import io.kdop.proto.v1.PullPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -127,14 +126,13 @@ public final class Planner {
     /** Adds the pull (or refuses under pull policy Never) and the create to a plan that creates a container. */
     private static WorkloadPlan withImage(DesiredContainer d, ObservedContainer current, Action action, List<Step> steps,
             String detail, ObservedState observed) {
-        boolean present = observed.presentImages().contains(d.config().image());
-        PullPolicy policy = d.spec().getPullPolicy();
-        if (policy == PullPolicy.PULL_NEVER && !present) {
+        ImageNeed need = ImageNeed.of(d.spec().getPullPolicy(), observed.presentImages().contains(d.config().image()));
+        if (need == ImageNeed.MISSING) {
             return new WorkloadPlan(d.workload(), d, current, Action.IMAGE_MISSING, List.of(),
-                    "image " + d.config().image() + " is not on the host and the pull policy is Never");
+                    ImageNeed.missing(d.config().image()));
         }
         List<Step> all = new ArrayList<>();
-        if (policy == PullPolicy.PULL_ALWAYS || !present && policy != PullPolicy.PULL_NEVER) {
+        if (need == ImageNeed.PULL) {
             all.add(new Step.Pull(d.config().image())); // before any removal: a bad image leaves the old container up
         }
         all.addAll(steps);
