@@ -35,7 +35,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Carries out the Docker operations of a plan; every failure surfaces as an exception with Docker's message. */
-public final class DockerExecutor {
+public final class DockerExecutor implements DockerCalls {
 
     /** How long a stopped container gets to exit before Docker kills it. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -52,6 +52,7 @@ public final class DockerExecutor {
     }
 
     /** Pulls the image, with the credential for its registry if there is one. */
+    @Override
     public void pull(String image, Optional<RegistryCredential> credential) throws InterruptedException {
         ImageReference ref = ImageReference.parse(image);
         var cmd = client.pullImageCmd(ref.repository()).withTag(ref.tagOrDigest());
@@ -71,6 +72,7 @@ public final class DockerExecutor {
     }
 
     /** Creates the container (not started); returns its id. */
+    @Override
     public String create(DesiredContainer desired) {
         ContainerConfig c = desired.config();
         HostConfig host = HostConfig.newHostConfig()
@@ -115,6 +117,7 @@ public final class DockerExecutor {
     }
 
     /** Starts a container; one already running is fine. */
+    @Override
     public void start(String id) {
         try {
             client.startContainerCmd(id).exec();
@@ -124,6 +127,7 @@ public final class DockerExecutor {
     }
 
     /** Stops (with {@link #STOP_GRACE}) and removes a container with its anonymous volumes; one already gone is fine. */
+    @Override
     public void stopAndRemove(String id) {
         try {
             client.stopContainerCmd(id).withTimeout((int) STOP_GRACE.toSeconds()).exec();
@@ -146,6 +150,7 @@ public final class DockerExecutor {
      * Kills a container at once (SIGKILL: a job past its deadline gets no grace) and waits briefly
      * until Docker reports it exited; one already stopped or gone is fine.
      */
+    @Override
     public void kill(String id) {
         try {
             client.killContainerCmd(id).exec();
@@ -160,6 +165,7 @@ public final class DockerExecutor {
     }
 
     /** Removes a container, killing it if it runs; its volumes stay (as in {@link #stopAndRemove}); one gone is fine. */
+    @Override
     public void remove(String id) {
         try {
             client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
@@ -172,6 +178,7 @@ public final class DockerExecutor {
      * The last {@code lines} lines of a container's output, stdout and stderr interleaved as Docker
      * stored them. Only the last {@value #TAIL_BUFFER} bytes are kept: a job may print one huge line.
      */
+    @Override
     public byte[] outputTail(String id, int lines) throws InterruptedException {
         TailBuffer tail = new TailBuffer(TAIL_BUFFER);
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {

@@ -1,6 +1,6 @@
 package io.kdop.engine.pull;
 
-import io.kdop.engine.docker.DockerExecutor;
+import io.kdop.engine.docker.DockerCalls;
 import io.kdop.proto.v1.RegistryCredential;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +38,7 @@ public final class BackgroundPulls {
     /** Pulls at once; more wait their turn (answered InProgress meanwhile). */
     public static final int CONCURRENT = 3;
 
-    private final DockerExecutor executor;
+    private final DockerCalls executor;
     private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(CONCURRENT);
     private final Runnable wake;
     private final Clock clock;
@@ -52,7 +52,7 @@ public final class BackgroundPulls {
      *     behind it
      * @param wake asks for a pass; called from the pulling thread when a pull ends
      */
-    public BackgroundPulls(DockerExecutor executor, Runnable wake, Clock clock) {
+    public BackgroundPulls(DockerCalls executor, Runnable wake, Clock clock) {
         this.executor = executor;
         this.wake = wake;
         this.clock = clock;

@@ -101,7 +101,7 @@ public final class ReconcileLoop implements Workloads {
         }, clock);
         DaemonProbe daemon = docker.probe();
         DockerOutages outages = new DockerOutages(clock);
-        StepExecutor steps = new StepExecutor(observer, executor, pulls, failures);
+        StepExecutor steps = new StepExecutor(observer::imagePresent, executor, pulls, failures);
         JobDriver jobs = new JobDriver(observer, steps, setup.secrets(), setup.records(), failures,
                 new JobRules(host.getUid(), setup.secrets().layout(), setup.mounts(), setup.jobBackoff()), daemon,
                 outages, clock);

@@ -2,8 +2,7 @@ package io.kdop.engine.run;
 
 import io.kdop.engine.backoff.FailureTracker;
 import io.kdop.engine.docker.DockerErrors;
-import io.kdop.engine.docker.DockerExecutor;
-import io.kdop.engine.docker.DockerObserver;
+import io.kdop.engine.docker.DockerCalls;
 import io.kdop.engine.plan.DesiredContainer;
 import io.kdop.engine.plan.Reason;
 import io.kdop.engine.plan.Redactor;
@@ -15,6 +14,7 @@ import io.kdop.proto.v1.PullPolicy;
 import io.kdop.proto.v1.RegistryCredential;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +57,17 @@ final class StepExecutor {
         record Failed() implements Pulled {}
     }
 
-    private final DockerObserver observer;
-    private final DockerExecutor executor;
+    private final Predicate<String> imagePresent;
+    private final DockerCalls executor;
     private final BackgroundPulls pulls;
     private final FailureTracker failures;
 
-    StepExecutor(DockerObserver observer, DockerExecutor executor, BackgroundPulls pulls, FailureTracker failures) {
-        this.observer = observer;
+    /**
+     * @param imagePresent whether the host has an image (asked only when a pull failed)
+     * @param executor the Docker calls; the pulls make theirs on a client of their own
+     */
+    StepExecutor(Predicate<String> imagePresent, DockerCalls executor, BackgroundPulls pulls, FailureTracker failures) {
+        this.imagePresent = imagePresent;
         this.executor = executor;
         this.pulls = pulls;
         this.failures = failures;
@@ -92,7 +96,7 @@ final class StepExecutor {
      */
     private boolean bridgeWithLocalImage(Target target, ContainerSpec spec, String why) {
         boolean bridge = spec.getPullPolicy() == PullPolicy.PULL_ALWAYS && PullErrors.registryUnreachable(why)
-                && observer.imagePresent(spec.getImage());
+                && imagePresent.test(spec.getImage());
         if (bridge) {
             LOG.warn("{}: cannot reach the registry of {} ({}); using the image on the host", target.describe(),
                     spec.getImage(), why);
