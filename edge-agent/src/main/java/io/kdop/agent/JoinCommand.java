@@ -1,15 +1,15 @@
 package io.kdop.agent;
 
 import ch.qos.logback.classic.Level;
-import io.kdop.agent.docker.DockerInspector;
-import io.kdop.agent.docker.ReconcileLoop;
-import io.kdop.agent.job.JobBackoff;
+import io.kdop.agent.docker.LocalReconciler;
 import io.kdop.agent.session.Agent;
 import io.kdop.agent.session.AgentConfig;
 import io.kdop.agent.session.AgentExit;
 import io.kdop.agent.session.Durations;
 import io.kdop.agent.session.HubAddress;
 import io.kdop.agent.session.SessionTimings;
+import io.kdop.engine.backoff.Backoff;
+import io.kdop.engine.docker.DockerInspector;
 import io.kdop.proto.JoinToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -153,8 +153,8 @@ final class JoinCommand implements Callable<Integer> {
                     stateDir, dockerHost, hostRoot);
             try (DockerInspector docker = new DockerInspector(dockerHost)) {
                 runUntilStopped(new Agent(config, docker, SessionTimings.DEFAULT, Clock.systemUTC(),
-                        RandomGenerator.getDefault(), ReconcileLoop.starter(dockerHost, stateDir, hostRoot, resyncInterval,
-                                new JobBackoff(jobBackoff, jobBackoffMax))));
+                        RandomGenerator.getDefault(), LocalReconciler.starter(dockerHost, stateDir, hostRoot, resyncInterval,
+                                new Backoff(jobBackoff, jobBackoffMax))));
             }
             return 0;
         } catch (AgentExit e) {

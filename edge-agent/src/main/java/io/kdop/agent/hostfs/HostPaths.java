@@ -1,5 +1,6 @@
 package io.kdop.agent.hostfs;
 
+import io.kdop.engine.plan.HostPathResolver;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

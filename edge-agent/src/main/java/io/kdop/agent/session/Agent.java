@@ -3,16 +3,17 @@ package io.kdop.agent.session;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.kdop.agent.docker.HostInspector;
-import io.kdop.agent.docker.HostMonitor;
 import io.kdop.agent.identity.IdentityStore;
-import io.kdop.agent.store.StateDirectoryLock;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
-import io.kdop.agent.reconcile.Workloads;
-import io.kdop.agent.tunnel.TunnelEndpoint;
 import io.kdop.agent.store.DesiredStateStore;
 import io.kdop.agent.store.StateDirectory;
+import io.kdop.agent.store.StateDirectoryLock;
+import io.kdop.agent.tunnel.TunnelEndpoint;
+import io.kdop.engine.backoff.Backoff;
+import io.kdop.engine.docker.HostInspector;
+import io.kdop.engine.docker.HostMonitor;
+import io.kdop.engine.run.Workloads;
 import io.kdop.proto.JoinToken;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -163,7 +164,7 @@ public final class Agent {
 
     /** One Joiner for the whole run: every retry sends the same key and CSR (see {@link Joiner}). */
     private StoredIdentity joinWithRetries(HubAddress hub, JoinToken token) throws AgentExit, InterruptedException {
-        Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), random);
+        Backoff.Sequence backoff = new Backoff(config.initialBackoff(), config.maxBackoff()).jittered(random);
         FailureClassifier.Context context = new FailureClassifier.Context(null, null, config.stateDir());
         LOG.info("joining the hub at {} with token {}", hub, token.tokenId());
         Joiner run = new Joiner(hub, token, config.agentVersion());
@@ -195,7 +196,7 @@ public final class Agent {
     private void runSessions(AgentSession.Parts parts) throws AgentExit, InterruptedException {
         CurrentIdentity identity = parts.identity();
         HubAddress hub = HubAddress.parse(identity.get().hub());
-        Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), random);
+        Backoff.Sequence backoff = new Backoff(config.initialBackoff(), config.maxBackoff()).jittered(random);
         DuplicateIdentityWatch duplicates = new DuplicateIdentityWatch(config.duplicateIdentityTimeout());
         StoredIdentity channelIdentity = identity.get();
         ManagedChannel channel = null;
@@ -280,7 +281,7 @@ public final class Agent {
     }
 
     /** Logs the cause, waits out the backoff (or the busy hub's delay); false when the agent was stopped meanwhile. */
-    private boolean retryAfter(Failure failure, Backoff backoff, String what) throws AgentExit, InterruptedException {
+    private boolean retryAfter(Failure failure, Backoff.Sequence backoff, String what) throws AgentExit, InterruptedException {
         switch (failure) {
             case Failure.Fatal fatal -> throw new AgentExit(fatal.exitCode(), fatal.message());
             case Failure.Retry retry -> {

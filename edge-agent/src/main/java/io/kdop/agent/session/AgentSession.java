@@ -1,14 +1,14 @@
 package io.kdop.agent.session;
 
 import io.grpc.Channel;
-import io.kdop.agent.tunnel.TunnelEndpoint;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.kdop.agent.docker.HostMonitor;
-import io.kdop.agent.docker.HostSnapshot;
 import io.kdop.agent.identity.StoredIdentity;
-import io.kdop.agent.reconcile.StatusBoard;
+import io.kdop.agent.tunnel.TunnelEndpoint;
+import io.kdop.engine.docker.HostMonitor;
+import io.kdop.engine.docker.HostSnapshot;
+import io.kdop.engine.status.StatusBoard;
 import io.kdop.proto.v1.AgentHello;
 import io.kdop.proto.v1.AgentMessage;
 import io.kdop.proto.v1.AgentServiceGrpc;

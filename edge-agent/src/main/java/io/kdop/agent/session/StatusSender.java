@@ -1,6 +1,6 @@
 package io.kdop.agent.session;
 
-import io.kdop.agent.reconcile.StatusBoard;
+import io.kdop.engine.status.StatusBoard;
 import io.kdop.proto.v1.StatusReport;
 import java.util.Optional;
 

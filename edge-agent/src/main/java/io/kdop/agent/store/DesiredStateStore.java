@@ -1,6 +1,7 @@
 package io.kdop.agent.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.kdop.engine.store.DesiredStates;
 import io.kdop.proto.v1.DesiredState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The last desired-state snapshot the hub sent, kept in {@code <state-dir>/desired-state.pb} so an
  * agent restarted while the hub is unreachable still knows what to run.
  */
-public final class DesiredStateStore {
+public final class DesiredStateStore implements DesiredStates {
 
     public static final String FILE_NAME = "desired-state.pb";
     private static final Logger LOG = LoggerFactory.getLogger(DesiredStateStore.class);
@@ -39,6 +40,7 @@ public final class DesiredStateStore {
     }
 
     /** The persisted snapshot, if any. */
+    @Override
     public synchronized Optional<DesiredState> current() {
         return Optional.ofNullable(current);
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.kdop.agent.job.JobRecord;
+import io.kdop.engine.job.JobRecord;
+import io.kdop.engine.plan.SpecCheck;
+import io.kdop.engine.store.JobRecords;
 import io.kdop.proto.v1.JobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * file exists without a valid record beside it, also across restarts: the job rules then adopt
  * the job's container or fail it, but never start it blindly.
  */
-public final class JobRecordStore {
+public final class JobRecordStore implements JobRecords {
 
     /** The subdirectory of the state directory. */
     public static final String DIRECTORY = "jobs";
@@ -66,25 +68,30 @@ public final class JobRecordStore {
     }
 
     /** Every readable record, by job uid. */
+    @Override
     public synchronized Map<String, JobRecord> all() {
         return Map.copyOf(records);
     }
 
+    @Override
     public synchronized Optional<JobRecord> get(String uid) {
         return Optional.ofNullable(records.get(uid));
     }
 
     /** True when the job had a record that could not be read, and no valid one was written since. */
+    @Override
     public synchronized boolean unreadable(String uid) {
         return unreadable.contains(uid);
     }
 
     /** The uids of the unreadable records. */
+    @Override
     public synchronized Set<String> unreadable() {
         return Set.copyOf(unreadable);
     }
 
     /** Writes the record (atomically, 0600); only then does {@link #get} return it. */
+    @Override
     public synchronized void save(JobRecord record) throws IOException {
         String uid = checked(record.uid());
         if (record.equals(records.get(uid))) {
@@ -97,6 +104,7 @@ public final class JobRecordStore {
     }
 
     /** Deletes the job's record, and any unreadable copy set aside. */
+    @Override
     public synchronized void delete(String uid) throws IOException {
         checked(uid);
         Files.deleteIfExists(dir.resolve(uid + SUFFIX));

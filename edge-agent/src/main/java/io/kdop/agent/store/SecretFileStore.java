@@ -1,6 +1,7 @@
 package io.kdop.agent.store;
 
-import io.kdop.agent.reconcile.SecretLayout;
+import io.kdop.engine.secrets.SecretLayout;
+import io.kdop.engine.secrets.SecretPlacement;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.SecretFile;
 import io.kdop.proto.v1.SecretFiles;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  * same directory renamed onto it), so a running container sees the old content or the new one,
  * never a torn file, and needs no restart: the mount is the directory, not the file.
  */
-public final class SecretFileStore {
+public final class SecretFileStore implements SecretPlacement {
 
     private static final Set<PosixFilePermission> MOUNTED_DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> MOUNTED_FILE = PosixFilePermissions.fromString("rw-r--r--");
@@ -37,6 +38,7 @@ public final class SecretFileStore {
         this.layout = layout;
     }
 
+    @Override
     public SecretLayout layout() {
         return layout;
     }
@@ -48,6 +50,7 @@ public final class SecretFileStore {
      *
      * @return how many files were written or removed (0 when all was current)
      */
+    @Override
     public int sync(ContainerSpec spec) throws IOException {
         String uid = spec.getWorkload().getUid();
         if (spec.getSecretFilesCount() == 0 && !Files.exists(layout.workload(uid))) {
@@ -111,11 +114,13 @@ public final class SecretFileStore {
     }
 
     /** Deletes the secret files of a workload (when it is no longer desired). */
+    @Override
     public void remove(String workloadUid) throws IOException {
         deleteTree(layout.workload(workloadUid));
     }
 
     /** Deletes the secret files of every workload whose UID is not in {@code keep}. */
+    @Override
     public void retainOnly(Set<String> keep) throws IOException {
         List<Path> dirs;
         try (Stream<Path> entries = Files.list(layout.root())) {

@@ -1,5 +1,6 @@
 package io.kdop.agent.store;
 
+import io.kdop.agent.identity.IdentityStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

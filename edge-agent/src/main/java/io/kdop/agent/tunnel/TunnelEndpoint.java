@@ -1,9 +1,9 @@
 package io.kdop.agent.tunnel;
 
-import io.kdop.agent.reconcile.ContainerAddresses;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.kdop.engine.docker.ContainerAddresses;
 import io.kdop.proto.tunnel.TunnelPipe;
 import io.kdop.proto.tunnel.TunnelStats;
 import io.kdop.proto.v1.AgentServiceGrpc;

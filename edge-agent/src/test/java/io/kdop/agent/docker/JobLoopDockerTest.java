@@ -11,12 +11,16 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.google.protobuf.ByteString;
 import io.kdop.agent.hostfs.HostPaths;
-import io.kdop.agent.job.JobBackoff;
-import io.kdop.agent.job.JobRecord;
-import io.kdop.agent.job.JobRules;
-import io.kdop.agent.reconcile.MountGuard;
-import io.kdop.agent.reconcile.SecretLayout;
 import io.kdop.agent.store.JobRecordStore;
+import io.kdop.engine.backoff.Backoff;
+import io.kdop.engine.docker.DockerClients;
+import io.kdop.engine.docker.DockerExecutor;
+import io.kdop.engine.job.JobRecord;
+import io.kdop.engine.job.JobRules;
+import io.kdop.engine.plan.ManagedContainers;
+import io.kdop.engine.plan.MountGuard;
+import io.kdop.engine.run.ReconcileLoop;
+import io.kdop.engine.secrets.SecretLayout;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.EnvVar;
@@ -61,7 +65,7 @@ class JobLoopDockerTest {
     private static final String IMAGE = "kdop-test/busybox:1";
     /** Long: the tests prove that Docker events and the jobs' own times, not the resync, drive the jobs. */
     private static final Duration NO_RESYNC = Duration.ofHours(1);
-    private static final JobBackoff FAST = new JobBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+    private static final Backoff FAST = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400));
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String SECRET = "tok-secret-4242";
 
@@ -112,7 +116,7 @@ class JobLoopDockerTest {
     }
 
     private ReconcileLoop startLoop() throws Exception {
-        ReconcileLoop loop = ReconcileLoop.start(DOCKER_HOST, stateDir, NO_RESYNC, FAST, host,
+        ReconcileLoop loop = LocalReconciler.start(DOCKER_HOST, stateDir, NO_RESYNC, FAST, host,
                 () -> Optional.ofNullable(desired.get()), Clock.systemUTC());
         loops.add(loop);
         return loop;

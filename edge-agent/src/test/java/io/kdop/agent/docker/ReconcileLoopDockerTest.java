@@ -15,12 +15,16 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
 import com.google.protobuf.ByteString;
 import io.kdop.agent.hostfs.HostPaths;
-import io.kdop.agent.reconcile.DesiredContainer;
-import io.kdop.agent.reconcile.FailureTracker;
-import io.kdop.agent.reconcile.MountGuard;
-import io.kdop.agent.reconcile.Planner;
-import io.kdop.agent.reconcile.SecretLayout;
-import io.kdop.agent.reconcile.WorkloadPlan;
+import io.kdop.engine.backoff.FailureTracker;
+import io.kdop.engine.docker.DockerClients;
+import io.kdop.engine.docker.DockerObserver;
+import io.kdop.engine.plan.DesiredContainer;
+import io.kdop.engine.plan.ManagedContainers;
+import io.kdop.engine.plan.MountGuard;
+import io.kdop.engine.plan.Planner;
+import io.kdop.engine.plan.WorkloadPlan;
+import io.kdop.engine.run.ReconcileLoop;
+import io.kdop.engine.secrets.SecretLayout;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.EnvVar;
@@ -170,7 +174,7 @@ class ReconcileLoopDockerTest {
     }
 
     private ReconcileLoop startLoop(String dockerHost) throws Exception {
-        ReconcileLoop loop = ReconcileLoop.start(dockerHost, stateDir, NO_RESYNC, host,
+        ReconcileLoop loop = LocalReconciler.start(dockerHost, stateDir, NO_RESYNC, host,
                 () -> Optional.ofNullable(desired.get()), Clock.systemUTC());
         loops.add(loop);
         return loop;

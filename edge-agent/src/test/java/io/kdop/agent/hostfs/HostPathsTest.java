@@ -3,8 +3,8 @@ package io.kdop.agent.hostfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kdop.agent.hostfs.HostPathResolver.Resolved;
-import io.kdop.agent.hostfs.HostPathResolver.Unresolvable;
+import io.kdop.engine.plan.HostPathResolver.Resolved;
+import io.kdop.engine.plan.HostPathResolver.Unresolvable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kdop.agent.TestPki;
-import io.kdop.agent.docker.HostSnapshot;
 import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.Pem;
 import io.kdop.agent.identity.StoredIdentity;
+import io.kdop.engine.docker.HostSnapshot;
 import io.kdop.proto.CaPin;
 import io.kdop.proto.JoinToken;
 import io.kdop.proto.v1.AgentMessage;

@@ -3,7 +3,7 @@ package io.kdop.agent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kdop.agent.job.JobRecord;
+import io.kdop.engine.job.JobRecord;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.EnvVar;
 import io.kdop.proto.v1.JobOutcome;

@@ -3,7 +3,7 @@ package io.kdop.agent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.kdop.agent.reconcile.SecretLayout;
+import io.kdop.engine.secrets.SecretLayout;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.SecretFile;
 import io.kdop.proto.v1.SecretFiles;

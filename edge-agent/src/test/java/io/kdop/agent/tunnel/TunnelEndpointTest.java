@@ -1,6 +1,5 @@
 package io.kdop.agent.tunnel;
 
-import io.kdop.agent.reconcile.ContainerAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
@@ -8,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.kdop.engine.docker.ContainerAddresses;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;

@@ -2,7 +2,7 @@ package io.kdop.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kdop.agent.docker.ManagedContainers;
+import io.kdop.engine.plan.ManagedContainers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.kdop.e2e.support;
 
-import io.kdop.agent.docker.HostSnapshot;
-import io.kdop.agent.reconcile.StatusBoard;
-import io.kdop.agent.reconcile.Workloads;
 import io.kdop.agent.session.Agent;
 import io.kdop.agent.session.AgentConfig;
 import io.kdop.agent.session.HubAddress;
 import io.kdop.agent.session.SessionTimings;
+import io.kdop.engine.docker.HostSnapshot;
+import io.kdop.engine.run.Workloads;
+import io.kdop.engine.status.StatusBoard;
 import io.kdop.proto.JoinToken;
 import io.kdop.proto.v1.HostFacts;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public final class SimulatedAgent implements AutoCloseable {
             @Override
             public void desiredStateChanged() {
                 long now = System.nanoTime();
-                desired.get().ifPresent(state -> state.getContainersList()
+                desired.current().ifPresent(state -> state.getContainersList()
                         .forEach(c -> arrived.putIfAbsent(c.getContainerName(), now)));
             }
 

@@ -1,9 +1,0 @@
-package io.kdop.agent.docker;
-
-/** Reads the current facts and inventory of the host; never throws, never caches. */
-@FunctionalInterface
-public interface HostInspector {
-
-    /** A fresh snapshot; when Docker is unreachable, facts with an empty docker_version. */
-    HostSnapshot inspect();
-}

@@ -1,0 +1,35 @@
+package io.kdop.engine.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.time.Duration;
+
+/** Builds the agent's Docker clients: one construction, timeouts chosen per use. */
+public final class DockerClients {
+
+    /** Long enough for an events stream that stays quiet for days. */
+    public static final Duration STREAM = Duration.ofDays(3650);
+
+    private DockerClients() {}
+
+    /**
+     * A client of the daemon at {@code dockerHost} (e.g. {@code unix:///var/run/docker.sock}).
+     *
+     * @param responseTimeout the longest silence of the daemon within one response
+     */
+    public static DockerClient create(String dockerHost, Duration responseTimeout, int maxConnections) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(3))
+                .responseTimeout(responseTimeout)
+                .maxConnections(maxConnections)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+}

@@ -1,0 +1,26 @@
+package io.kdop.engine.secrets;
+
+import java.nio.file.Path;
+
+/**
+ * Where a workload's secret files live on the host: {@code <root>/<workload-uid>/<n>/}, one
+ * directory per entry of {@code secret_files} (n counts from 0), bind-mounted read-only.
+ *
+ * @param root {@code <state-dir>/secrets}, absolute, since Docker resolves bind paths itself
+ */
+public record SecretLayout(Path root) {
+
+    public SecretLayout {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** The directory of one workload. */
+    public Path workload(String workloadUid) {
+        return root.resolve(workloadUid);
+    }
+
+    /** The directory of the n-th secret_files entry of a workload. */
+    public Path directory(String workloadUid, int n) {
+        return workload(workloadUid).resolve(Integer.toString(n));
+    }
+}
