@@ -84,7 +84,7 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         Instant now = clock.instant();
         long generation = Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
         DockerDeploymentSpec spec = deployment.getSpec();
-        Optional<String> problem = DeploymentSpecCheck.problem(spec);
+        Optional<String> problem = DeploymentSpecCheck.problem(deployment.getMetadata().getName(), spec);
         List<DockerContainer> owned = replicas.owned(deployment);
         List<Replica> views = owned.stream().map(DeploymentReplicas::view).toList();
         if (problem.isPresent()) {
