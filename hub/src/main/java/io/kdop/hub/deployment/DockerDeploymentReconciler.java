@@ -74,6 +74,7 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         InformerEventSource<DockerHost, DockerDeployment> dockerHosts = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(DockerHost.class, DockerDeployment.class)
                         .withName("deployment-hosts")
+                        .withOnUpdateFilter(DeploymentHosts::placementChanged)
                         .withSecondaryToPrimaryMapper(host -> context.getPrimaryCache().list()
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(), context);
