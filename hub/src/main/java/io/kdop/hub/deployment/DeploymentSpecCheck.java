@@ -75,6 +75,12 @@ public final class DeploymentSpecCheck {
         }
         Map<String, String> labels = spec.template().metadata() == null || spec.template().metadata().labels() == null
                 ? Map.of() : spec.template().metadata().labels();
+        for (String reserved : new String[] {ReplicaTemplate.DEPLOYMENT_LABEL, ReplicaTemplate.REVISION_LABEL}) {
+            if (labels.containsKey(reserved)) {
+                // the hub's value would replace the user's, and a selector on it would select no replica
+                return "spec.template.metadata.labels has " + reserved + ": the hub sets that label on each replica";
+            }
+        }
         String badLabel = badLabel(labels);
         if (badLabel != null) {
             return "spec.template.metadata.labels: " + badLabel;

@@ -43,6 +43,12 @@ class DeploymentSpecCheckTest {
     }
 
     @Test
+    void aTemplateLabelTheHubSetsOnEachReplicaIsRefused() {
+        assertThat(DeploymentSpecCheck.problem("web", spec(Map.of("app", "web", ReplicaTemplate.REVISION_LABEL, "v1"),
+                null, null))).get().asString().contains("has kdop.io.vn/revision: the hub sets that label");
+    }
+
+    @Test
     void aTemplateTheDockerContainerControllerWouldRefuseIsRefusedBeforeAnyReplicaIsMade() {
         assertThat(DeploymentSpecCheck.problem("web", spec(Map.of("app", "web"), List.of("NOEQUALS"), null)))
                 .get().asString().contains("spec.template is not a valid DockerContainer", "\"NOEQUALS\"");
