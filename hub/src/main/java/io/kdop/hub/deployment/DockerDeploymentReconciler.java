@@ -1,6 +1,5 @@
 package io.kdop.hub.deployment;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -190,9 +189,6 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
     }
 
     private static Optional<ResourceID> owner(DockerContainer dc) {
-        List<OwnerReference> refs = dc.getMetadata().getOwnerReferences();
-        return refs == null ? Optional.empty() : refs.stream()
-                .filter(r -> Boolean.TRUE.equals(r.getController()) && "DockerDeployment".equals(r.getKind()))
-                .map(r -> new ResourceID(r.getName(), dc.getMetadata().getNamespace())).findFirst();
+        return DeploymentReplicas.controller(dc).map(r -> new ResourceID(r.getName(), dc.getMetadata().getNamespace()));
     }
 }
