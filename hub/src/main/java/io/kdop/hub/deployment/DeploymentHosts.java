@@ -11,6 +11,7 @@ import io.kdop.hub.controller.LabelSelectors;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,13 +55,30 @@ final class DeploymentHosts {
         return HostOption.connected(name);
     }
 
+    /**
+     * Whether a host's update can change where a deployment's replicas go: its labels, its policy,
+     * its deletion, or what {@link #option} reads of its status. A host's status is rewritten as
+     * its heartbeats come (lastHeartbeatTime); each such write waking every deployment would make
+     * hosts times deployments passes, each listing replicas and hosts, for nothing.
+     */
+    static boolean placementChanged(DockerHost newer, DockerHost older) {
+        return !Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels())
+                || !Objects.equals(newer.getMetadata().getDeletionTimestamp(), older.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(policy(newer), policy(older))
+                || !option(newer).equals(option(older));
+    }
+
+    private static HostPolicySpec policy(DockerHost host) {
+        return host.getSpec() == null ? null : host.getSpec().getPolicy();
+    }
+
     private static boolean usable(DockerHost host, LabelSelector selector) {
         return host.getMetadata().getDeletionTimestamp() == null
                 && LabelSelectors.matches(selector, host.getMetadata().getLabels());
     }
 
     private static boolean admits(DockerHost host, String namespace) {
-        HostPolicySpec policy = host.getSpec() == null ? null : host.getSpec().getPolicy();
+        HostPolicySpec policy = policy(host);
         List<String> allowed = policy == null || policy.allowedNamespaces() == null ? List.of()
                 : policy.allowedNamespaces();
         return allowed.contains(namespace) || allowed.contains("*");

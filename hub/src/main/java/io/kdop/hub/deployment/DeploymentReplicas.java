@@ -45,12 +45,17 @@ final class DeploymentReplicas {
                 .toList();
     }
 
-    /** The uid of the resource that controls this one, if any. */
+    /** The uid of the deployment that controls this container, if one does. */
     static Optional<String> controllerUid(DockerContainer container) {
+        return controller(container).map(OwnerReference::getUid);
+    }
+
+    /** The ownerReference of the DockerDeployment that controls this container, if one does. */
+    static Optional<OwnerReference> controller(DockerContainer container) {
         List<OwnerReference> refs = container.getMetadata().getOwnerReferences();
         return refs == null ? Optional.empty() : refs.stream()
                 .filter(r -> Boolean.TRUE.equals(r.getController()) && "DockerDeployment".equals(r.getKind()))
-                .map(OwnerReference::getUid).findFirst();
+                .findFirst();
     }
 
     /** The decisions' view of a replica: Ready counts only when the status describes the current spec. */

@@ -23,10 +23,16 @@ final class DeploymentStatusRules {
 
     private DeploymentStatusRules() {}
 
-    /** Everything the status is made of. */
+    /**
+     * Everything the status is made of.
+     *
+     * @param hostSelector spec.placement.hostSelector as text, empty when a host is pinned
+     * @param hosts the hosts the deployment may use (those the host selector matches)
+     * @param refused why the API server refused this pass's change to the replicas, if it did
+     */
     record Facts(int desired, String revision, RolloutLimits limits, Duration minReady, Duration deadline,
             List<Replica> replicas, List<DockerContainer> owned, RolloutPlan.Decision decision, String selector,
-            long generation) {}
+            long generation, Optional<String> hostSelector, List<HostOption> hosts, Optional<String> refused) {}
 
     static DockerDeploymentStatus compute(Facts f, DockerDeploymentStatus previous, Instant now) {
         RolloutProgress.Counts counts = counts(f.replicas(), f.revision(), f.minReady(), now);
@@ -110,10 +116,29 @@ final class DeploymentStatusRules {
             }
         }
         if (f.decision().unplaced() > 0) {
-            parts.add(f.decision().unplaced() + " replica(s) fit on no eligible DockerHost (Connected, Ready, matching "
-                    + "spec.placement.hostSelector, under maxPerHost)");
+            parts.add(f.decision().unplaced() + " replica(s) fit on no eligible DockerHost: " + whyUnplaced(f));
         }
+        f.refused().ifPresent(why -> parts.add("the API server refused a change to the replicas: " + why));
         return String.join("; ", parts);
+    }
+
+    /** The user's next step differs: fix the selector or labels, or bring a host back. */
+    private static String whyUnplaced(Facts f) {
+        if (f.hostSelector().isEmpty()) {
+            return "the pinned host has spec.placement.maxPerHost replicas";
+        }
+        String selector = "spec.placement.hostSelector (" + f.hostSelector().get() + ")";
+        if (f.hosts().isEmpty()) {
+            return "no DockerHost matches " + selector + " in this namespace, nor in the hub's namespace with "
+                    + "spec.policy.allowedNamespaces admitting this one";
+        }
+        List<String> down = f.hosts().stream().filter(h -> !h.eligible()).map(HostOption::name).sorted().toList();
+        if (down.size() == f.hosts().size()) {
+            return "every DockerHost " + selector + " matches is not Connected and Ready (" + String.join(", ", down)
+                    + ")";
+        }
+        return "the Connected and Ready ones " + selector + " matches are full (spec.placement.maxPerHost)"
+                + (down.isEmpty() ? "" : "; not Connected and Ready: " + String.join(", ", down));
     }
 
     /** A map, not a list: a JSON patch that removes list elements is what fabric8's API stand-in cannot apply. */

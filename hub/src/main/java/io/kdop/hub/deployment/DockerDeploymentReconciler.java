@@ -1,6 +1,5 @@
 package io.kdop.hub.deployment;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -48,6 +47,7 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
     /** Timers (minReadySeconds, failover, progress deadline) are checked at least this often. */
     private static final Duration RECHECK = Duration.ofSeconds(30);
     private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(600);
+    private static final int MAX_REFUSAL = 300;
 
     private final DeploymentReplicas replicas;
     private final DeploymentHosts hosts;
@@ -73,6 +73,7 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         InformerEventSource<DockerHost, DockerDeployment> dockerHosts = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(DockerHost.class, DockerDeployment.class)
                         .withName("deployment-hosts")
+                        .withOnUpdateFilter(DeploymentHosts::placementChanged)
                         .withSecondaryToPrimaryMapper(host -> context.getPrimaryCache().list()
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(), context);
@@ -84,7 +85,7 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         Instant now = clock.instant();
         long generation = Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
         DockerDeploymentSpec spec = deployment.getSpec();
-        Optional<String> problem = DeploymentSpecCheck.problem(spec);
+        Optional<String> problem = DeploymentSpecCheck.problem(deployment.getMetadata().getName(), spec);
         List<DockerContainer> owned = replicas.owned(deployment);
         List<Replica> views = owned.stream().map(DeploymentReplicas::view).toList();
         if (problem.isPresent()) {
@@ -107,16 +108,21 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         RolloutPlan.Decision decision = RolloutPlan.decide(new RolloutPlan.Input(desired, revision, limits, minReady,
                 failover, Optional.ofNullable(spec.placement()).map(p -> p.maxPerHost()), options, views, now));
 
+        Optional<String> refused = Optional.empty();
         try {
             apply(deployment, revision, owned, decision);
         } catch (KubernetesClientException e) {
             LOG.warn("DockerDeployment {}/{}: cannot change its replicas: {}", deployment.getMetadata().getNamespace(),
                     deployment.getMetadata().getName(), e.getMessage());
+            // in the status too: a refusal that repeats every pass is otherwise a rollout stuck without a reason
+            refused = Optional.of(refusal(e));
         }
         DeploymentStatusRules.Facts facts = new DeploymentStatusRules.Facts(desired, revision, limits, minReady,
                 deployment.getSpec().progressDeadlineSeconds() == null ? DEFAULT_DEADLINE
                         : Duration.ofSeconds(deployment.getSpec().progressDeadlineSeconds()),
-                views, owned, decision, SelectorText.of(spec.selector()), generation);
+                views, owned, decision, SelectorText.of(spec.selector()), generation,
+                selects ? Optional.of(SelectorText.of(spec.placement().hostSelector())) : Optional.empty(), options,
+                refused);
         DockerDeploymentStatus status = DeploymentStatusRules.compute(facts, deployment.getStatus(), now);
         return status(deployment, status, Optional.of(DeploymentStatusRules.nextCheck(facts, options, failover, status,
                 now)));
@@ -175,10 +181,14 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         return DeleteControl.defaultDelete();
     }
 
+    /** The API server's own words when it gave them (they name the field), else the client's; bounded for a status. */
+    private static String refusal(KubernetesClientException e) {
+        String text = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : String.valueOf(e.getMessage());
+        return "HTTP " + e.getCode() + ": " + (text.length() > MAX_REFUSAL ? text.substring(0, MAX_REFUSAL) + "..." : text);
+    }
+
     private static Optional<ResourceID> owner(DockerContainer dc) {
-        List<OwnerReference> refs = dc.getMetadata().getOwnerReferences();
-        return refs == null ? Optional.empty() : refs.stream()
-                .filter(r -> Boolean.TRUE.equals(r.getController()) && "DockerDeployment".equals(r.getKind()))
-                .map(r -> new ResourceID(r.getName(), dc.getMetadata().getNamespace())).findFirst();
+        return DeploymentReplicas.controller(dc).map(r -> new ResourceID(r.getName(), dc.getMetadata().getNamespace()));
     }
 }

@@ -18,6 +18,11 @@ public record RolloutLimits(boolean recreate, int maxUnavailable, int maxSurge) 
             return new RolloutLimits(true, replicas, 0);
         }
         DeploymentStrategy.RollingUpdate rolling = strategy == null ? null : strategy.rollingUpdate();
+        if (rolling != null && zero(rolling.maxUnavailable()) && zero(rolling.maxSurge())) {
+            // as Kubernetes refuses it; percentages that merely round to 0 are allowed and handled below
+            throw new IllegalArgumentException("spec.strategy.rollingUpdate.maxUnavailable and maxSurge are both 0: "
+                    + "no replica could ever be replaced; let one of them be more than 0");
+        }
         int unavailable = resolve("spec.strategy.rollingUpdate.maxUnavailable",
                 rolling == null ? null : rolling.maxUnavailable(), replicas, false);
         int surge = resolve("spec.strategy.rollingUpdate.maxSurge", rolling == null ? null : rolling.maxSurge(),
@@ -31,6 +36,11 @@ public record RolloutLimits(boolean recreate, int maxUnavailable, int maxSurge) 
     /** Replicas that must stay available while old ones are replaced (Available's threshold). */
     public int minAvailable(int replicas) {
         return recreate ? replicas : Math.max(0, replicas - maxUnavailable);
+    }
+
+    private static boolean zero(IntOrString value) {
+        return value != null && (Integer.valueOf(0).equals(value.getIntVal())
+                || value.getStrVal() != null && value.getStrVal().strip().matches("0+%"));
     }
 
     static int resolve(String field, IntOrString value, int replicas, boolean roundUp) {
@@ -47,7 +57,8 @@ public record RolloutLimits(boolean recreate, int maxUnavailable, int maxSurge) 
                     + "percentage of spec.replicas (25%)");
         }
         int percent = Integer.parseInt(text.substring(0, text.length() - 1));
-        if (percent > 100) {
+        // a surge may exceed spec.replicas (as in Kubernetes); only unavailability is capped
+        if (percent > 100 && !roundUp) {
             throw new IllegalArgumentException(field + " is " + text + ": at most 100%");
         }
         long scaled = (long) percent * replicas;

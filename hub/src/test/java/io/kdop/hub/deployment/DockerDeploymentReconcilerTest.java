@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -54,8 +54,12 @@ class DockerDeploymentReconcilerTest {
     @BeforeEach
     void start() {
         mockLog.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(DockerHost.class),
+        // mixed: the CRUD stand-in, except where a test expects a response (an API server's refusal)
+        Map<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> expected =
+                new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), expected,
+                new KubernetesMixedDispatcher(expected, List.of(
+                        CustomResourceDefinitionContext.fromCustomResourceType(DockerHost.class),
                         CustomResourceDefinitionContext.fromCustomResourceType(DockerContainer.class),
                         CustomResourceDefinitionContext.fromCustomResourceType(DockerDeployment.class))), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -178,6 +182,63 @@ class DockerDeploymentReconcilerTest {
         Condition progressing = condition(reconcile(web), RolloutProgress.PROGRESSING);
         assertThat(progressing.getReason()).isEqualTo("InvalidSpec");
         assertThat(progressing.getMessage()).contains("spec.placement.hostSelector", "unknown selector operator Near");
+    }
+
+    @Test
+    void aHostSelectorThatPlacesNothingSaysWhetherNoHostMatchesOrNoneIsUp() {
+        host(NS, "office", "Connected", Map.of("pool", "office"));
+        DockerDeployment web = deployment("web", 2, "kdop-test/busybox:1");
+        assertThat(condition(reconcile(web), RolloutProgress.PROGRESSING).getMessage())
+                .contains("2 replica(s) fit on no eligible DockerHost: no DockerHost matches "
+                        + "spec.placement.hostSelector (pool=edge)");
+
+        host(NS, "edge-3", "Disconnected", Map.of("pool", "edge"));
+        assertThat(condition(reconcile(web), RolloutProgress.PROGRESSING).getMessage())
+                .contains("every DockerHost spec.placement.hostSelector (pool=edge) matches is not Connected and Ready "
+                        + "(edge-3)");
+        assertThat(replicas()).isEmpty();
+    }
+
+    @Test
+    void aReplicaTheApiServerRefusesIsInTheStatusNotOnlyInTheLog() {
+        host(NS, "edge-1", "Connected", Map.of("pool", "edge"));
+        DockerDeployment web = deployment("web", 1, "kdop-test/busybox:1");
+        String revision = ReplicaTemplate.revision(web.getSpec().template());
+        // as a validating webhook or a quota would: every create of a replica is refused
+        server.expect().post().withPath("/apis/" + io.kdop.hub.api.KdopApi.GROUP + "/" + io.kdop.hub.api.KdopApi.VERSION
+                        + "/namespaces/" + NS + "/dockercontainers")
+                .andReturn(422, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(422)
+                        .withMessage("DockerContainer \"web-" + revision + "-0\" is invalid: metadata.labels: Invalid "
+                                + "value").build()).always();
+        assertThat(condition(reconcile(web), RolloutProgress.PROGRESSING).getMessage())
+                .contains("the API server refused a change to the replicas: HTTP 422: DockerContainer \"web-"
+                        + revision + "-0\" is invalid: metadata.labels");
+    }
+
+    @Test
+    void aPassThatChangesNothingWritesNoStatus() {
+        host(NS, "edge-1", "Connected", Map.of("pool", "edge"));
+        DockerDeployment web = deployment("web", 2, "kdop-test/busybox:1");
+        reconcile(web);
+        reconcile(web);
+        clock.advance(java.time.Duration.ofSeconds(5));
+        assertThat(reconciler.reconcile(stored("web"), null).isPatchStatus()).as("rolling out, nothing new").isFalse();
+        replicas().forEach(this::markReady);
+        reconcile(web);
+        clock.advance(java.time.Duration.ofSeconds(5));
+        assertThat(reconciler.reconcile(stored("web"), null).isPatchStatus()).as("rolled out").isFalse();
+
+        DockerDeployment wrong = deployment("web", 2, "kdop-test/busybox:1");
+        wrong.getSpec().template().metadata().labels().put("app", "other");
+        reconcile(wrong);
+        clock.advance(java.time.Duration.ofSeconds(5));
+        DockerDeployment again = stored("web");
+        again.setSpec(wrong.getSpec());
+        assertThat(reconciler.reconcile(again, null).isPatchStatus()).as("still invalid").isFalse();
+    }
+
+    private DockerDeployment stored(String name) {
+        return client.resources(DockerDeployment.class).inNamespace(NS).withName(name).get();
     }
 
     @Test

@@ -14,8 +14,11 @@ class RolloutLimitsTest {
         assertThat(RolloutLimits.of(null, 4)).as("25% each by default").isEqualTo(new RolloutLimits(false, 1, 1));
         assertThat(RolloutLimits.of(null, 10)).as("unavailable rounds down, surge up")
                 .isEqualTo(new RolloutLimits(false, 2, 3));
-        assertThat(RolloutLimits.of(rolling(new IntOrString(0), new IntOrString(0)), 4))
-                .as("both 0 would never move: one may be unavailable").isEqualTo(new RolloutLimits(false, 1, 0));
+        assertThat(RolloutLimits.of(rolling(new IntOrString("10%"), new IntOrString("0%")), 3))
+                .as("percentages that both round to 0 would never move: one may be unavailable")
+                .isEqualTo(new RolloutLimits(false, 1, 0));
+        assertThat(RolloutLimits.of(rolling(new IntOrString(0), new IntOrString("200%")), 2))
+                .as("a surge may exceed spec.replicas, as in Kubernetes").isEqualTo(new RolloutLimits(false, 0, 4));
         assertThat(RolloutLimits.of(rolling(new IntOrString(1), new IntOrString("50%")), 4))
                 .isEqualTo(new RolloutLimits(false, 1, 2));
         assertThat(RolloutLimits.of(new DeploymentStrategy("Recreate", null), 3).minAvailable(3)).isEqualTo(3);
@@ -30,6 +33,14 @@ class RolloutLimitsTest {
                 .hasMessageContaining("spec.strategy.rollingUpdate.maxSurge is -1");
         assertThatThrownBy(() -> RolloutLimits.of(rolling(new IntOrString("150%"), null), 4))
                 .hasMessageContaining("at most 100%");
+    }
+
+    @Test
+    void refusesMaxUnavailableAndMaxSurgeBothWrittenAsZeroAsKubernetesDoes() {
+        assertThatThrownBy(() -> RolloutLimits.of(rolling(new IntOrString(0), new IntOrString(0)), 4))
+                .hasMessageContaining("maxUnavailable and maxSurge are both 0");
+        assertThatThrownBy(() -> RolloutLimits.of(rolling(new IntOrString("0%"), new IntOrString(0)), 4))
+                .hasMessageContaining("maxUnavailable and maxSurge are both 0");
     }
 
     private static DeploymentStrategy rolling(IntOrString unavailable, IntOrString surge) {

@@ -67,7 +67,8 @@ class ExamplesTest {
                     Secret.class);
             if (doc instanceof io.kdop.hub.api.DockerDeployment deployment) {
                 // the spec passes the hub's checks, and a replica of its template translates for an agent
-                assertThat(io.kdop.hub.deployment.DeploymentSpecCheck.problem(deployment.getSpec()))
+                assertThat(io.kdop.hub.deployment.DeploymentSpecCheck.problem(deployment.getMetadata().getName(),
+                        deployment.getSpec()))
                         .as(deployment.getMetadata().getName()).isEmpty();
                 DockerContainer replica = new DockerContainer();
                 replica.getMetadata().setName(deployment.getMetadata().getName() + "-0");
