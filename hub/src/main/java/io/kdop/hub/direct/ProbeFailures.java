@@ -71,7 +71,10 @@ public final class ProbeFailures {
         Optional<Throwable> network = chain.stream().filter(t -> t instanceof ConnectException
                 || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                 || t instanceof SocketTimeoutException || t instanceof java.io.InterruptedIOException
-                || t instanceof java.nio.file.NoSuchFileException || t instanceof java.io.FileNotFoundException)
+                || t instanceof java.nio.file.NoSuchFileException || t instanceof java.io.FileNotFoundException
+                // a Unix socket's failures come as plain SocketExceptions, told apart by their text only
+                || t instanceof java.net.SocketException && (text(t).contains("no such file")
+                        || text(t).contains("connection refused")))
                 .findFirst();
         if (network.isPresent()) {
             return new ProbeResult.Failed("Unreachable", "nothing answers at " + at + " (" + describe(network.get())

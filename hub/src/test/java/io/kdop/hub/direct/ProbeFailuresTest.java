@@ -51,6 +51,12 @@ class ProbeFailuresTest {
         assertThat(failed.reason()).isEqualTo("Unreachable");
         assertThat(failed.message()).contains("nothing answers at tcp://10.1.2.3:2376 (Connection refused)");
         assertThat(reason(new java.net.SocketTimeoutException("Connect timed out"))).isEqualTo("Unreachable");
+        DirectEndpoint socket = new DirectEndpoint(DirectEndpoint.Transport.UNIX, "unix:///run/absent.sock", null, null);
+        assertThat(ProbeFailures.classify(new RuntimeException(new java.net.SocketException("No such file or directory")),
+                socket).message()).isEqualTo("nothing answers at unix:///run/absent.sock (No such file or directory); "
+                        + "check spec.hostURL, that dockerd listens there (-H), and that the hub's network reaches it");
+        assertThat(ProbeFailures.classify(new java.net.SocketException("Connection refused"), socket).reason())
+                .isEqualTo("Unreachable");
     }
 
     @Test

@@ -160,6 +160,10 @@ class SeedCompatibilityIT {
                 directHost("wrong-ca", "tcp://" + address, "wrong-ca");
                 directHost("no-key", "tcp://" + address, "no-key");
                 directHost("nobody", "tcp://" + net.innerAddress() + ":" + Ports.free(), "docker-tls-secret");
+                apply(hostManifest("plain", "tcp://" + address, ""));
+                apply(hostManifest("insecure", "tcp://" + address, "  allowInsecure: true\n"));
+                apply(hostManifest("local-socket", dockerd.uri(), ""));
+                apply(hostManifest("no-socket", "unix://" + work.resolve("absent.sock"), ""));
 
                 DockerHostStatus connected = cluster.awaitPhase("remote-host", "Connected", TIMEOUT);
                 String version = dockerd.docker("version", "--format", "{{.Server.Version}}").output().strip();
@@ -170,8 +174,14 @@ class SeedCompatibilityIT {
                 assertThat(connected.getMemoryBytes()).isPositive();
                 assertThat(connected.getContainersRunning()).isNotNull();
 
+                DockerHostStatus viaSocket = cluster.awaitPhase("local-socket", "Connected", TIMEOUT);
+                assertThat(viaSocket.getDockerVersion()).isEqualTo(version);
+                assertThat(Conditions.find(viaSocket.getConditions(), Conditions.READY).orElseThrow().getMessage())
+                        .contains("Unix socket");
+
                 Map<String, String> reasons = Map.of("wrong-client", "ClientCertificateRefused", "wrong-ca", "UnknownCA",
-                        "no-key", "TLSSecretMissingKey", "nobody", "Unreachable");
+                        "no-key", "TLSSecretMissingKey", "nobody", "Unreachable", "plain", "TLSRequired",
+                        "insecure", "TLSRequired", "no-socket", "Unreachable");
                 for (var expected : reasons.entrySet()) {
                     DockerHostStatus s = cluster.awaitHostStatus(expected.getKey(), expected.getValue(),
                             st -> expected.getValue().equals(Cluster.readyReason(st)), TIMEOUT);
@@ -179,6 +189,11 @@ class SeedCompatibilityIT {
                     String message = Conditions.find(s.getConditions(), Conditions.READY).orElseThrow().getMessage();
                     assertThat(message).as(expected.getKey()).doesNotContain("PRIVATE KEY", "BEGIN");
                 }
+
+                assertThat(Conditions.find(cluster.host("insecure").getStatus().getConditions(), "InsecureTransport"))
+                        .as("plain TCP, opted in: flagged").hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+                assertThat(Conditions.find(cluster.host("plain").getStatus().getConditions(), "InsecureTransport"))
+                        .as("plain TCP refused: nothing dialled, nothing to flag").isEmpty();
 
                 // a workload on the direct host says plainly that it does not run there yet
                 cluster.apply("on-remote", Specs.image(IMAGE).name(PREFIX + "on-remote").host("remote-host").build());
@@ -201,15 +216,18 @@ class SeedCompatibilityIT {
     }
 
     private void directHost(String name, String url, String secret) {
-        apply("""
+        apply(hostManifest(name, url, "  tlsSecretName: " + secret + "\n"));
+    }
+
+    private static String hostManifest(String name, String url, String moreSpec) {
+        return """
                 apiVersion: kdop.io.vn/v1alpha1
                 kind: DockerHost
                 metadata:
                   name: %s
                 spec:
                   hostURL: "%s"
-                  tlsSecretName: %s
-                """.formatted(name, url, secret));
+                """.formatted(name, url) + moreSpec;
     }
 
     private void tlsSecret(String name, String caPem, Map<String, String> client) {
