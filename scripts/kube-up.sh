@@ -15,6 +15,9 @@
 # and prints where the kubeconfig is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The daemons must not keep file descriptors of whoever started them: run under `flock LOCK cmd`,
+# they would hold that lock for as long as they live.
+exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 
 state=${KDOP_KUBE_STATE:-/tmp/kdop-kube}
 port=${KDOP_KUBE_PORT:-16443}

@@ -2,6 +2,9 @@
 # Prepares a Debian machine for kdop's tests: a JDK 25, a running Docker daemon, busybox for the
 # test images. Idempotent: installs only what is missing, starts dockerd only if none answers.
 set -euo pipefail
+# dockerd must not keep file descriptors of whoever started this: run under `flock LOCK cmd`, it
+# would hold that lock for as long as it lives.
+exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 cd "$(dirname "$0")/.."
 
 need=()

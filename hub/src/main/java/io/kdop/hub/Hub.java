@@ -16,6 +16,7 @@ import io.kdop.hub.controller.BackendReadiness;
 import io.kdop.hub.controller.DockerServiceReconciler;
 import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.deployment.DockerDeploymentReconciler;
+import io.kdop.hub.direct.DirectHosts;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinQueue;
@@ -142,7 +143,7 @@ public final class Hub implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, clock);
         operator.register(new DockerHostReconciler(registry, desiredStates, workloads, reports, issuer,
                 config.joinTokenTtl(), sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()),
-                events, new TerminatingNamespaces(client), clock));
+                events, new TerminatingNamespaces(client), new DirectHosts(client), clock));
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents,
                 events, tunnels, clock);
         operator.register(containers);

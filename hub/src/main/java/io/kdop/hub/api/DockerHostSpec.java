@@ -8,14 +8,22 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DockerHostSpec {
 
-    @JsonPropertyDescription("Direct mode, kept from the original operator: the Docker API URL the hub would dial itself "
-            + "(for example tcp://1.2.3.4:2376). Leave empty for an agent-joined host, the default and recommended mode: "
+    @JsonPropertyDescription("Direct mode, kept from the original operator: the Docker API URL the hub dials itself, "
+            + "tcp://HOST:PORT (with tlsSecretName) or unix:///PATH for a socket the hub can reach; the hub probes it "
+            + "and shows Docker's facts in the status, but runs no workloads there yet. Leave empty for an agent-joined host, the default and recommended mode: "
             + "the hub then issues a join token and the agent dials out to the hub.")
     @Pattern("^(tcp|unix|https?)://.+$")
     private String hostURL;
 
-    @JsonPropertyDescription("Direct mode only: name of a Secret with ca.pem, cert.pem and key.pem for the Docker API's TLS.")
+    @JsonPropertyDescription("Direct mode only: name of a Secret (in this namespace) with ca.pem, cert.pem and key.pem, "
+            + "Docker's --tlsverify client files: the hub trusts only a daemon certificate signed by ca.pem and issued "
+            + "for the host in hostURL, and presents cert.pem. Required for tcp:// unless allowInsecure is set.")
     private String tlsSecretName;
+
+    @JsonPropertyDescription("Direct mode only: set to true to let the hub dial a tcp:// hostURL without TLS. Nothing is "
+            + "then encrypted or authenticated (anyone who reaches the port controls the host); the host carries the "
+            + "InsecureTransport condition while it is set. Default false.")
+    private Boolean allowInsecure;
 
     @JsonPropertyDescription("How long a join token for this host stays valid, as a Go duration (for example 24h, 90m). "
             + "Default 24h (the hub's --join-token-ttl), at most 168h (7 days): a longer one is refused with "
@@ -42,6 +50,14 @@ public class DockerHostSpec {
 
     public void setTlsSecretName(String tlsSecretName) {
         this.tlsSecretName = tlsSecretName;
+    }
+
+    public Boolean getAllowInsecure() {
+        return allowInsecure;
+    }
+
+    public void setAllowInsecure(Boolean allowInsecure) {
+        this.allowInsecure = allowInsecure;
     }
 
     public String getJoinTokenTTL() {

@@ -12,10 +12,12 @@ import java.util.Objects;
 public class DockerHostStatus {
 
     @JsonPropertyDescription("Pending (no agent has connected yet), Connected (the agent's heartbeats arrive), or "
-            + "Disconnected (no heartbeat within the hub's grace period).")
+            + "Disconnected (no heartbeat within the hub's grace period). A direct host (spec.hostURL) is Connected while "
+            + "its Docker API answers the hub's probe, Pending or Disconnected otherwise, with the reason in Ready.")
     private String phase;
 
-    @JsonPropertyDescription("The Ready condition says whether the host can run workloads now, and why not.")
+    @JsonPropertyDescription("The Ready condition says whether the host can run workloads now, and why not; a direct "
+            + "host reached over plain TCP also carries InsecureTransport.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The metadata.generation the hub last acted on.")

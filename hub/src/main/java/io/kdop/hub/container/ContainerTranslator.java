@@ -1,7 +1,5 @@
 package io.kdop.hub.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.kdop.hub.api.DockerContainer;
@@ -17,11 +15,8 @@ import io.kdop.proto.v1.RegistryCredential;
 import io.kdop.proto.v1.SecretFile;
 import io.kdop.proto.v1.SecretFiles;
 import io.kdop.proto.v1.WorkloadRef;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +33,6 @@ import java.util.regex.Pattern;
 public final class ContainerTranslator {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ContainerTranslator() {}
 
@@ -233,43 +227,7 @@ public final class ContainerTranslator {
             problems.add(SpecProblem.of("SecretNotFound", "image pull Secret " + secretName + " does not exist"));
             return List.of();
         }
-        byte[] config = secret.get().getOrDefault(".dockerconfigjson", secret.get().get(".dockercfg"));
-        if (config == null) {
-            problems.add(SpecProblem.of("InvalidPullSecret", "image pull Secret " + secretName
-                    + " has no .dockerconfigjson key (create it with kubectl create secret docker-registry)"));
-            return List.of();
-        }
-        try {
-            JsonNode root = JSON.readTree(config);
-            JsonNode auths = root.has("auths") ? root.get("auths") : root;
-            List<RegistryCredential> credentials = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
-                credentials.add(credential(entry.getKey(), entry.getValue()));
-            }
-            return credentials;
-        } catch (IOException | IllegalArgumentException e) {
-            // no detail from the parser: it may quote the Secret's content
-            problems.add(SpecProblem.of("InvalidPullSecret", "image pull Secret " + secretName
-                    + " does not hold a valid Docker config JSON"));
-            return List.of();
-        }
-    }
-
-    private static RegistryCredential credential(String server, JsonNode entry) {
-        String username = entry.path("username").asText("");
-        String password = entry.path("password").asText("");
-        if ((username.isEmpty() || password.isEmpty()) && entry.hasNonNull("auth")) {
-            String decoded = new String(Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("auth is not user:password");
-            }
-            username = decoded.substring(0, colon);
-            password = decoded.substring(colon + 1);
-        }
-        String host = server.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-        return RegistryCredential.newBuilder().setServer(host).setUsername(username).setPassword(password).build();
+        return PullSecrets.credentials(secretName, secret.get(), problems);
     }
 
     private static List<String> pullSecretNames(DockerContainerSpec spec) {

@@ -22,15 +22,23 @@ final class ContainerStatusRules {
 
     /** Everything the rule looks at. */
     record Facts(long generation, String hostKey, boolean hostExists, String hostPhase, Optional<SpecProblem> problem,
-            long placedRevision, Optional<WorkloadStatus> reported, DockerContainerStatus previous) {}
+            long placedRevision, Optional<WorkloadStatus> reported, DockerContainerStatus previous, String hostNotFound) {
+
+        /** Facts without the lookup's own account of a missing host. */
+        Facts(long generation, String hostKey, boolean hostExists, String hostPhase, Optional<SpecProblem> problem,
+                long placedRevision, Optional<WorkloadStatus> reported, DockerContainerStatus previous) {
+            this(generation, hostKey, hostExists, hostPhase, problem, placedRevision, reported, previous, null);
+        }
+    }
 
     static DockerContainerStatus compute(Facts f, Instant now) {
         List<Condition> conditions = f.previous() == null || f.previous().conditions() == null ? List.of()
                 : f.previous().conditions();
         if (!f.hostExists()) {
-            return status(f, "Pending", Optional.empty(), "DockerHost " + f.hostKey() + " does not exist",
-                    ready(conditions, false, "HostNotFound", "DockerHost " + f.hostKey() + " does not exist; create it "
-                            + "or fix spec.dockerHostRef", f, now));
+            String message = f.hostNotFound() != null ? f.hostNotFound()
+                    : "DockerHost " + f.hostKey() + " does not exist; create it or fix spec.dockerHostRef";
+            return status(f, "Pending", Optional.empty(), message,
+                    ready(conditions, false, "HostNotFound", message, f, now));
         }
         if (f.problem().isPresent()) {
             SpecProblem p = f.problem().get();

@@ -109,7 +109,8 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
         DockerContainerStatus status = ContainerStatusRules.compute(new ContainerStatusRules.Facts(generation,
                 outcome.hostKey(), outcome.host().isPresent(), hostPhase, outcome.problem(), outcome.placedRevision(),
-                reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus()),
+                reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus(),
+                outcome.host().isPresent() ? null : hosts.notFound(container)),
                 clock.instant());
         status = ContainerServices.withService(status, container, clock.instant());
         if (status.equals(container.getStatus())) {
@@ -148,6 +149,9 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
             // Nothing is taken off a host because a reference does not resolve (a typo, a host
             // being deleted): what runs keeps running, and the status says why nothing changes.
             return new Outcome(hostKey, host, Optional.empty(), 0);
+        }
+        if (HostLookup.isDirect(host.get())) {
+            return new Outcome(hostKey, host, Optional.of(HostLookup.directWorkloadsUnsupported(hostKey)), 0);
         }
         Optional<SpecProblem> notTaken = policies.namespaceRefusal(hostKey, host.get(), container);
         if (notTaken.isPresent()) {

@@ -14,6 +14,8 @@ import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
 import io.kdop.hub.api.Timestamps;
+import io.kdop.hub.direct.DirectHostRules;
+import io.kdop.hub.direct.DirectHosts;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.events.LastWritten;
 import io.kdop.hub.events.StatusEvents;
@@ -31,7 +33,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Keeps each DockerHost's join token and status true. It is the only writer of DockerHost status:
+ * Keeps each DockerHost's join token and status true; a direct host's (spec.hostURL) status comes
+ * from probing its Docker API instead. It is the only writer of DockerHost status:
  * agent sessions only record facts in memory and ask for a reconcile. It reads the desired-state
  * revision but never writes desired state (the workload controllers own that).
  */
@@ -51,13 +54,15 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     private final LastWritten<DockerHostStatus> written = new LastWritten<>();
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final Predicate<String> namespaceTerminating;
+    private final DirectHosts direct;
     private static final Duration DRAIN_RECHECK = Duration.ofSeconds(1);
 
     public DockerHostReconciler(SessionRegistry sessions, DesiredStateBook desiredStates, HostWorkloads workloads,
             WorkloadReports reports, JoinTokenIssuer issuer,
             Duration defaultTokenTtl, SimpleInboundEventSource<DockerHost> sessionEvents, HostStatusRules.Timing timing,
-            EventRecorder events, Predicate<String> namespaceTerminating, Clock clock) {
+            EventRecorder events, Predicate<String> namespaceTerminating, DirectHosts direct, Clock clock) {
         this.events = events;
+        this.direct = direct;
         this.namespaceTerminating = namespaceTerminating;
         this.sessions = sessions;
         this.desiredStates = desiredStates;
@@ -87,13 +92,17 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
 
         Optional<String> problem = directMode ? Optional.empty() : tokens.apply(host, status, now);
         HostStatusRules.Outcome outcome;
-        if (problem.isPresent()) {
+        if (directMode) {
+            // the hub dials the host's Docker API itself: no token, no agent, a probe instead
+            DirectHostRules.Outcome probed = direct.probe(host, status, generation, now);
+            outcome = new HostStatusRules.Outcome(probed.status(), Optional.of(probed.recheckIn()));
+        } else if (problem.isPresent()) {
             status.setObservedGeneration(generation);
             status.setConditions(Conditions.with(status.getConditions(), Conditions.READY, false, "InvalidSpec",
                     problem.get(), generation, now));
             outcome = new HostStatusRules.Outcome(status, Optional.empty());
         } else {
-            outcome = HostStatusRules.apply(status, host.getMetadata().getName(), generation, directMode,
+            outcome = HostStatusRules.apply(status, host.getMetadata().getName(), generation,
                     sessions.view(key), desiredStates.current(key).map(DesiredState::getRevision), timing, now);
         }
 

@@ -106,7 +106,8 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
         DockerJobStatus status = JobStatusRules.compute(new JobStatusRules.Facts(generation, outcome.hostKey(),
                 outcome.host().isPresent(), hostPhase, outcome.problem(), digest(job),
-                reports.status(outcome.hostKey(), job.getMetadata().getUid()), job.getStatus()), clock.instant());
+                reports.status(outcome.hostKey(), job.getMetadata().getUid()), job.getStatus(),
+                outcome.host().isPresent() ? null : hosts.notFound(job)), clock.instant());
         if (status.equals(job.getStatus())) {
             // what is stored is what was last told about, should an earlier patch have failed
             written.wrote(job.getMetadata().getUid(), status);
@@ -159,6 +160,9 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
         if (wanted.isEmpty()) {
             // Nothing is taken off a host because a reference does not resolve: the status says why.
             return new Outcome(wantedKey, wanted, Optional.empty());
+        }
+        if (HostLookup.isDirect(wanted.get())) {
+            return new Outcome(wantedKey, wanted, Optional.of(HostLookup.directWorkloadsUnsupported(wantedKey)));
         }
         Optional<SpecProblem> notTaken = policies.namespaceRefusal(wantedKey, wanted.get(), job);
         if (notTaken.isPresent()) {

@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.HostBound;
+import io.kdop.hub.container.SpecProblem;
 import java.util.Optional;
 
 /**
  * Finds the DockerHost a workload names: in the workload's namespace first, then in the hub's
- * namespace (hosts shared by several teams live there); without a name, the host called default.
+ * namespace (hosts shared by several teams live there); without a name, the host called default,
+ * as in the seed operator. A direct host (spec.hostURL) is found too, so its workloads can say
+ * that direct hosts run no workloads yet; nothing is ever placed on one.
  */
 final class HostLookup {
 
@@ -27,9 +30,45 @@ final class HostLookup {
         return get(workload.getMetadata().getNamespace(), name).or(() -> get(hubNamespace, name));
     }
 
+    /** An agent-joined host by key: only those can have run a workload. */
     Optional<DockerHost> findByKey(String hostKey) {
         String[] parts = hostKey.split("/", 2);
-        return get(parts[0], parts[1]);
+        return get(parts[0], parts[1]).filter(h -> !isDirect(h));
+    }
+
+    /** Whether the host is the seed's direct mode: the hub would dial its Docker API (spec.hostURL). */
+    static boolean isDirect(DockerHost host) {
+        return host.getSpec() != null && host.getSpec().getHostURL() != null && !host.getSpec().getHostURL().isBlank();
+    }
+
+    /**
+     * Why nothing of a workload runs on a direct host: the hub probes direct hosts but does not
+     * drive workloads on them yet (that needs the reconcile engine shared with the agent).
+     */
+    static SpecProblem directWorkloadsUnsupported(String hostKey) {
+        return SpecProblem.of("DirectWorkloadsUnsupported", "DockerHost " + hostKey + " is a direct host "
+                + "(spec.hostURL): the hub checks its connection, but does not run workloads on direct hosts yet, "
+                + "so nothing was started there; to run it now, join an agent on that machine (a DockerHost "
+                + "without spec.hostURL) and set spec.dockerHostRef to it");
+    }
+
+    /** Why a workload whose host {@link #find} did not find has no host, and what to do about it. */
+    <W extends HasMetadata & HostBound> String notFound(W workload) {
+        return notFound(workload.dockerHostRef(), workload.getMetadata().getNamespace(), hubNamespace);
+    }
+
+    static String notFound(String dockerHostRef, String namespace, String hubNamespace) {
+        boolean defaulted = dockerHostRef == null || dockerHostRef.isBlank();
+        String name = defaulted ? DEFAULT_HOST : dockerHostRef;
+        String where = namespace.equals(hubNamespace) ? "namespace " + namespace
+                : "namespace " + namespace + " or " + hubNamespace;
+        String create = "create one (kubectl apply -f examples/dockerhost.yaml with metadata.name: " + name
+                + ", in namespace " + namespace + ")";
+        return defaulted
+                ? "spec.dockerHostRef is not set, so the workload goes to the DockerHost named " + DEFAULT_HOST
+                        + ", and there is none in " + where + "; " + create + " or set spec.dockerHostRef"
+                : "there is no DockerHost named " + name + " in " + where + "; " + create
+                        + " or fix spec.dockerHostRef";
     }
 
     /**
@@ -58,8 +97,7 @@ final class HostLookup {
 
     private Optional<DockerHost> get(String namespace, String name) {
         DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
-        return Optional.ofNullable(host).filter(h -> h.getMetadata().getDeletionTimestamp() == null)
-                .filter(h -> h.getSpec() == null || h.getSpec().getHostURL() == null || h.getSpec().getHostURL().isBlank());
+        return Optional.ofNullable(host).filter(h -> h.getMetadata().getDeletionTimestamp() == null);
     }
 
     private static String hostName(HostBound workload) {

@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The rule for a DockerHost's phase and Ready condition, without I/O:
+ * The rule for an agent-joined DockerHost's phase and Ready condition, without I/O (a direct
+ * host's is DirectHostRules'):
  * never heard from → Pending; heard from within the grace period → Connected (Ready only while
  * the agent can reach its Docker daemon); otherwise Disconnected. After a hub restart the grace period counts from the restart, so restarting the
  * hub alone never marks a host Disconnected.
@@ -34,16 +35,9 @@ public final class HostStatusRules {
      * @param status the status after the join-token step (modified in place and returned)
      * @param hostName the DockerHost's name, for the messages
      */
-    public static Outcome apply(DockerHostStatus status, String hostName, long generation, boolean directMode,
+    public static Outcome apply(DockerHostStatus status, String hostName, long generation,
             Optional<ConnectionView> connection, Optional<Long> desiredRevision, Timing timing, Instant now) {
         status.setObservedGeneration(generation);
-        if (directMode) {
-            status.setPhase(PENDING);
-            ready(status, false, "DirectModeUnsupported", "spec.hostURL selects direct mode (the hub dialing the Docker "
-                    + "API itself), which this hub does not support yet; remove spec.hostURL to join an agent instead",
-                    generation, now);
-            return new Outcome(status, Optional.empty());
-        }
         desiredRevision.ifPresent(status::setDesiredRevision);
         connection.ifPresent(c -> copyFacts(status, c));
 

@@ -33,9 +33,17 @@ final class JobStatusRules {
      *
      * @param problem why the current spec is not what runs (invalid, or moved after the start)
      * @param specDigest the digest of the spec as it is now
+     * @param hostNotFound the host lookup's account of a missing host and what to do (null: a generic one)
      */
     record Facts(long generation, String hostKey, boolean hostExists, String hostPhase, Optional<SpecProblem> problem,
-            String specDigest, Optional<WorkloadStatus> reported, DockerJobStatus previous) {}
+            String specDigest, Optional<WorkloadStatus> reported, DockerJobStatus previous, String hostNotFound) {
+
+        /** Facts without the lookup's own account of a missing host. */
+        Facts(long generation, String hostKey, boolean hostExists, String hostPhase, Optional<SpecProblem> problem,
+                String specDigest, Optional<WorkloadStatus> reported, DockerJobStatus previous) {
+            this(generation, hostKey, hostExists, hostPhase, problem, specDigest, reported, previous, null);
+        }
+    }
 
     static DockerJobStatus compute(Facts f, Instant now) {
         DockerJobStatus prev = f.previous();
@@ -58,7 +66,8 @@ final class JobStatusRules {
                     failed.containerRemoved(), failed.specDigest(), failed.observedGeneration(), failed.conditions());
         }
         if (!f.hostExists()) {
-            String message = "DockerHost " + f.hostKey() + " does not exist; create it or fix spec.dockerHostRef";
+            String message = f.hostNotFound() != null ? f.hostNotFound()
+                    : "DockerHost " + f.hostKey() + " does not exist; create it or fix spec.dockerHostRef";
             return copy(f, "Pending", message, Conditions.with(conditions(prev), ACCEPTED,
                     false, "HostNotFound", message, f.generation(), now));
         }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A Secret's values as bytes: data decoded from base64, stringData (as the API server would merge it) on top. */
-final class SecretData {
+public final class SecretData {
 
     private SecretData() {}
 
@@ -25,7 +25,7 @@ final class SecretData {
         return secrets;
     }
 
-    static Map<String, byte[]> decode(Secret secret) {
+    public static Map<String, byte[]> decode(Secret secret) {
         Map<String, byte[]> values = new HashMap<>();
         if (secret.getData() != null) {
             secret.getData().forEach((k, v) -> values.put(k, Base64.getDecoder().decode(v == null ? "" : v)));

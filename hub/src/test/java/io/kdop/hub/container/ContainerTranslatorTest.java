@@ -29,7 +29,9 @@ class ContainerTranslatorTest {
             "db", Optional.of(Map.of("password", bytes("s3cret"), "user", bytes("app"))),
             "regcred", Optional.of(Map.of(".dockerconfigjson", bytes("{\"auths\":{\"https://127.0.0.1:5000/v2/\":{\"auth\":\""
                     + Base64.getEncoder().encodeToString(bytes("alice:wonder")) + "\"}}}"))),
-            "not-docker", Optional.of(Map.of("token", bytes("x"))));
+            "not-docker", Optional.of(Map.of("token", bytes("x"))),
+            "seed-regcred", Optional.of(Map.of("username", bytes("kdop-test"), "password", bytes("kdop-test-password"),
+                    "server", bytes("127.0.0.1:5000"))));
 
     @Test
     void theSeedsFullExampleTranslatesFieldByField() {
@@ -133,6 +135,16 @@ class ContainerTranslatorTest {
                 .isEqualTo(new SpecProblem("SecretKeyNotFound", "spec.envVars DB: Secret db has no key nope"));
         assertThat(problem(withPullSecret("not-docker")).reason()).isEqualTo("InvalidPullSecret");
         assertThat(problem(withPullSecret("ghost")).reason()).isEqualTo("SecretNotFound");
+    }
+
+    @Test
+    void theSeedsOpaqueRegistrySecretBecomesTheCredentialTheAgentLogsInWith() {
+        ContainerSpec out = valid(container(withPullSecret("seed-regcred")));
+        assertThat(out.getRegistryCredentialsList()).singleElement().satisfies(c -> {
+            assertThat(c.getServer()).isEqualTo("127.0.0.1:5000");
+            assertThat(c.getUsername()).isEqualTo("kdop-test");
+            assertThat(c.getPassword()).isEqualTo("kdop-test-password");
+        });
     }
 
     @Test

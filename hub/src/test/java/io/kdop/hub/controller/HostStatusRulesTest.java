@@ -159,15 +159,8 @@ class HostStatusRulesTest {
                 .isEqualTo(transition);
     }
 
-    @Test
-    void directModeIsReportedAsUnsupportedInsteadOfSilentlyIgnored() {
-        HostStatusRules.Outcome outcome = HostStatusRules.apply(new DockerHostStatus(), "remote", 1, true,
-                Optional.empty(), Optional.empty(), TIMING, HUB_START);
-        assertThat(ready(outcome).getReason()).isEqualTo("DirectModeUnsupported");
-    }
-
     private static HostStatusRules.Outcome apply(DockerHostStatus status, Optional<ConnectionView> view, Instant now) {
-        return HostStatusRules.apply(status, "edge-1", 1, false, view, Optional.of(1L), TIMING, now);
+        return HostStatusRules.apply(status, "edge-1", 1, view, Optional.of(1L), TIMING, now);
     }
 
     private static io.fabric8.kubernetes.api.model.Condition ready(HostStatusRules.Outcome outcome) {

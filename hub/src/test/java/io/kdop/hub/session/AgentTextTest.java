@@ -109,7 +109,7 @@ class AgentTextTest {
 
     private DockerHostStatus status() {
         Instant now = Instant.now();
-        return HostStatusRules.apply(new DockerHostStatus(), "edge-1", 1, false, registry.view(EDGE.hostKey()),
+        return HostStatusRules.apply(new DockerHostStatus(), "edge-1", 1, registry.view(EDGE.hostKey()),
                 Optional.of(1L), new HostStatusRules.Timing(Duration.ofSeconds(40), now.minusSeconds(60)), now)
                 .status();
     }

@@ -42,7 +42,8 @@ public record DockerContainerSpec(
                 + "Default: a DockerHost named default.")
         String dockerHostRef,
 
-        @JsonPropertyDescription("A Secret of type kubernetes.io/dockerconfigjson with credentials for the image's registry.")
+        @JsonPropertyDescription("A Secret with credentials for the image's registry: type kubernetes.io/dockerconfigjson (or .dockercfg), "
+                + "or the seed operator's form, a Secret with the keys username, password and server.")
         String imagePullSecret,
 
         @JsonPropertyDescription("More image pull Secrets, as in a Pod spec.")

@@ -133,6 +133,30 @@ class RealApiValidationIT {
         assertThat(DockerCli.id("kdop-invalid-env")).as("a bad spec never reaches the host").isNull();
     }
 
+    @Test
+    void theSeedsDirectHostAppliesUnchangedAndItsTlsSecretIsReadUnderTheChartsRbac() {
+        // the seed README's DockerHost, word for word but for an address where nothing listens
+        apply("""
+                apiVersion: kdop.io.vn/v1alpha1
+                kind: DockerHost
+                metadata:
+                  name: remote-host
+                spec:
+                  hostURL: "tcp://127.0.0.1:1"
+                  tlsSecretName: docker-tls-secret # Optional: Secret containing ca.pem, cert.pem, key.pem
+                """).orFail();
+        String ready = "{.status.phase}/{.status.conditions[?(@.type==\"Ready\")].reason}";
+        kdop.awaitJsonPath(ns, "dockerhost", "remote-host", ready, "Pending/TLSSecretNotFound");
+
+        kube.kubectl("create", "secret", "generic", "docker-tls-secret", "-n", ns, "--from-literal=ca.pem=x",
+                "--from-literal=cert.pem=y").orFail();
+        // picked up at the next probe (every 10 s while the host does not answer)
+        kdop.awaitJsonPath(ns, "dockerhost", "remote-host", ready, "Pending/TLSSecretMissingKey");
+        assertThat(kube.kubectl("describe", "dockerhost", "remote-host", "-n", ns).orFail())
+                .contains("has no key.pem");
+        assertThat(kdop.permissionDenials()).isEmpty();
+    }
+
     private static Cli.Result apply(String manifest) {
         return kube.kubectlWithInput(manifest, "apply", "-n", ns, "-f", "-");
     }

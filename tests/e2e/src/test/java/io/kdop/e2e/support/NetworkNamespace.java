@@ -54,6 +54,16 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
+    /** The namespace's name, as {@code ip netns} knows it. */
+    public String name() {
+        return name;
+    }
+
+    /** The namespace's end of the link: where the machine reaches a process listening in the namespace. */
+    public String innerAddress() {
+        return innerAddress;
+    }
+
     /** The machine's end of the link: where a process in the namespace reaches the hub. */
     public String hostAddress() {
         return hostAddress;

@@ -26,14 +26,23 @@ public final class PrivateDockerDaemon implements AutoCloseable {
 
     private final Path dir;
     private final String netns;
+    /** Whether this daemon made its network namespace (and so removes it). */
+    private final boolean ownsNetns;
+    private final List<String> extraArgs;
     private final Path execRoot;
     private final Path log;
     private Process dockerd;
 
     private PrivateDockerDaemon(Path dir) {
+        this(dir, null, List.of());
+    }
+
+    private PrivateDockerDaemon(Path dir, String netns, List<String> extraArgs) {
         this.dir = dir;
         String suffix = Long.toString(ProcessHandle.current().pid()) + "-" + ThreadLocalRandom.current().nextInt(1000);
-        this.netns = "kdop-e2e-" + suffix;
+        this.ownsNetns = netns == null;
+        this.netns = netns == null ? "kdop-e2e-" + suffix : netns;
+        this.extraArgs = List.copyOf(extraArgs);
         // containerd's socket lives under the exec root: keep it short (unix socket paths are limited)
         this.execRoot = Path.of("/run", "kdop-e2e-" + suffix);
         this.log = dir.resolve("dockerd.log");
@@ -58,6 +67,28 @@ public final class PrivateDockerDaemon implements AutoCloseable {
             return daemon;
         } catch (RuntimeException | Error e) {
             daemon.close(); // no dockerd, netns or exec root left behind by a start that failed half-way
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a daemon in the given namespace that also listens on TCP with mutual TLS, as a remote
+     * Docker host does: {@code --tlsverify} with the given CA, certificate and key files, on
+     * {@code tcp://ADDRESS:PORT} (reached over the namespace's link). Its Unix socket stays for the
+     * test's own docker commands.
+     */
+    public static PrivateDockerDaemon startWithTls(Path dir, NetworkNamespace namespace, int port, Path caPem,
+            Path certPem, Path keyPem) {
+        Docker.requireRoot("a private dockerd");
+        PrivateDockerDaemon daemon = new PrivateDockerDaemon(dir, namespace.name(), List.of(
+                "--host", "tcp://" + namespace.innerAddress() + ":" + port,
+                "--tlsverify", "--tlscacert", caPem.toString(), "--tlscert", certPem.toString(),
+                "--tlskey", keyPem.toString()));
+        try {
+            daemon.startDockerd();
+            return daemon;
+        } catch (RuntimeException | Error e) {
+            daemon.close();
             throw e;
         }
     }
@@ -113,7 +144,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
             Files.createDirectories(dir);
             // nsenter enters only the network namespace: `ip netns exec` would also remount /sys,
             // hiding the cgroup mounts dockerd needs
-            dockerd = new ProcessBuilder("nsenter", "--net=/run/netns/" + netns, "dockerd",
+            List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns, "dockerd",
                     "--host", uri(),
                     "--data-root", dir.resolve("data").toString(),
                     "--exec-root", execRoot.toString(),
@@ -121,7 +152,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
                     "--iptables=false", "--ip-masq=false",
                     // should a system containerd be there, keep out of the shared daemon's namespaces
                     "--containerd-namespace", netns, "--containerd-plugins-namespace", netns + "-plugins",
-                    "--shutdown-timeout", SHUTDOWN_TIMEOUT)
+                    "--shutdown-timeout", SHUTDOWN_TIMEOUT));
+            command.addAll(extraArgs);
+            dockerd = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -141,7 +174,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
             }
         } finally {
             stop();
-            Docker.run("ip", "netns", "del", netns);
+            if (ownsNetns) {
+                Docker.run("ip", "netns", "del", netns);
+            }
             Docker.run("rm", "-rf", execRoot.toString(), dir.resolve("data").toString());
         }
     }

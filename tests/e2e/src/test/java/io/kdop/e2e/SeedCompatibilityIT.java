@@ -1,0 +1,258 @@
+package io.kdop.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.kdop.e2e.support.AgentProcess;
+import io.kdop.e2e.support.ApiServerStandIn;
+import io.kdop.e2e.support.Cli;
+import io.kdop.e2e.support.Cluster;
+import io.kdop.e2e.support.Docker;
+import io.kdop.e2e.support.DockerCli;
+import io.kdop.e2e.support.DockerTlsFiles;
+import io.kdop.e2e.support.HubProcess;
+import io.kdop.e2e.support.JobSpecs;
+import io.kdop.e2e.support.NetworkNamespace;
+import io.kdop.e2e.support.Ports;
+import io.kdop.e2e.support.PrivateDockerDaemon;
+import io.kdop.e2e.support.Repository;
+import io.kdop.e2e.support.Specs;
+import io.kdop.e2e.support.Teardown;
+import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerHostStatus;
+import io.kdop.hub.api.container.DockerContainerStatus;
+import io.kdop.hub.api.job.DockerJobStatus;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed operator's manifests on kdop, unchanged: a workload without dockerHostRef goes to the
+ * DockerHost named default; its Opaque registry Secret (username, password, server) pulls from a
+ * registry with basic auth; its direct DockerHost (hostURL + tlsSecretName) connects to a real
+ * dockerd over mutual TLS and shows Docker's facts, and each way of getting TLS wrong has its own
+ * reason.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SeedCompatibilityIT {
+
+    private static final String PREFIX = "kdop-e2e-seed-";
+    private static final String IMAGE = "kdop-test/busybox:1";
+    private static final String REGISTRY_IMAGE = "127.0.0.1:5000/kdop/busybox:1";
+    private static final String REGISTRY_PASSWORD = "kdop-test-password";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The seed README's DockerHost, word for word but for the address. */
+    private static final String SEED_HOST = """
+            apiVersion: kdop.io.vn/v1alpha1
+            kind: DockerHost
+            metadata:
+              name: remote-host
+            spec:
+              hostURL: "tcp://%s"
+              tlsSecretName: docker-tls-secret # Optional: Secret containing ca.pem, cert.pem, key.pem
+            """;
+
+    private Path work;
+    private ApiServerStandIn api;
+    private Cluster cluster;
+    private HubProcess hub;
+    private AgentProcess agent;
+    private DockerContainerStatus beforeDefaultExisted;
+
+    @BeforeAll
+    void startHubThenTheDefaultHost(@TempDir Path work) {
+        Docker.requireDaemon();
+        DockerCli.removeAll(PREFIX);
+        this.work = work;
+        api = new ApiServerStandIn(work);
+        cluster = new Cluster(api.client());
+        hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"));
+        // the seed's first container, as it writes it: no dockerHostRef, and no host named default yet
+        cluster.apply("early", Specs.image(IMAGE).name(PREFIX + "early").command("sleep", "3600").build());
+        beforeDefaultExisted = cluster.awaitContainer("early", "HostNotFound",
+                s -> "HostNotFound".equals(Cluster.readyReason(s)), TIMEOUT);
+
+        cluster.createHost("default", null);
+        agent = AgentProcess.join(hub.address(), cluster.awaitJoinToken("default"), work.resolve("state"),
+                work.resolve("agent.log"));
+        cluster.awaitPhase("default", "Connected", TIMEOUT);
+    }
+
+    @AfterAll
+    void stopAll() {
+        Teardown.closeAll(agent, hub, api);
+        DockerCli.removeAll(PREFIX);
+    }
+
+    @Test
+    void workloadsWithoutDockerHostRefLandOnTheHostNamedDefault() {
+        assertThat(beforeDefaultExisted.message()).contains("spec.dockerHostRef is not set",
+                "the DockerHost named default", "none in namespace edge or kdop-system",
+                "kubectl apply -f examples/dockerhost.yaml with metadata.name: default");
+
+        DockerContainerStatus early = cluster.awaitContainer("early", "Running once default exists",
+                s -> "Running".equals(s.phase()), TIMEOUT);
+        assertThat(early.host()).isEqualTo("edge/default");
+        assertThat(DockerCli.running(PREFIX + "early")).isTrue();
+
+        cluster.applyJob("migrate", JobSpecs.image(IMAGE).name(PREFIX + "migrate").script("echo migrated").build());
+        DockerJobStatus job = cluster.awaitJob("migrate", "Succeeded", s -> "Succeeded".equals(s.phase()), TIMEOUT);
+        assertThat(job.host()).isEqualTo("edge/default");
+        assertThat(job.exitCode()).isZero();
+    }
+
+    @Test
+    void theSeedsOpaqueRegistrySecretPullsWithBasicAuth() {
+        startTestRegistry();
+        // the seed's form: type Opaque, keys username, password and server
+        opaqueSecret("seed-regcred", Map.of("username", "kdop-test", "password", REGISTRY_PASSWORD,
+                "server", "127.0.0.1:5000"));
+        opaqueSecret("seed-regcred-wrong", Map.of("username", "kdop-test", "password", "not-" + REGISTRY_PASSWORD,
+                "server", "127.0.0.1:5000"));
+        Docker.run("docker", "rmi", "-f", REGISTRY_IMAGE); // a copy on the host would hide the pull
+        cluster.apply("private", Specs.image(REGISTRY_IMAGE).name(PREFIX + "private").command("sleep", "3600")
+                .pullPolicy("Always").pullSecret("seed-regcred").build());
+        cluster.apply("wrong-password", Specs.image(REGISTRY_IMAGE).name(PREFIX + "wrong-password")
+                .command("sleep", "3600").pullPolicy("Always").pullSecret("seed-regcred-wrong").build());
+
+        DockerContainerStatus pulled = cluster.awaitContainer("private", "Running", s -> "Running".equals(s.phase()),
+                TIMEOUT);
+        DockerContainerStatus refused = cluster.awaitContainer("wrong-password", "ImagePullFailed",
+                s -> "ImagePullFailed".equals(Cluster.readyReason(s)), TIMEOUT);
+
+        assertThat(pulled.host()).isEqualTo("edge/default");
+        assertThat(DockerCli.running(PREFIX + "private")).isTrue();
+        assertThat(refused.message()).doesNotContain(REGISTRY_PASSWORD);
+        assertThat(logs()).doesNotContain(REGISTRY_PASSWORD);
+    }
+
+    @Test
+    void theSeedsDirectHostConnectsOverMutualTlsAndEachTlsMistakeHasItsOwnReason() throws Exception {
+        DockerTlsFiles ca = DockerTlsFiles.authority("docker-ca", work.resolve("tls"));
+        DockerTlsFiles stranger = DockerTlsFiles.authority("another-ca", work.resolve("tls-other"));
+        int port = Ports.free();
+        try (NetworkNamespace net = NetworkNamespace.create()) {
+            List<Path> server = ca.serverFiles(net.innerAddress());
+            try (PrivateDockerDaemon dockerd = PrivateDockerDaemon.startWithTls(work.resolve("remote-dockerd"), net,
+                    port, ca.caFile(), server.get(0), server.get(1))) {
+                String address = net.innerAddress() + ":" + port;
+                Map<String, String> client = ca.client();
+                tlsSecret("docker-tls-secret", ca.caPem(), client);
+                tlsSecret("wrong-client", ca.caPem(), stranger.client());
+                tlsSecret("wrong-ca", stranger.caPem(), client);
+                Map<String, String> noKey = new HashMap<>(client);
+                noKey.remove("key.pem");
+                tlsSecret("no-key", ca.caPem(), noKey);
+                apply(SEED_HOST.formatted(address));
+                directHost("wrong-client", "tcp://" + address, "wrong-client");
+                directHost("wrong-ca", "tcp://" + address, "wrong-ca");
+                directHost("no-key", "tcp://" + address, "no-key");
+                directHost("nobody", "tcp://" + net.innerAddress() + ":" + Ports.free(), "docker-tls-secret");
+                apply(hostManifest("plain", "tcp://" + address, ""));
+                apply(hostManifest("insecure", "tcp://" + address, "  allowInsecure: true\n"));
+                apply(hostManifest("local-socket", dockerd.uri(), ""));
+                apply(hostManifest("no-socket", "unix://" + work.resolve("absent.sock"), ""));
+
+                DockerHostStatus connected = cluster.awaitPhase("remote-host", "Connected", TIMEOUT);
+                String version = dockerd.docker("version", "--format", "{{.Server.Version}}").output().strip();
+                assertThat(connected.getDockerVersion()).isEqualTo(version);
+                assertThat(Cluster.readyReason(connected)).isEqualTo("DirectConnected");
+                assertThat(connected.getPlatform()).startsWith("linux/");
+                assertThat(connected.getCpus()).isPositive();
+                assertThat(connected.getMemoryBytes()).isPositive();
+                assertThat(connected.getContainersRunning()).isNotNull();
+
+                DockerHostStatus viaSocket = cluster.awaitPhase("local-socket", "Connected", TIMEOUT);
+                assertThat(viaSocket.getDockerVersion()).isEqualTo(version);
+                assertThat(Conditions.find(viaSocket.getConditions(), Conditions.READY).orElseThrow().getMessage())
+                        .contains("Unix socket");
+
+                Map<String, String> reasons = Map.of("wrong-client", "ClientCertificateRefused", "wrong-ca", "UnknownCA",
+                        "no-key", "TLSSecretMissingKey", "nobody", "Unreachable", "plain", "TLSRequired",
+                        "insecure", "TLSRequired", "no-socket", "Unreachable");
+                for (var expected : reasons.entrySet()) {
+                    DockerHostStatus s = cluster.awaitHostStatus(expected.getKey(), expected.getValue(),
+                            st -> expected.getValue().equals(Cluster.readyReason(st)), TIMEOUT);
+                    assertThat(s.getPhase()).as(expected.getKey()).isEqualTo("Pending");
+                    String message = Conditions.find(s.getConditions(), Conditions.READY).orElseThrow().getMessage();
+                    assertThat(message).as(expected.getKey()).doesNotContain("PRIVATE KEY", "BEGIN");
+                }
+
+                assertThat(Conditions.find(cluster.host("insecure").getStatus().getConditions(), "InsecureTransport"))
+                        .as("plain TCP, opted in: flagged").hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+                assertThat(Conditions.find(cluster.host("plain").getStatus().getConditions(), "InsecureTransport"))
+                        .as("plain TCP refused: nothing dialled, nothing to flag").isEmpty();
+
+                // a workload on the direct host says plainly that it does not run there yet
+                cluster.apply("on-remote", Specs.image(IMAGE).name(PREFIX + "on-remote").host("remote-host").build());
+                DockerContainerStatus refused = cluster.awaitContainer("on-remote", "DirectWorkloadsUnsupported",
+                        s -> "DirectWorkloadsUnsupported".equals(Cluster.readyReason(s)), TIMEOUT);
+                assertThat(refused.message()).contains("direct host");
+                assertThat(dockerd.containerIds(PREFIX)).isEmpty();
+
+                String keyBody = client.get("key.pem").lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+                assertThat(logs()).doesNotContain(keyBody);
+            }
+        }
+    }
+
+    private void apply(String yaml) {
+        for (var item : api.client().load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+            item.getMetadata().setNamespace(Cluster.NS);
+            api.client().resource(item).createOr(NonDeletingOperation::update);
+        }
+    }
+
+    private void directHost(String name, String url, String secret) {
+        apply(hostManifest(name, url, "  tlsSecretName: " + secret + "\n"));
+    }
+
+    private static String hostManifest(String name, String url, String moreSpec) {
+        return """
+                apiVersion: kdop.io.vn/v1alpha1
+                kind: DockerHost
+                metadata:
+                  name: %s
+                spec:
+                  hostURL: "%s"
+                """.formatted(name, url) + moreSpec;
+    }
+
+    private void tlsSecret(String name, String caPem, Map<String, String> client) {
+        Map<String, String> data = new HashMap<>(client);
+        data.put("ca.pem", caPem);
+        opaqueSecret(name, data);
+    }
+
+    private void opaqueSecret(String name, Map<String, String> values) {
+        api.client().secrets().inNamespace(Cluster.NS).resource(new SecretBuilder().withNewMetadata().withName(name)
+                .withNamespace(Cluster.NS).endMetadata().withType("Opaque").withStringData(values).build())
+                .createOr(NonDeletingOperation::update);
+    }
+
+    private String logs() {
+        try {
+            return Files.readString(work.resolve("hub.log")) + Files.readString(work.resolve("agent.log"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** scripts/test-registry.sh, as the CI runs it before the tests; it returns at once when the registry runs. */
+    private static void startTestRegistry() {
+        Cli.Result r = Cli.run(Duration.ofMinutes(2), "bash", Repository.root().resolve("scripts/test-registry.sh").toString());
+        assertThat(r.ok()).as("scripts/test-registry.sh: %s", r).isTrue();
+    }
+}
