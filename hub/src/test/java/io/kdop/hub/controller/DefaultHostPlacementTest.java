@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
@@ -19,21 +13,9 @@ import io.kdop.hub.api.DockerJob;
 import io.kdop.hub.api.HostPolicySpec;
 import io.kdop.hub.api.container.DockerContainerSpec;
 import io.kdop.hub.api.job.DockerJobSpec;
-import io.kdop.hub.events.EventRecorder;
-import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.DesiredStateBook;
-import io.kdop.hub.state.HostWorkloads;
-import io.kdop.hub.tunnel.ServiceTunnels;
-import io.kdop.hub.tunnel.TunnelBroker;
-import io.kdop.hub.tunnel.TunnelSettings;
 import io.kdop.proto.v1.DesiredState;
-import java.net.InetAddress;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,46 +28,28 @@ import org.junit.jupiter.api.Test;
  */
 class DefaultHostPlacementTest {
 
-    private static final String HUB_NAMESPACE = "kdop-system";
     private static final String TEAM = "team-a";
-    /** What a placed workload's Ready condition says while no agent is connected (none is, here). */
-    private static final String PLACED = "HostNotConnected";
-    private final java.util.logging.Logger mockLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final String HUB_NAMESPACE = WorkloadControllers.HUB_NAMESPACE;
+    private static final String PLACED = WorkloadControllers.PLACED;
 
-    private KubernetesMockServer server;
+    private WorkloadControllers controllers;
     private KubernetesClient client;
-    private ScheduledExecutorService timer;
-    private final DesiredStateBook book = new DesiredStateBook();
-    private final HostWorkloads workloads = new HostWorkloads(book, (host, snapshot) -> {});
+    private DesiredStateBook book;
     private DockerContainerReconciler containers;
     private DockerJobReconciler jobs;
 
     @BeforeEach
-    void start() throws Exception {
-        mockLog.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(DockerHost.class),
-                        CustomResourceDefinitionContext.fromCustomResourceType(DockerContainer.class),
-                        CustomResourceDefinitionContext.fromCustomResourceType(DockerJob.class))), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        client = server.createClient();
-        timer = Executors.newSingleThreadScheduledExecutor();
-        WorkloadReports reports = new WorkloadReports(workloads::reference, ref -> {});
-        Clock clock = Clock.systemUTC();
-        EventRecorder events = new EventRecorder(client, clock);
-        ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), timer), workloads,
-                new TunnelSettings(InetAddress.getLoopbackAddress(), "10.0.0.1", 40000, 40010));
-        containers = new DockerContainerReconciler(client, HUB_NAMESPACE, workloads, reports,
-                new SimpleInboundEventSource<>("reports"), events, tunnels, clock);
-        jobs = new DockerJobReconciler(client, HUB_NAMESPACE, workloads, reports, new SimpleInboundEventSource<>("jobs"),
-                host -> 0L, events, clock);
+    void start() {
+        controllers = new WorkloadControllers();
+        client = controllers.client;
+        book = controllers.book;
+        containers = controllers.containers;
+        jobs = controllers.jobs;
     }
 
     @AfterEach
     void stop() {
-        timer.shutdownNow();
-        client.close();
-        server.destroy();
+        controllers.close();
     }
 
     @Test
