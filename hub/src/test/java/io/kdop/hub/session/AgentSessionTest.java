@@ -264,6 +264,8 @@ class AgentSessionTest {
         RecordingStream expired = new RecordingStream();
         new AgentSession(EDGE_A, clock.instant().minusSeconds(1), certificate(), expired, services())
                 .onNext(hello(EDGE_A, 0));
+        // the expiry timer (due at once) or the hello closes it, whichever runs first: wait for the close
+        await().atMost(Duration.ofSeconds(5)).until(() -> expired.error != null);
         assertThat(expired.closedWith()).contains(ErrorReason.CERTIFICATE_REQUIRED);
         assertThat(changes).isEmpty();
     }
