@@ -103,8 +103,8 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         List<Replica> views = owned.stream().map(DeploymentReplicas::view).toList();
         if (problem.isPresent()) {
             // nothing is changed about the replicas while the spec is wrong
-            return status(deployment, DeploymentStatusRules.invalid(deployment.getStatus(), views, spec, generation,
-                    problem.get(), now), Optional.empty());
+            return status(deployment, IgnoredFields.apply(DeploymentStatusRules.invalid(deployment.getStatus(), views,
+                    spec, generation, problem.get(), now), spec, generation, now), Optional.empty());
         }
         String revision = ReplicaTemplate.revision(spec.template());
         int desired = spec.desiredReplicas();
@@ -136,7 +136,8 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
                 views, owned, decision, SelectorText.of(spec.selector()), generation,
                 selects ? Optional.of(SelectorText.of(spec.placement().hostSelector())) : Optional.empty(), options,
                 refused);
-        DockerDeploymentStatus status = DeploymentStatusRules.compute(facts, deployment.getStatus(), now);
+        DockerDeploymentStatus status = IgnoredFields.apply(DeploymentStatusRules.compute(facts, deployment.getStatus(),
+                now), spec, generation, now);
         Duration next = DeploymentStatusRules.nextCheck(facts, options, failover, status, now);
         // JOSDK drops the watch event of a replica this pass created (it is in the temporary cache
         // already), so nothing else would wake the deployment to count it in its status

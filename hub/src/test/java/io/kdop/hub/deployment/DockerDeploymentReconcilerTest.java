@@ -281,6 +281,19 @@ class DockerDeploymentReconcilerTest {
         assertThat(replicas()).hasSize(2);
     }
 
+    @Test
+    void fieldsWithNoEffectAreAWarningConditionThatGoesWhenTheyAreUsed() {
+        DockerDeployment web = deployment("web", 1, "kdop-test/busybox:1");
+        DockerDeploymentSpec selecting = web.getSpec();
+        web.setSpec(new DockerDeploymentSpec(1, selecting.selector(), selecting.template(), null, null, null, null, "2m"));
+        Condition ignored = condition(reconcile(web), IgnoredFields.TYPE);
+        assertThat(ignored.getReason()).isEqualTo("IgnoredFields");
+        assertThat(ignored.getMessage()).startsWith("spec.hostFailureTimeout has no effect");
+
+        web.setSpec(selecting);
+        assertThat(Conditions.find(reconcile(web).conditions(), IgnoredFields.TYPE)).isEmpty();
+    }
+
     private DockerDeployment stored(String name) {
         return client.resources(DockerDeployment.class).inNamespace(NS).withName(name).get();
     }
