@@ -1,7 +1,6 @@
 package io.kdop.hub.deployment;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerHostStatus;
@@ -16,32 +15,32 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The DockerHosts a deployment's replicas may go to, read from the API: those its host selector
+ * The DockerHosts a deployment's replicas may go to, read from the caches: those its host selector
  * matches in its own namespace, then in the hub's (a name taken in its own namespace hides the
  * hub's host of that name, as dockerHostRef resolves), the hub's only where their policy admits
  * the deployment's namespace.
  */
 final class DeploymentHosts {
 
-    private final KubernetesClient client;
+    private final DeploymentCaches caches;
     private final String hubNamespace;
 
-    DeploymentHosts(KubernetesClient client, String hubNamespace) {
-        this.client = client;
+    DeploymentHosts(DeploymentCaches caches, String hubNamespace) {
+        this.caches = caches;
         this.hubNamespace = hubNamespace;
     }
 
     List<HostOption> matching(String namespace, LabelSelector selector) {
         List<HostOption> options = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (DockerHost host : client.resources(DockerHost.class).inNamespace(namespace).list().getItems()) {
+        for (DockerHost host : caches.hosts(namespace)) {
             names.add(host.getMetadata().getName());
             if (usable(host, selector)) {
                 options.add(option(host));
             }
         }
         if (!hubNamespace.equals(namespace)) {
-            for (DockerHost host : client.resources(DockerHost.class).inNamespace(hubNamespace).list().getItems()) {
+            for (DockerHost host : caches.hosts(hubNamespace)) {
                 if (!names.contains(host.getMetadata().getName()) && usable(host, selector) && admits(host, namespace)) {
                     options.add(option(host));
                 }
@@ -59,7 +58,7 @@ final class DeploymentHosts {
      * Whether a host's update can change where a deployment's replicas go: its labels, its policy,
      * its deletion, or what {@link #option} reads of its status. A host's status is rewritten as
      * its heartbeats come (lastHeartbeatTime); each such write waking every deployment would make
-     * hosts times deployments passes, each listing replicas and hosts, for nothing.
+     * hosts times deployments passes for nothing.
      */
     static boolean placementChanged(DockerHost newer, DockerHost older) {
         return !Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels())

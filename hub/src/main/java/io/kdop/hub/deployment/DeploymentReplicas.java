@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DockerContainers a deployment owns, through the API: read, created, deleted, put back when
- * edited. Owned means an ownerReference to the deployment's uid with controller=true, which is
+ * The DockerContainers a deployment owns: read from the caches, created, deleted and put back when
+ * edited through the API. Owned means an ownerReference to the deployment's uid with controller=true, which is
  * also what lets Kubernetes' garbage collector remove them with the deployment.
  */
 final class DeploymentReplicas {
@@ -31,15 +31,16 @@ final class DeploymentReplicas {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentReplicas.class);
 
     private final KubernetesClient client;
+    private final DeploymentCaches caches;
 
-    DeploymentReplicas(KubernetesClient client) {
+    DeploymentReplicas(KubernetesClient client, DeploymentCaches caches) {
         this.client = client;
+        this.caches = caches;
     }
 
     List<DockerContainer> owned(DockerDeployment deployment) {
         String uid = deployment.getMetadata().getUid();
-        return client.resources(DockerContainer.class).inNamespace(deployment.getMetadata().getNamespace()).list()
-                .getItems().stream()
+        return caches.containers(deployment.getMetadata().getNamespace()).stream()
                 .filter(dc -> controllerUid(dc).filter(uid::equals).isPresent())
                 .sorted(java.util.Comparator.comparing(dc -> dc.getMetadata().getName()))
                 .toList();
@@ -74,7 +75,12 @@ final class DeploymentReplicas {
                 host == null ? "" : host, container.getMetadata().getDeletionTimestamp() != null, readySince);
     }
 
-    /** Creates a replica of the template on a host: its name, or empty when the name was taken meanwhile (the next pass retries). */
+    /**
+     * Creates a replica of the template on a host: its name, or empty when that name exists
+     * already. Names are deterministic, so a 409 is most often this deployment's own replica that
+     * the cache did not show yet: it is already there, and creating it under another name would
+     * make one replica too many (the next pass, with the cache caught up, sees it).
+     */
     Optional<String> create(DockerDeployment deployment, String revision, Set<String> takenNames, String host) {
         String name = freeName(deployment.getMetadata().getName(), revision, takenNames);
         takenNames.add(name);
@@ -90,13 +96,13 @@ final class DeploymentReplicas {
                 .withController(true).withBlockOwnerDeletion(true).build()));
         replica.setSpec(ReplicaTemplate.specOn(template, host));
         try {
-            client.resource(replica).create();
+            caches.created(client.resource(replica).create());
             return Optional.of(name);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            LOG.info("DockerContainer {}/{} exists already; the next pass places the replica",
+            LOG.info("DockerContainer {}/{} exists already; counted as there (the cache had not shown it yet)",
                     deployment.getMetadata().getNamespace(), name);
             return Optional.empty();
         }

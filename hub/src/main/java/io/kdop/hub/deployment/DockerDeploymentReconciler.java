@@ -46,6 +46,8 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
     private static final Logger LOG = LoggerFactory.getLogger(DockerDeploymentReconciler.class);
     /** Timers (minReadySeconds, failover, progress deadline) are checked at least this often. */
     private static final Duration RECHECK = Duration.ofSeconds(30);
+    /** A pass that created replicas looks again this soon, to count them. */
+    private static final Duration AFTER_CREATE = Duration.ofSeconds(1);
     private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(600);
     private static final int MAX_REFUSAL = 300;
 
@@ -54,9 +56,18 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
     private final EventRecorder events;
     private final Clock clock;
 
+    private final InformerCaches informers = new InformerCaches();
+
     public DockerDeploymentReconciler(KubernetesClient client, String hubNamespace, EventRecorder events, Clock clock) {
-        this.replicas = new DeploymentReplicas(client);
-        this.hosts = new DeploymentHosts(client, hubNamespace);
+        this(client, hubNamespace, events, clock, null);
+    }
+
+    /** @param caches where passes read, or null for this controller's own informers (a test passes its own) */
+    DockerDeploymentReconciler(KubernetesClient client, String hubNamespace, EventRecorder events, Clock clock,
+            DeploymentCaches caches) {
+        DeploymentCaches reads = caches == null ? informers : caches;
+        this.replicas = new DeploymentReplicas(client, reads);
+        this.hosts = new DeploymentHosts(reads, hubNamespace);
         this.events = events;
         this.clock = clock;
     }
@@ -77,6 +88,8 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
                         .withSecondaryToPrimaryMapper(host -> context.getPrimaryCache().list()
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(), context);
+        // the same informers are what passes read: no list request per pass, however large the fleet
+        informers.attach(owned, dockerHosts);
         return List.of(owned, dockerHosts);
     }
 
@@ -90,8 +103,8 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
         List<Replica> views = owned.stream().map(DeploymentReplicas::view).toList();
         if (problem.isPresent()) {
             // nothing is changed about the replicas while the spec is wrong
-            return status(deployment, DeploymentStatusRules.invalid(deployment.getStatus(), views, spec, generation,
-                    problem.get(), now), Optional.empty());
+            return status(deployment, IgnoredFields.apply(DeploymentStatusRules.invalid(deployment.getStatus(), views,
+                    spec, generation, problem.get(), now), spec, generation, now), Optional.empty());
         }
         String revision = ReplicaTemplate.revision(spec.template());
         int desired = spec.desiredReplicas();
@@ -123,9 +136,13 @@ public final class DockerDeploymentReconciler implements Reconciler<DockerDeploy
                 views, owned, decision, SelectorText.of(spec.selector()), generation,
                 selects ? Optional.of(SelectorText.of(spec.placement().hostSelector())) : Optional.empty(), options,
                 refused);
-        DockerDeploymentStatus status = DeploymentStatusRules.compute(facts, deployment.getStatus(), now);
-        return status(deployment, status, Optional.of(DeploymentStatusRules.nextCheck(facts, options, failover, status,
-                now)));
+        DockerDeploymentStatus status = IgnoredFields.apply(DeploymentStatusRules.compute(facts, deployment.getStatus(),
+                now), spec, generation, now);
+        Duration next = DeploymentStatusRules.nextCheck(facts, options, failover, status, now);
+        // JOSDK drops the watch event of a replica this pass created (it is in the temporary cache
+        // already), so nothing else would wake the deployment to count it in its status
+        return status(deployment, status, Optional.of(decision.create().isEmpty() || next.compareTo(AFTER_CREATE) < 0
+                ? next : AFTER_CREATE));
     }
 
     private void apply(DockerDeployment deployment, String revision, List<DockerContainer> owned,

@@ -50,6 +50,23 @@ class DockerDeploymentReconcilerTest {
     private KubernetesClient client;
     private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T12:00:00Z"));
     private DockerDeploymentReconciler reconciler;
+    /** The informers' stand-in: the API itself, less the replicas a test says the cache has not seen yet. */
+    private final java.util.Set<String> notYetCached = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final DeploymentCaches cache = new DeploymentCaches() {
+        @Override
+        public List<DockerContainer> containers(String namespace) {
+            return client.resources(DockerContainer.class).inNamespace(namespace).list().getItems().stream()
+                    .filter(dc -> !notYetCached.contains(dc.getMetadata().getName())).toList();
+        }
+
+        @Override
+        public List<DockerHost> hosts(String namespace) {
+            return client.resources(DockerHost.class).inNamespace(namespace).list().getItems();
+        }
+
+        @Override
+        public void created(DockerContainer replica) {}
+    };
 
     @BeforeEach
     void start() {
@@ -64,7 +81,8 @@ class DockerDeploymentReconcilerTest {
                         CustomResourceDefinitionContext.fromCustomResourceType(DockerDeployment.class))), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
-        reconciler = new DockerDeploymentReconciler(client, HUB_NS, new io.kdop.hub.events.EventRecorder(client, clock), clock);
+        reconciler = new DockerDeploymentReconciler(client, HUB_NS, new io.kdop.hub.events.EventRecorder(client, clock),
+                clock, cache);
     }
 
     @AfterEach
@@ -235,6 +253,45 @@ class DockerDeploymentReconcilerTest {
         DockerDeployment again = stored("web");
         again.setSpec(wrong.getSpec());
         assertThat(reconciler.reconcile(again, null).isPatchStatus()).as("still invalid").isFalse();
+    }
+
+    @Test
+    void aReplicaTheCacheHasNotSeenYetIsNotCreatedTwiceNorCalledARefusal() {
+        host(NS, "edge-1", "Connected", Map.of("pool", "edge"));
+        host(NS, "edge-2", "Connected", Map.of("pool", "edge"));
+        DockerDeployment web = deployment("web", 2, "kdop-test/busybox:1");
+        reconcile(web);
+        List<String> created = replicas().stream().map(dc -> dc.getMetadata().getName()).sorted().toList();
+        assertThat(created).hasSize(2);
+        // the informer's watch event for both is late: the next pass sees no replica at all
+        notYetCached.addAll(created);
+
+        DockerDeploymentStatus status = reconcile(web);
+        assertThat(replicas()).extracting(dc -> dc.getMetadata().getName())
+                .as("the same deterministic names answered 409: nothing more was created")
+                .containsExactlyInAnyOrderElementsOf(created);
+        assertThat(condition(status, RolloutProgress.PROGRESSING).getMessage()).doesNotContain("refused");
+        assertThat(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "ReplicaCreated".equals(e.getReason())).mapToInt(e -> e.getCount()).sum())
+                .as("ReplicaCreated events (aggregated, with a count): only the first pass's").isEqualTo(2);
+
+        notYetCached.clear();
+        replicas().forEach(this::markReady);
+        assertThat(reconcile(web).ready()).isEqualTo("2/2");
+        assertThat(replicas()).hasSize(2);
+    }
+
+    @Test
+    void fieldsWithNoEffectAreAWarningConditionThatGoesWhenTheyAreUsed() {
+        DockerDeployment web = deployment("web", 1, "kdop-test/busybox:1");
+        DockerDeploymentSpec selecting = web.getSpec();
+        web.setSpec(new DockerDeploymentSpec(1, selecting.selector(), selecting.template(), null, null, null, null, "2m"));
+        Condition ignored = condition(reconcile(web), IgnoredFields.TYPE);
+        assertThat(ignored.getReason()).isEqualTo("IgnoredFields");
+        assertThat(ignored.getMessage()).startsWith("spec.hostFailureTimeout has no effect");
+
+        web.setSpec(selecting);
+        assertThat(Conditions.find(reconcile(web).conditions(), IgnoredFields.TYPE)).isEmpty();
     }
 
     private DockerDeployment stored(String name) {

@@ -30,5 +30,6 @@ public record DockerDeploymentStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
         @JsonPropertyDescription("Available (MinimumReplicasAvailable or MinimumReplicasUnavailable) and Progressing "
                 + "(ReplicaSetUpdated, NewReplicaSetAvailable or ProgressDeadlineExceeded), as for a Kubernetes "
-                + "Deployment.")
+                + "Deployment; FieldsIgnored (reason IgnoredFields) while the spec sets fields that have no effect, "
+                + "e.g. placement.hostSelector with a pinned template.spec.dockerHostRef.")
         List<Condition> conditions) {}
