@@ -20,6 +20,8 @@ import io.kdop.proto.JoinToken;
 import io.kdop.proto.Refusals;
 import io.kdop.proto.v1.ErrorReason;
 import io.kdop.proto.v1.HostIdentity;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -85,6 +87,23 @@ class JoinSecurityIT {
             if (api != null) {
                 api.close();
             }
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverStartsItsTlsHandshakeIsClosedAfterTenSeconds() throws Exception {
+        try (Socket silent = new Socket("127.0.0.1", hub.port())) {
+            silent.setSoTimeout(30_000); // without the hub's limit, the read below ends here
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = silent.getInputStream().read();
+            } catch (SocketException reset) {
+                read = -1;
+            }
+            Duration open = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(read).as("closed by the hub, nothing sent").isEqualTo(-1);
+            assertThat(open).as("the 10 s handshake limit").isBetween(Duration.ofSeconds(8), Duration.ofSeconds(25));
         }
     }
 
