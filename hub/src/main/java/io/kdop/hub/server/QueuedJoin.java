@@ -2,6 +2,7 @@ package io.kdop.hub.server;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.kdop.hub.join.JoinQueue;
@@ -12,9 +13,13 @@ import io.kdop.proto.v1.JoinResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One Join call waiting in the {@link JoinQueue}: its deadline, its answer. */
 final class QueuedJoin implements JoinQueue.Join {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueuedJoin.class);
 
     private final JoinService joins;
     private final JoinRequest request;
@@ -45,6 +50,12 @@ final class QueuedJoin implements JoinQueue.Join {
             response = joins.join(request);
         } catch (StatusRuntimeException refusal) {
             responses.onError(refusal);
+            return;
+        } catch (RuntimeException e) {
+            // on a join worker nobody else would answer the call: the agent would wait out its deadline
+            LOG.error("join with token {} failed", request.getTokenId(), e);
+            responses.onError(Status.INTERNAL.withDescription("the hub failed to process the join; try again")
+                    .asRuntimeException());
             return;
         }
         responses.onNext(response);
