@@ -16,6 +16,7 @@ import io.kdop.hub.controller.BackendReadiness;
 import io.kdop.hub.controller.DockerServiceReconciler;
 import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.deployment.DockerDeploymentReconciler;
+import io.kdop.hub.direct.DirectEngines;
 import io.kdop.hub.direct.DirectHosts;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
@@ -82,6 +83,7 @@ public final class Hub implements AutoCloseable {
     private final ServiceTunnels tunnels;
     private final TunnelBroker broker;
     private final JoinQueue joinQueue = new JoinQueue();
+    private final DirectEngines directEngines;
     private volatile boolean started;
 
     public Hub(HubConfig config, KubernetesClient client, Clock clock) {
@@ -110,8 +112,10 @@ public final class Hub implements AutoCloseable {
         });
 
         SimpleInboundEventSource<DockerContainer> containerEvents = new SimpleInboundEventSource<>("workload-reports");
-        HostWorkloads workloads = new HostWorkloads(desiredStates,
-                (hostKey, snapshot) -> registry.liveSession(hostKey).ifPresent(session -> session.push(snapshot)));
+        HostWorkloads workloads = new HostWorkloads(desiredStates, (hostKey, snapshot) -> {
+            registry.liveSession(hostKey).ifPresent(session -> session.push(snapshot));
+            pushedToDirectHost(hostKey);
+        });
         SimpleInboundEventSource<DockerJob> jobEvents = new SimpleInboundEventSource<>("job-reports");
         WorkloadReports reports = new WorkloadReports(workloads::reference, ref -> {
             ResourceID id = new ResourceID(ref.getName(), ref.getNamespace());
@@ -122,6 +126,7 @@ public final class Hub implements AutoCloseable {
             }
         });
 
+        directEngines = new DirectEngines(desiredStates::current, reports::accept, clock);
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, housekeeping);
@@ -143,7 +148,7 @@ public final class Hub implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, clock);
         operator.register(new DockerHostReconciler(registry, desiredStates, workloads, reports, issuer,
                 config.joinTokenTtl(), sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()),
-                events, new TerminatingNamespaces(client), new DirectHosts(client), clock));
+                events, new TerminatingNamespaces(client), new DirectHosts(client, directEngines), clock));
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents,
                 events, tunnels, clock);
         operator.register(containers);
@@ -244,6 +249,12 @@ public final class Hub implements AutoCloseable {
         broker.close();
         server.stop();
         joinQueue.close();
+        directEngines.close();
+    }
+
+    /** A direct host's engine enforces what it reads from the book: tell it the book changed. */
+    private void pushedToDirectHost(String hostKey) {
+        directEngines.desiredStateChanged(hostKey);
     }
 
     /**

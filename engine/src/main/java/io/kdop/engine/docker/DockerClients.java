@@ -3,10 +3,11 @@ package io.kdop.engine.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.SSLConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.time.Duration;
 
-/** Builds the agent's Docker clients: one construction, timeouts chosen per use. */
+/** Builds the engine's Docker clients: one construction, timeouts chosen per use. */
 public final class DockerClients {
 
     /** Long enough for an events stream that stays quiet for days. */
@@ -27,6 +28,29 @@ public final class DockerClients {
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(Duration.ofSeconds(3))
+                .responseTimeout(responseTimeout)
+                .maxConnections(maxConnections)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /**
+     * A client of a daemon the hub dials itself: only the arguments count (no DOCKER_* environment,
+     * no ~/.docker-java.properties of the process's), with mutual TLS when {@code ssl} is given.
+     *
+     * @param ssl the TLS material for a {@code tcp://} daemon with --tlsverify, null otherwise
+     */
+    public static DockerClient create(String dockerHost, SSLConfig ssl, Duration connectTimeout,
+            Duration responseTimeout, int maxConnections) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
+                .withDockerCertPath(null)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(ssl)
+                .connectionTimeout(connectTimeout)
                 .responseTimeout(responseTimeout)
                 .maxConnections(maxConnections)
                 .build();

@@ -70,6 +70,17 @@ public final class MountGuard {
         List<Guarded> paths = new ArrayList<>();
         paths.add(new Guarded(stateDir.toAbsolutePath().normalize(),
                 "the agent's state directory (its identity key, every workload's secrets)"));
+        paths.addAll(daemonPaths(dockerHost));
+        return List.copyOf(paths);
+    }
+
+    /**
+     * What no container may mount on any Docker host, agent or not: the daemon's socket
+     * ({@code dockerHost} when it is one) and the usual places of Docker's and containerd's sockets
+     * and data, /proc and /sys.
+     */
+    public static List<Guarded> daemonPaths(String dockerHost) {
+        List<Guarded> paths = new ArrayList<>();
         unixSocket(dockerHost).ifPresent(socket -> paths.add(new Guarded(socket, SOCKET)));
         for (String socket : List.of("/var/run/docker.sock", "/run/docker.sock")) {
             paths.add(new Guarded(Path.of(socket), SOCKET));

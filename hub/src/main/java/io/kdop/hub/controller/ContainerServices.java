@@ -86,6 +86,25 @@ final class ContainerServices {
                 : status.conditions(), SERVING, serving, reason, message, status.observedGeneration(), now));
     }
 
+    /**
+     * The status of a container on a direct host: the hub does not carry connections to direct
+     * hosts yet, so a container with services says so in its Serving condition, and gets no Service.
+     */
+    static DockerContainerStatus withoutTunnels(DockerContainerStatus status, DockerContainer container, String hostKey,
+            java.time.Instant now) {
+        List<io.kdop.hub.api.container.ServicePort> services = container.getSpec() == null ? null
+                : container.getSpec().services();
+        if (services == null || services.isEmpty()) {
+            return withService(status, container, now);
+        }
+        String message = "DockerHost " + hostKey + " is a direct host (spec.hostURL): the hub does not carry "
+                + "Service connections to direct hosts yet, so no Service tunnel-" + container.getMetadata().getName()
+                + " was made; publish the container's ports (spec.ports) and connect to the host, or run it on a "
+                + "host with an agent";
+        return status.withService(null, io.kdop.hub.api.Conditions.with(status.conditions() == null ? List.of()
+                : status.conditions(), SERVING, false, "TunnelsUnsupported", message, status.observedGeneration(), now));
+    }
+
     void withdraw(DockerContainer container) {
         workloads.declareTunnelPorts(SOURCE, container.getMetadata().getUid(), List.of());
         tunnels.withdraw(container);

@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each DockerContainer's resolved spec in its host's desired state and its status true.
@@ -43,6 +45,8 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "dockercontainer")
 public final class DockerContainerReconciler implements Reconciler<DockerContainer>, Cleaner<DockerContainer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerContainerReconciler.class);
 
     private final KubernetesClient client;
     private final HostLookup hosts;
@@ -100,7 +104,10 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     public UpdateControl<DockerContainer> reconcile(DockerContainer container, Context<DockerContainer> context) {
         long generation = Optional.ofNullable(container.getMetadata().getGeneration()).orElse(0L);
         Outcome outcome = place(container);
-        if (outcome.problem().isEmpty()) {
+        boolean direct = outcome.host().filter(HostLookup::isDirect).isPresent();
+        if (direct) {
+            tunnels.withdraw(container); // no tunnels to direct hosts (yet): the Serving condition says so
+        } else if (outcome.problem().isEmpty()) {
             Optional<SpecProblem> serviceProblem = tunnels.expose(container);
             if (serviceProblem.isPresent()) {
                 outcome = new Outcome(outcome.hostKey(), outcome.host(), serviceProblem, outcome.placedRevision());
@@ -112,13 +119,16 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus(),
                 outcome.host().isPresent() ? null : hosts.notFound(container)),
                 clock.instant());
-        status = ContainerServices.withService(status, container, clock.instant());
+        status = direct ? ContainerServices.withoutTunnels(status, container, outcome.hostKey(), clock.instant())
+                : ContainerServices.withService(status, container, clock.instant());
         if (status.equals(container.getStatus())) {
             // what is stored is what was last told about, should an earlier patch have failed
             written.wrote(container.getMetadata().getUid(), status);
             return UpdateControl.noUpdate();
         }
         String uid = container.getMetadata().getUid();
+        LOG.debug("status of DockerContainer {}/{} (generation {}): {} {} {}", container.getMetadata().getNamespace(),
+                container.getMetadata().getName(), generation, status.phase(), status.containerID(), status.message());
         events.record(container, StatusEvents.ofContainer(written.before(uid, container.getStatus()), status));
         written.wrote(uid, status);
         container.setStatus(status);
@@ -150,9 +160,6 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
             // being deleted): what runs keeps running, and the status says why nothing changes.
             return new Outcome(hostKey, host, Optional.empty(), 0);
         }
-        if (HostLookup.isDirect(host.get())) {
-            return new Outcome(hostKey, host, Optional.of(HostLookup.directWorkloadsUnsupported(hostKey)), 0);
-        }
         Optional<SpecProblem> notTaken = policies.namespaceRefusal(hostKey, host.get(), container);
         if (notTaken.isPresent()) {
             return new Outcome(hostKey, host, notTaken, 0);
@@ -168,6 +175,13 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 Optional<SpecProblem> refused = policies.refusal(hostKey, host.get(), valid.spec());
                 if (refused.isPresent()) {
                     yield new Outcome(hostKey, host, refused, 0);
+                }
+                Optional<SpecProblem> unsupported = HostLookup.isDirect(host.get())
+                        ? DirectHostLimits.refusal(hostKey, valid.spec()) : Optional.empty();
+                if (unsupported.isPresent()) {
+                    // as for an invalid spec: what may already run keeps running
+                    workloads.retain(hostKey, WorkloadRefs.of(container));
+                    yield new Outcome(hostKey, host, unsupported, 0);
                 }
                 yield switch (workloads.place(hostKey, valid.spec())) {
                     case HostWorkloads.Placement.Placed placed ->

@@ -97,11 +97,13 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
             DirectHostRules.Outcome probed = direct.probe(host, status, generation, now);
             outcome = new HostStatusRules.Outcome(probed.status(), Optional.of(probed.recheckIn()));
         } else if (problem.isPresent()) {
+            direct.forget(key); // no longer direct, if it was
             status.setObservedGeneration(generation);
             status.setConditions(Conditions.with(status.getConditions(), Conditions.READY, false, "InvalidSpec",
                     problem.get(), generation, now));
             outcome = new HostStatusRules.Outcome(status, Optional.empty());
         } else {
+            direct.forget(key);
             outcome = HostStatusRules.apply(status, host.getMetadata().getName(), generation,
                     sessions.view(key), desiredStates.current(key).map(DesiredState::getRevision), timing, now);
         }
@@ -138,6 +140,7 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
         }
         written.forget(host.getMetadata().getUid());
+        direct.forget(key);
         // The token record stays until it expires, so a late join with it is told the host is gone.
         sessions.revoke(key, host.getMetadata().getUid(), "DockerHost " + key
                 + " was deleted; this agent's identity is revoked");

@@ -162,7 +162,7 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
             return new Outcome(wantedKey, wanted, Optional.empty());
         }
         if (HostLookup.isDirect(wanted.get())) {
-            return new Outcome(wantedKey, wanted, Optional.of(HostLookup.directWorkloadsUnsupported(wantedKey)));
+            return new Outcome(wantedKey, wanted, Optional.of(HostLookup.directJobsUnsupported(wantedKey)));
         }
         Optional<SpecProblem> notTaken = policies.namespaceRefusal(wantedKey, wanted.get(), job);
         if (notTaken.isPresent()) {

@@ -30,10 +30,10 @@ final class HostLookup {
         return get(workload.getMetadata().getNamespace(), name).or(() -> get(hubNamespace, name));
     }
 
-    /** An agent-joined host by key: only those can have run a workload. */
+    /** A host by key ("namespace/name"). */
     Optional<DockerHost> findByKey(String hostKey) {
         String[] parts = hostKey.split("/", 2);
-        return get(parts[0], parts[1]).filter(h -> !isDirect(h));
+        return get(parts[0], parts[1]);
     }
 
     /** Whether the host is the seed's direct mode: the hub would dial its Docker API (spec.hostURL). */
@@ -42,14 +42,14 @@ final class HostLookup {
     }
 
     /**
-     * Why nothing of a workload runs on a direct host: the hub probes direct hosts but does not
-     * drive workloads on them yet (that needs the reconcile engine shared with the agent).
+     * Why a DockerJob does not run on a direct host: the hub runs containers there, but a job's
+     * exactly-once record would have to live in Kubernetes, which is not built yet.
      */
-    static SpecProblem directWorkloadsUnsupported(String hostKey) {
-        return SpecProblem.of("DirectWorkloadsUnsupported", "DockerHost " + hostKey + " is a direct host "
-                + "(spec.hostURL): the hub checks its connection, but does not run workloads on direct hosts yet, "
-                + "so nothing was started there; to run it now, join an agent on that machine (a DockerHost "
-                + "without spec.hostURL) and set spec.dockerHostRef to it");
+    static SpecProblem directJobsUnsupported(String hostKey) {
+        return SpecProblem.of("DirectJobsUnsupported", "DockerHost " + hostKey + " is a direct host "
+                + "(spec.hostURL): the hub runs DockerContainers there but not DockerJobs yet, so nothing was "
+                + "started; to run it now, join an agent on that machine (a DockerHost without spec.hostURL) and set "
+                + "spec.dockerHostRef to it");
     }
 
     /** Why a workload whose host {@link #find} did not find has no host, and what to do about it. */

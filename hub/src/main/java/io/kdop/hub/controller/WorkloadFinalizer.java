@@ -37,9 +37,7 @@ final class WorkloadFinalizer {
         Optional<HostWorkloads.Removal> removal = workloads.remove(uid);
         if (removal.isEmpty()) {
             // Deleted before this hub placed it (it restarted meanwhile): the host may still run it.
-            // nothing is ever placed on a direct host: no agent there to wait for
-            Optional<DockerHost> host = lastHost.flatMap(hosts::findByKey)
-                    .or(() -> hosts.find(workload).filter(h -> !HostLookup.isDirect(h)));
+            Optional<DockerHost> host = lastHost.flatMap(hosts::findByKey).or(() -> hosts.find(workload));
             if (host.isEmpty()) {
                 return DeleteControl.defaultDelete();
             }

@@ -63,8 +63,8 @@ public final class DirectHostRules {
                 conditions = Conditions.with(conditions, Conditions.READY, true, "DirectConnected", "Docker "
                         + nz(f.dockerVersion()) + " on " + nz(status.getPlatform()) + " answers at "
                         + probed.endpoint().map(e -> e.dockerHost() + " (" + transport(e) + ")").orElse("its hostURL")
-                        + "; the hub does not run workloads on direct hosts yet: workloads naming this host say "
-                        + "DirectWorkloadsUnsupported", generation, now);
+                        + "; the hub runs this host's DockerContainers itself (DockerJobs, secret volumes and "
+                        + "Service tunnels not yet)", generation, now);
                 recheck = CONNECTED_RECHECK;
             }
             case ProbeResult.Failed failed -> {

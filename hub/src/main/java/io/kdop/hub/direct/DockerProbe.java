@@ -3,10 +3,7 @@ package io.kdop.hub.direct;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import java.net.URI;
+import io.kdop.engine.docker.DockerClients;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
@@ -25,19 +22,9 @@ public final class DockerProbe {
     /** @param tls the mutual-TLS context for a TLS endpoint, null otherwise */
     public static ProbeResult probe(DirectEndpoint endpoint, SSLContext tls) {
         // No DOCKER_* environment or ~/.docker-java.properties of the hub's: only the DockerHost's spec counts.
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(endpoint.dockerHost())
-                .withDockerTlsVerify(false)
-                .withDockerCertPath(null)
-                .build();
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(URI.create(endpoint.dockerHost()))
-                .sslConfig(tls == null ? null : () -> tls)
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(RESPONSE_TIMEOUT)
-                .maxConnections(1)
-                .build();
-        try (DockerClient docker = DockerClientImpl.getInstance(config, http)) {
+        DockerClient client = DockerClients.create(endpoint.dockerHost(), tls == null ? null : () -> tls,
+                CONNECT_TIMEOUT, RESPONSE_TIMEOUT, 1);
+        try (DockerClient docker = client) {
             Version version = docker.versionCmd().exec();
             Info info = docker.infoCmd().exec();
             return new ProbeResult.Answered(new DockerFacts(version.getVersion(), version.getApiVersion(),

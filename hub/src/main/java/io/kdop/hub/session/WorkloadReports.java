@@ -37,7 +37,8 @@ public final class WorkloadReports {
         this.onChange = onChange;
     }
 
-    void accept(String hostKey, StatusReport report) {
+    /** Takes a host's latest report: an agent's, through its session, or a direct host's engine's. */
+    public void accept(String hostKey, StatusReport report) {
         StatusReport.Builder allowed = StatusReport.newBuilder().setObservedRevision(report.getObservedRevision());
         Set<String> seen = new HashSet<>();
         for (WorkloadStatus status : report.getWorkloadsList()) {
@@ -51,6 +52,9 @@ public final class WorkloadReports {
             }
         }
         StatusReport accepted = allowed.build();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} reports revision {}: {}", hostKey, accepted.getObservedRevision(), summary(accepted));
+        }
         StatusReport previous = byHost.put(hostKey, accepted);
         Set<WorkloadRef> touched = new HashSet<>();
         if (previous != null) {
@@ -58,6 +62,18 @@ public final class WorkloadReports {
         }
         accepted.getWorkloadsList().forEach(status -> touched.add(status.getWorkload()));
         touched.forEach(onChange);
+    }
+
+    /** One line per report for a debug log: each workload's name, phase and short container ID. */
+    private static String summary(StatusReport report) {
+        StringBuilder line = new StringBuilder();
+        for (WorkloadStatus w : report.getWorkloadsList()) {
+            String id = w.getContainerId();
+            line.append(line.isEmpty() ? "" : ", ").append(w.getWorkload().getName()).append('=').append(w.getPhase())
+                    .append('@').append(w.getObservedRevision())
+                    .append(id.isEmpty() ? "" : "/" + id.substring(0, Math.min(12, id.length())));
+        }
+        return line.isEmpty() ? "no workloads" : line.toString();
     }
 
     private static final Set<String> PHASES = Set.of("Pending", "Pulling", "Creating", "Running",

@@ -62,6 +62,29 @@ class ContainerServicesTest {
         assertThat(status.conditions()).extracting(c -> c.getType()).containsExactly(Conditions.READY);
     }
 
+    @Test
+    void onADirectHostARunningContainerWithServicesSaysItGetsNoTunnel() {
+        DockerContainerStatus status = ContainerServices.withoutTunnels(status(true, "Running", "running"),
+                container(List.of(new ServicePort("http", 80, 8080))), "edge/remote", NOW);
+
+        assertThat(status.service()).isNull();
+        assertThat(Conditions.find(status.conditions(), Conditions.READY).orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(Conditions.find(status.conditions(), ContainerServices.SERVING)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("TunnelsUnsupported");
+            assertThat(c.getMessage()).contains("DockerHost edge/remote is a direct host", "no Service tunnel-web",
+                    "spec.ports");
+        });
+    }
+
+    @Test
+    void onADirectHostAContainerWithoutServicesHasNoServingCondition() {
+        DockerContainerStatus status = ContainerServices.withoutTunnels(status(true, "Running", "running"),
+                container(null), "edge/remote", NOW);
+
+        assertThat(status.conditions()).extracting(c -> c.getType()).containsExactly(Conditions.READY);
+    }
+
     private static DockerContainerStatus status(boolean ready, String reason, String message) {
         return new DockerContainerStatus("Running", "edge/edge-1", "c1", null, null, 0, null, null, null, 1L, null,
                 Conditions.with(List.of(), Conditions.READY, ready, reason, message, 1L, NOW));

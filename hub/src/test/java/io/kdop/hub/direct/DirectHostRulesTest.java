@@ -37,7 +37,7 @@ class DirectHostRulesTest {
         assertThat(ready.getStatus()).isEqualTo("True");
         assertThat(ready.getReason()).isEqualTo("DirectConnected");
         assertThat(ready.getMessage()).contains("Docker 28.5.1 on linux/amd64 answers at tcp://10.1.2.3:2376",
-                "mutual TLS, server name 10.1.2.3 checked", "DirectWorkloadsUnsupported");
+                "mutual TLS, server name 10.1.2.3 checked", "runs this host's DockerContainers");
         assertThat(Conditions.find(s.getConditions(), DirectHostRules.INSECURE)).isEmpty();
         assertThat(out.recheckIn()).isEqualTo(DirectHostRules.CONNECTED_RECHECK);
     }

@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -156,21 +158,39 @@ class HubKillIT {
         await("every status tells Docker's truth").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
                 .untilAsserted(() -> {
                     Map<String, List<Container>> byUid = AgentContainers.byWorkloadUid(AgentContainers.list(PREFIX));
+                    List<String> untrue = new ArrayList<>();
                     for (String name : names) {
-                        DockerContainer dc = cluster.container(name);
-                        List<Container> mine = byUid.getOrDefault(dc.getMetadata().getUid(), List.of());
-                        assertThat(mine).as("containers of %s", name).hasSize(1);
-                        Container c = mine.getFirst();
-                        assertThat(c.env()).as("%s's env", name).contains("ROUND=" + round);
-                        assertThat(c.status()).as("%s's container", name).isEqualTo("running");
-                        DockerContainerStatus s = dc.getStatus();
-                        assertThat(s).as("status of %s", name).isNotNull();
-                        assertThat(s.phase()).as("phase of %s", name).isEqualTo("Running");
-                        assertThat(s.containerID()).as("containerID of %s", name).isEqualTo(c.id());
-                        assertThat(s.observedGeneration()).as("observedGeneration of %s", name)
-                                .isEqualTo(dc.getMetadata().getGeneration());
-                        assertThat(Cluster.readyReason(s)).as("Ready reason of %s", name).isEqualTo("Running");
+                        untruth(cluster.container(name), byUid, round).ifPresent(why -> untrue.add(name + ": " + why));
                     }
+                    // every container's story, so that a failure shows whether one host or one container lags
+                    assertThat(untrue).as("statuses that do not tell Docker's truth").isEmpty();
                 });
+    }
+
+    /** How a DockerContainer's status (or its container) differs from what round {@code round} declared. */
+    private static Optional<String> untruth(DockerContainer dc, Map<String, List<Container>> byUid,
+            int round) {
+        List<Container> mine = byUid.getOrDefault(dc.getMetadata().getUid(), List.of());
+        if (mine.size() != 1) {
+            return Optional.of(mine.size() + " containers");
+        }
+        Container c = mine.getFirst();
+        if (!c.env().contains("ROUND=" + round)) {
+            return Optional.of("container " + c.id() + " runs an older spec: " + c.env());
+        }
+        if (!"running".equals(c.status())) {
+            return Optional.of("container " + c.id() + " is " + c.status());
+        }
+        DockerContainerStatus s = dc.getStatus();
+        if (s == null) {
+            return Optional.of("no status");
+        }
+        String told = s.phase() + " " + s.containerID() + " generation " + s.observedGeneration() + " ready "
+                + Cluster.readyReason(s);
+        boolean truth = "Running".equals(s.phase()) && c.id().equals(s.containerID())
+                && Objects.equals(s.observedGeneration(), dc.getMetadata().getGeneration())
+                && "Running".equals(Cluster.readyReason(s));
+        return truth ? Optional.empty() : Optional.of("status says " + told + ", Docker runs "
+                + c.id() + " at generation " + dc.getMetadata().getGeneration());
     }
 }

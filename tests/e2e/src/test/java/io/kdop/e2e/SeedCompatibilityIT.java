@@ -70,9 +70,10 @@ class SeedCompatibilityIT {
     private HubProcess hub;
     private AgentProcess agent;
     private DockerContainerStatus beforeDefaultExisted;
+    private int hubRestarts;
 
     @BeforeAll
-    void startHubThenTheDefaultHost(@TempDir Path work) {
+    void startHubThenTheDefaultHost(@TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path work) {
         Docker.requireDaemon();
         DockerCli.removeAll(PREFIX);
         this.work = work;
@@ -146,7 +147,7 @@ class SeedCompatibilityIT {
         try (NetworkNamespace net = NetworkNamespace.create()) {
             List<Path> server = ca.serverFiles(net.innerAddress());
             try (PrivateDockerDaemon dockerd = PrivateDockerDaemon.startWithTls(work.resolve("remote-dockerd"), net,
-                    port, ca.caFile(), server.get(0), server.get(1))) {
+                    port, ca.caFile(), server.get(0), server.get(1), IMAGE)) {
                 String address = net.innerAddress() + ":" + port;
                 Map<String, String> client = ca.client();
                 tlsSecret("docker-tls-secret", ca.caPem(), client);
@@ -195,16 +196,98 @@ class SeedCompatibilityIT {
                 assertThat(Conditions.find(cluster.host("plain").getStatus().getConditions(), "InsecureTransport"))
                         .as("plain TCP refused: nothing dialled, nothing to flag").isEmpty();
 
-                // a workload on the direct host says plainly that it does not run there yet
-                cluster.apply("on-remote", Specs.image(IMAGE).name(PREFIX + "on-remote").host("remote-host").build());
-                DockerContainerStatus refused = cluster.awaitContainer("on-remote", "DirectWorkloadsUnsupported",
-                        s -> "DirectWorkloadsUnsupported".equals(Cluster.readyReason(s)), TIMEOUT);
-                assertThat(refused.message()).contains("direct host");
-                assertThat(dockerd.containerIds(PREFIX)).isEmpty();
+                theHubRunsContainersOnTheDirectHost(dockerd);
 
                 String keyBody = client.get("key.pem").lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
                 assertThat(logs()).doesNotContain(keyBody);
             }
+        }
+    }
+
+    /**
+     * The seed's DockerContainer on its direct host: the hub starts it over mutual TLS, its status
+     * tells Docker's truth, a container removed by hand comes back, a new spec recreates it, a hub
+     * restart leaves it alone, and deleting the resource removes it. What direct hosts cannot take
+     * yet (jobs, secret volumes, tunnels) each says so.
+     */
+    private void theHubRunsContainersOnTheDirectHost(PrivateDockerDaemon dockerd) {
+        String name = PREFIX + "on-remote";
+        cluster.apply("on-remote", Specs.image(IMAGE).name(name).command("sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait")
+                .env("GREETING=hello").port("18080:80").restartPolicy("always").host("remote-host").build());
+        DockerContainerStatus running = cluster.awaitContainer("on-remote", "Running on the direct host",
+                s -> "Running".equals(Cluster.readyReason(s)) && s.containerID() != null, TIMEOUT);
+        assertThat(dockerd.containerIds(name)).containsExactly(running.containerID());
+        assertThat(running.host()).isEqualTo(Cluster.NS + "/remote-host");
+        assertThat(dockerd.inspect(name, "{{range .Config.Env}}{{println .}}{{end}}")).contains("GREETING=hello");
+        assertThat(dockerd.inspect(name, "{{.HostConfig.RestartPolicy.Name}}")).isEqualTo("always");
+
+        // drift: removed by hand, it comes back (Docker's events over the TLS connection tell the hub)
+        dockerd.docker("rm", "-f", name);
+        DockerContainerStatus back = cluster.awaitContainer("on-remote", "back after docker rm",
+                s -> "Running".equals(Cluster.readyReason(s)) && !running.containerID().equals(s.containerID()), TIMEOUT);
+        assertThat(dockerd.containerIds(name)).containsExactly(back.containerID());
+
+        // a new spec: recreated once, with it
+        cluster.apply("on-remote", Specs.image(IMAGE).name(name).command("sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait")
+                .env("GREETING=bonjour").port("18080:80").restartPolicy("always").host("remote-host").build());
+        DockerContainerStatus updated = cluster.awaitContainer("on-remote", "recreated for the new spec",
+                s -> "Running".equals(Cluster.readyReason(s)) && !back.containerID().equals(s.containerID())
+                        && java.util.Objects.equals(s.observedGeneration(),
+                                cluster.container("on-remote").getMetadata().getGeneration()), TIMEOUT);
+        assertThat(dockerd.containerIds(name)).containsExactly(updated.containerID());
+        assertThat(dockerd.inspect(name, "{{range .Config.Env}}{{println .}}{{end}}")).contains("GREETING=bonjour");
+
+        // a hub restart: the new hub rebuilds the desired state before it drives the host, so nothing is touched
+        String startedAt = dockerd.inspect(name, "{{.State.StartedAt}}");
+        restartHub();
+        cluster.awaitHostStatus("remote-host", "probed by the new hub", h -> "Connected".equals(h.getPhase())
+                && hubLog(hubRestarts).contains("running its workloads on the Docker API"), TIMEOUT);
+        cluster.awaitContainer("on-remote", "still Running after the hub restart",
+                s -> "Running".equals(Cluster.readyReason(s)) && updated.containerID().equals(s.containerID()), TIMEOUT);
+        assertThat(dockerd.containerIds(name)).containsExactly(updated.containerID());
+        assertThat(dockerd.inspect(name, "{{.State.StartedAt}}")).as("not restarted").isEqualTo(startedAt);
+
+        // what a direct host cannot take yet says so, and nothing of it is started
+        cluster.apply("remote-secret", Specs.image(IMAGE).name(PREFIX + "remote-secret").command("sleep", "3600")
+                .secretVolume("docker-tls-secret", "/etc/tls").host("remote-host").build());
+        DockerContainerStatus noSecrets = cluster.awaitContainer("remote-secret", "DirectSecretVolumesUnsupported",
+                s -> "DirectSecretVolumesUnsupported".equals(Cluster.readyReason(s)), TIMEOUT);
+        assertThat(noSecrets.message()).contains("direct host", "secret volumes");
+        cluster.applyJob("remote-job", JobSpecs.image(IMAGE).name(PREFIX + "remote-job").script("echo hi")
+                .host("remote-host").build());
+        cluster.awaitJob("remote-job", "Accepted=False DirectJobsUnsupported", s -> Conditions.find(s.conditions(),
+                "Accepted").filter(c -> "False".equals(c.getStatus()) && "DirectJobsUnsupported".equals(c.getReason()))
+                .isPresent(), TIMEOUT);
+        cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sleep", "3600")
+                .service("http", 80, 80).host("remote-host").build());
+        DockerContainerStatus web = cluster.awaitContainer("remote-web", "Serving=False TunnelsUnsupported",
+                s -> Conditions.find(s.conditions(), "Serving").map(c -> "TunnelsUnsupported".equals(c.getReason()))
+                        .orElse(false) && "Running".equals(Cluster.readyReason(s)), TIMEOUT);
+        assertThat(web.service()).isNull();
+        assertThat(api.client().services().inNamespace(Cluster.NS).withName("tunnel-remote-web").get()).isNull();
+        assertThat(dockerd.containerIds(PREFIX + "remote-secret")).isEmpty();
+        assertThat(dockerd.containerIds(PREFIX + "remote-job")).isEmpty();
+
+        // deleting the resource removes the container, and the resource goes once it is gone
+        cluster.deleteContainer("on-remote", TIMEOUT);
+        cluster.deleteContainer("remote-web", TIMEOUT);
+        assertThat(dockerd.containerIds(name)).isEmpty();
+        assertThat(dockerd.containerIds(PREFIX + "remote-web")).isEmpty();
+    }
+
+    private void restartHub() {
+        int port = hub.port();
+        hub.close();
+        hubRestarts++;
+        hub = HubProcess.start(api, port, work.resolve("hub-" + hubRestarts + ".log"));
+        cluster.awaitPhase("default", "Connected", TIMEOUT);
+    }
+
+    private String hubLog(int restart) {
+        try {
+            return Files.readString(work.resolve(restart == 0 ? "hub.log" : "hub-" + restart + ".log"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -244,7 +327,11 @@ class SeedCompatibilityIT {
 
     private String logs() {
         try {
-            return Files.readString(work.resolve("hub.log")) + Files.readString(work.resolve("agent.log"));
+            StringBuilder all = new StringBuilder(Files.readString(work.resolve("agent.log")));
+            for (int n = 0; n <= hubRestarts; n++) {
+                all.append(hubLog(n));
+            }
+            return all.toString();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -60,10 +60,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
         try {
             must("ip", "netns", "exec", daemon.netns, "ip", "link", "set", "lo", "up");
             daemon.startDockerd();
-            for (String image : images) {
-                // the shared daemon has the test images; nothing is pulled from anywhere
-                must("sh", "-c", "docker save " + image + " | docker -H " + daemon.uri() + " load");
-            }
+            daemon.load(images);
             return daemon;
         } catch (RuntimeException | Error e) {
             daemon.close(); // no dockerd, netns or exec root left behind by a start that failed half-way
@@ -74,11 +71,11 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     /**
      * Starts a daemon in the given namespace that also listens on TCP with mutual TLS, as a remote
      * Docker host does: {@code --tlsverify} with the given CA, certificate and key files, on
-     * {@code tcp://ADDRESS:PORT} (reached over the namespace's link). Its Unix socket stays for the
-     * test's own docker commands.
+     * {@code tcp://ADDRESS:PORT} (reached over the namespace's link), with the given images loaded
+     * from the shared daemon. Its Unix socket stays for the test's own docker commands.
      */
     public static PrivateDockerDaemon startWithTls(Path dir, NetworkNamespace namespace, int port, Path caPem,
-            Path certPem, Path keyPem) {
+            Path certPem, Path keyPem, String... images) {
         Docker.requireRoot("a private dockerd");
         PrivateDockerDaemon daemon = new PrivateDockerDaemon(dir, namespace.name(), List.of(
                 "--host", "tcp://" + namespace.innerAddress() + ":" + port,
@@ -86,10 +83,18 @@ public final class PrivateDockerDaemon implements AutoCloseable {
                 "--tlskey", keyPem.toString()));
         try {
             daemon.startDockerd();
+            daemon.load(images);
             return daemon;
         } catch (RuntimeException | Error e) {
             daemon.close();
             throw e;
+        }
+    }
+
+    /** Loads images from the shared daemon, which has the test images: nothing is pulled from anywhere. */
+    private void load(String... images) {
+        for (String image : images) {
+            must("sh", "-c", "docker save " + image + " | docker -H " + uri() + " load");
         }
     }
 

@@ -1,0 +1,131 @@
+package io.kdop.hub.direct;
+
+import io.kdop.engine.backoff.Backoff;
+import io.kdop.engine.docker.DockerEndpoint;
+import io.kdop.engine.plan.HostPathResolver;
+import io.kdop.engine.plan.MountGuard;
+import io.kdop.engine.run.EngineSetup;
+import io.kdop.engine.run.ReconcileLoop;
+import io.kdop.engine.status.StatusBoard;
+import io.kdop.proto.v1.DesiredState;
+import io.kdop.proto.v1.HostIdentity;
+import io.kdop.proto.v1.StatusReport;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile engines the hub runs for direct hosts: one per DockerHost with spec.hostURL whose
+ * Docker API answered, enforcing the host's desired state there as an agent does on its own host,
+ * and reporting what runs as an agent's status reports do. An engine starts only after the hub
+ * rebuilt every host's desired state (the DockerHost controller starts it, after the warm-up), so
+ * a restarted hub never enforces an incomplete state; it is replaced when the host's address or
+ * TLS material changes, and stopped when the host goes or stops being direct.
+ */
+public final class DirectEngines implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectEngines.class);
+
+    /** The engines' resync: Docker's events repair drift at once, this catches anything they miss. */
+    private static final Duration RESYNC = ReconcileLoop.DEFAULT_RESYNC;
+
+    /** Where secret files would go: never used, direct hosts take no secret volumes yet. */
+    private static final Path NO_SECRETS = Path.of("/nonexistent/kdop-direct-secrets");
+
+    private final Function<String, Optional<DesiredState>> desired;
+    private final BiConsumer<String, StatusReport> reports;
+    private final Clock clock;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    /** One engine and what it was started with. */
+    private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription) {}
+
+    /**
+     * @param desired a host's (key) desired state, as the hub keeps it for agents too
+     * @param reports takes a host's (key) status report, as an agent's session would
+     */
+    public DirectEngines(Function<String, Optional<DesiredState>> desired, BiConsumer<String, StatusReport> reports,
+            Clock clock) {
+        this.desired = desired;
+        this.reports = reports;
+        this.clock = clock;
+    }
+
+    /**
+     * The host's API answered with this endpoint and TLS material: makes sure an engine runs on it.
+     *
+     * @param config what the endpoint was made of (address, TLS Secret version): a change restarts the engine
+     */
+    public synchronized void connected(HostIdentity host, DirectEndpoint endpoint, SSLContext tls, String config) {
+        String key = host.getNamespace() + "/" + host.getName();
+        Running current = running.get(key);
+        if (current != null && current.config().equals(config)) {
+            return;
+        }
+        if (current != null) {
+            LOG.info("direct host {}: its address or TLS material changed, reconnecting", key);
+            close(current);
+        }
+        EngineSetup setup = new EngineSetup(DockerEndpoint.of(endpoint.dockerHost(), tls), host,
+                () -> Optional.of(desired.apply(key).orElse(DesiredState.getDefaultInstance())),
+                new NoJobRecords(), new NoSecretFiles(NO_SECRETS),
+                new MountGuard(MountGuard.daemonPaths(endpoint.dockerHost()), DirectEngines::asWritten),
+                DirectEngines::asWritten, Backoff.JOBS, RESYNC, clock);
+        ReconcileLoop loop = ReconcileLoop.start(setup);
+        StatusBoard board = loop.status();
+        // runs on the engine's thread: accepting a report only records it and enqueues reconciles
+        StatusBoard.Subscription subscription = board.subscribe(() -> board.latest()
+                .ifPresent(report -> reports.accept(key, report)));
+        board.latest().ifPresent(report -> reports.accept(key, report));
+        running.put(key, new Running(loop, config, subscription));
+        LOG.info("direct host {}: running its workloads on the Docker API at {}", key, endpoint.dockerHost());
+    }
+
+    /** The host's desired state changed: its engine (if any) runs a pass soon. */
+    public void desiredStateChanged(String hostKey) {
+        Running r = running.get(hostKey);
+        if (r != null) {
+            r.loop().desiredStateChanged();
+        }
+    }
+
+    /** Stops the host's engine, if one runs; what runs on the host keeps running. */
+    public synchronized void stop(String hostKey) {
+        Running r = running.remove(hostKey);
+        if (r != null) {
+            LOG.info("direct host {}: no longer driving its Docker API", hostKey);
+            close(r);
+        }
+    }
+
+    public boolean runs(String hostKey) {
+        return running.containsKey(hostKey);
+    }
+
+    @Override
+    public synchronized void close() {
+        List.copyOf(running.keySet()).forEach(this::stop);
+    }
+
+    private static void close(Running r) {
+        r.subscription().close();
+        r.loop().close();
+    }
+
+    /**
+     * The hub cannot see a direct host's file system, so it cannot follow symbolic links there: a
+     * host path is judged as written (normalized). Guarded paths are still refused by name.
+     */
+    private static HostPathResolver.Resolved asWritten(Path hostPath) {
+        return new HostPathResolver.Resolved(hostPath.normalize(), List.of());
+    }
+}
