@@ -64,6 +64,7 @@ public final class DirectHosts {
             case DirectEndpoint.Parsed.Valid valid -> endpoint = valid.endpoint();
         }
         SSLContext tls = null;
+        SSLContext probeTls = null;
         String secretVersion = "";
         if (endpoint.transport() == DirectEndpoint.Transport.TLS) {
             String namespace = host.getMetadata().getNamespace();
@@ -75,10 +76,13 @@ public final class DirectHosts {
                     return new DirectHostRules.Probed(Optional.of(endpoint), new ProbeResult.Failed(invalid.reason(),
                             invalid.message()));
                 }
-                case DirectTls.Built.Ready ready -> tls = ready.context();
+                case DirectTls.Built.Ready ready -> {
+                    tls = ready.context();
+                    probeTls = ready.probeContext();
+                }
             }
         }
-        ProbeResult result = DockerProbe.probe(endpoint, tls);
+        ProbeResult result = DockerProbe.probe(endpoint, probeTls);
         if (result instanceof ProbeResult.Answered) {
             engines.connected(HostIdentity.newBuilder().setNamespace(host.getMetadata().getNamespace())
                     .setName(host.getMetadata().getName()).setUid(host.getMetadata().getUid()).build(),

@@ -30,8 +30,16 @@ public final class DirectTls {
 
     /** A context to dial with, or why the Secret does not give one. */
     public sealed interface Built {
-        /** Trusts only ca.pem and presents cert.pem with key.pem. */
-        record Ready(SSLContext context) implements Built {}
+        /**
+         * Trusts only ca.pem and presents cert.pem with key.pem.
+         *
+         * @param context for the hub's work on the host: TLS 1.3 where the daemon offers it
+         * @param probeContext for probes: at most TLS 1.2, where the daemon checks the client's
+         *     certificate within the handshake. Under TLS 1.3 it checks it only after the client's
+         *     handshake is done, and its refusal may reach the client as a reset of the request
+         *     instead of the alert that names the cause (ClientCertificateRefused)
+         */
+        record Ready(SSLContext context, SSLContext probeContext) implements Built {}
 
         /** What is wrong with the Secret, as a condition reason and message. */
         record Invalid(String reason, String message) implements Built {}
@@ -82,7 +90,7 @@ public final class DirectTls {
             return malformed(secretRef, String.join(", ", malformed));
         }
         try {
-            return new Built.Ready(context(cas, chain, key));
+            return new Built.Ready(context(cas, chain, key, "TLS"), context(cas, chain, key, "TLSv1.2"));
         } catch (GeneralSecurityException | java.io.IOException e) {
             // e.g. a key of another algorithm than the certificate's; the exception text is not quoted
             return malformed(secretRef, "cert.pem and key.pem do not make a usable client identity ("
@@ -90,8 +98,8 @@ public final class DirectTls {
         }
     }
 
-    private static SSLContext context(List<X509Certificate> cas, List<X509Certificate> chain, PrivateKey key)
-            throws GeneralSecurityException, java.io.IOException {
+    private static SSLContext context(List<X509Certificate> cas, List<X509Certificate> chain, PrivateKey key,
+            String protocol) throws GeneralSecurityException, java.io.IOException {
         char[] password = java.util.UUID.randomUUID().toString().toCharArray(); // in memory only
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
@@ -107,7 +115,7 @@ public final class DirectTls {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
 
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance(protocol);
         context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
         return context;
     }

@@ -23,7 +23,13 @@ class DirectTlsTest {
 
     @Test
     void dockersClientFilesMakeAContext() {
-        assertThat(DirectTls.build("ns/tls", Optional.of(secret()))).isInstanceOf(DirectTls.Built.Ready.class);
+        DirectTls.Built built = DirectTls.build("ns/tls", Optional.of(secret()));
+        assertThat(built).isInstanceOf(DirectTls.Built.Ready.class);
+        DirectTls.Built.Ready ready = (DirectTls.Built.Ready) built;
+        // probes stay on TLS 1.2, where a refused client certificate fails the handshake with its alert
+        assertThat(ready.probeContext().getProtocol()).isEqualTo("TLSv1.2");
+        assertThat(ready.probeContext().getDefaultSSLParameters().getProtocols()).doesNotContain("TLSv1.3");
+        assertThat(ready.context().getDefaultSSLParameters().getProtocols()).contains("TLSv1.3");
     }
 
     @Test
