@@ -129,7 +129,7 @@ public final class Hub implements AutoCloseable {
         directEngines = new DirectEngines(desiredStates::current, reports::accept, clock);
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
-        broker = new TunnelBroker(registry::liveSession, housekeeping);
+        broker = new TunnelBroker(registry::liveSession, directEngines, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
         cas.onChange(changed -> registry.liveSessions().forEach(session -> session.sendTrust(changed)));
         // unused join tokens pinning a CA that no longer signs are replaced by their host's reconcile
@@ -153,8 +153,8 @@ public final class Hub implements AutoCloseable {
                 events, tunnels, clock);
         operator.register(containers);
         operator.register(new DockerServiceReconciler(tunnels, workloads,
-                (hostKey, uid) -> BackendReadiness.notReady(registry.liveSession(hostKey).isPresent(),
-                        reports.status(hostKey, uid)), clock));
+                (hostKey, uid) -> BackendReadiness.notReady(registry.liveSession(hostKey).isPresent()
+                        || directEngines.runs(hostKey), reports.status(hostKey, uid)), clock));
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
                 hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
         operator.register(jobs);

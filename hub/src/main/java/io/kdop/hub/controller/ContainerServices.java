@@ -6,6 +6,7 @@ import io.kdop.hub.container.ServicePorts;
 import io.kdop.hub.container.SpecProblem;
 import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.tunnel.ServiceTunnels;
+import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.WorkloadRef;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
@@ -87,22 +88,34 @@ final class ContainerServices {
     }
 
     /**
-     * The status of a container on a direct host: the hub does not carry connections to direct
-     * hosts yet, so a container with services says so in its Serving condition, and gets no Service.
+     * The status of a container on a direct host, whose Service connections the hub carries to the
+     * ports Docker published on that host: a service whose container port is not published (nor
+     * the container in host network mode) cannot be reached, and Serving says so.
      */
-    static DockerContainerStatus withoutTunnels(DockerContainerStatus status, DockerContainer container, String hostKey,
-            java.time.Instant now) {
+    static DockerContainerStatus onDirectHost(DockerContainerStatus status, DockerContainer container,
+            Optional<ContainerSpec> spec, java.time.Instant now) {
         List<io.kdop.hub.api.container.ServicePort> services = container.getSpec() == null ? null
                 : container.getSpec().services();
-        if (services == null || services.isEmpty()) {
-            return withService(status, container, now);
+        if (services == null || services.isEmpty() || spec.isEmpty() || "host".equals(spec.get().getNetworkMode())) {
+            return status;
         }
-        String message = "DockerHost " + hostKey + " is a direct host (spec.hostURL): the hub does not carry "
-                + "Service connections to direct hosts yet, so no Service tunnel-" + container.getMetadata().getName()
-                + " was made; publish the container's ports (spec.ports) and connect to the host, or run it on a "
-                + "host with an agent";
-        return status.withService(null, io.kdop.hub.api.Conditions.with(status.conditions() == null ? List.of()
-                : status.conditions(), SERVING, false, "TunnelsUnsupported", message, status.observedGeneration(), now));
+        List<Integer> unpublished = services.stream().map(p -> p.targetPort() == null ? p.port() : p.targetPort())
+                .filter(java.util.Objects::nonNull).distinct()
+                .filter(port -> spec.get().getPortsList().stream().noneMatch(b -> b.getContainerPort() == port
+                        && !"udp".equalsIgnoreCase(b.getProtocol())))
+                .toList();
+        if (unpublished.isEmpty()) {
+            return status;
+        }
+        String message = "the container runs on direct host " + status.host() + ", where the hub reaches only "
+                + "published ports, and container port" + (unpublished.size() == 1 ? " " : "s ")
+                + unpublished.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                + " of spec.services " + (unpublished.size() == 1 ? "is" : "are") + " not published: add "
+                + unpublished.stream().map(p -> "\"" + p + ":" + p + "\"").collect(java.util.stream.Collectors.joining(", "))
+                + " (host:container) to spec.ports, or use network mode host";
+        return status.withService(status.service(), io.kdop.hub.api.Conditions.with(status.conditions() == null
+                ? List.of() : status.conditions(), SERVING, false, "PortNotPublished", message,
+                status.observedGeneration(), now));
     }
 
     void withdraw(DockerContainer container) {

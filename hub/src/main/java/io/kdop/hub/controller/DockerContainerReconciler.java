@@ -26,6 +26,7 @@ import io.kdop.hub.events.LastWritten;
 import io.kdop.hub.events.StatusEvents;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.HostWorkloads;
+import io.kdop.proto.v1.ContainerSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -105,12 +106,11 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
         long generation = Optional.ofNullable(container.getMetadata().getGeneration()).orElse(0L);
         Outcome outcome = place(container);
         boolean direct = outcome.host().filter(HostLookup::isDirect).isPresent();
-        if (direct) {
-            tunnels.withdraw(container); // no tunnels to direct hosts (yet): the Serving condition says so
-        } else if (outcome.problem().isEmpty()) {
+        if (outcome.problem().isEmpty()) {
             Optional<SpecProblem> serviceProblem = tunnels.expose(container);
             if (serviceProblem.isPresent()) {
-                outcome = new Outcome(outcome.hostKey(), outcome.host(), serviceProblem, outcome.placedRevision());
+                outcome = new Outcome(outcome.hostKey(), outcome.host(), serviceProblem, outcome.placedRevision(),
+                        outcome.spec());
             }
         }
         String hostPhase = outcome.host().map(DockerHost::getStatus).map(s -> s.getPhase()).orElse(null);
@@ -119,8 +119,10 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 reports.status(outcome.hostKey(), container.getMetadata().getUid()), container.getStatus(),
                 outcome.host().isPresent() ? null : hosts.notFound(container)),
                 clock.instant());
-        status = direct ? ContainerServices.withoutTunnels(status, container, outcome.hostKey(), clock.instant())
-                : ContainerServices.withService(status, container, clock.instant());
+        status = ContainerServices.withService(status, container, clock.instant());
+        if (direct) {
+            status = ContainerServices.onDirectHost(status, container, outcome.spec(), clock.instant());
+        }
         if (status.equals(container.getStatus())) {
             // what is stored is what was last told about, should an earlier patch have failed
             written.wrote(container.getMetadata().getUid(), status);
@@ -150,7 +152,13 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
     }
 
     /** Where a container was placed, or why it could not be. */
-    private record Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem, long placedRevision) {}
+    private record Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem, long placedRevision,
+            Optional<ContainerSpec> spec) {
+
+        Outcome(String hostKey, Optional<DockerHost> host, Optional<SpecProblem> problem, long placedRevision) {
+            this(hostKey, host, problem, placedRevision, Optional.empty());
+        }
+    }
 
     private Outcome place(DockerContainer container) {
         Optional<DockerHost> host = hosts.find(container);
@@ -185,7 +193,7 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 }
                 yield switch (workloads.place(hostKey, valid.spec())) {
                     case HostWorkloads.Placement.Placed placed ->
-                            new Outcome(hostKey, host, Optional.empty(), placed.revision());
+                            new Outcome(hostKey, host, Optional.empty(), placed.revision(), Optional.of(valid.spec()));
                     case HostWorkloads.Placement.NameTaken taken -> {
                         // a container this workload may already run stays as it is
                         workloads.retain(hostKey, WorkloadRefs.of(container));

@@ -83,4 +83,13 @@ public record DirectEndpoint(Transport transport, String dockerHost, String serv
     private static Parsed invalid(String message) {
         return new Parsed.Invalid("InvalidHostURL", message);
     }
+
+    /** The host's address as the hub dials its published ports: the host in a tcp:// URL, this machine for a socket. */
+    public String hostAddress() {
+        if (transport == Transport.UNIX) {
+            return "127.0.0.1";
+        }
+        String host = URI.create(dockerHost).getHost();
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
 }

@@ -1,5 +1,6 @@
 package io.kdop.hub.direct;
 
+import com.github.dockerjava.api.DockerClient;
 import io.kdop.engine.backoff.Backoff;
 import io.kdop.engine.docker.DockerEndpoint;
 import io.kdop.engine.plan.HostPathResolver;
@@ -7,9 +8,14 @@ import io.kdop.engine.plan.MountGuard;
 import io.kdop.engine.run.EngineSetup;
 import io.kdop.engine.run.ReconcileLoop;
 import io.kdop.engine.status.StatusBoard;
+import io.kdop.hub.tunnel.DirectRoutes;
+import io.kdop.hub.tunnel.TunnelBroker;
+import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.StatusReport;
+import io.kdop.proto.v1.WorkloadRef;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * a restarted hub never enforces an incomplete state; it is replaced when the host's address or
  * TLS material changes, and stopped when the host goes or stops being direct.
  */
-public final class DirectEngines implements AutoCloseable {
+public final class DirectEngines implements DirectRoutes, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectEngines.class);
 
@@ -46,8 +52,9 @@ public final class DirectEngines implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-    /** One engine and what it was started with. */
-    private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription) {}
+    /** One engine, what it was started with, and the client that finds published ports for tunnels. */
+    private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription,
+            DockerClient tunnels, PublishedPorts ports) {}
 
     /**
      * @param desired a host's (key) desired state, as the hub keeps it for agents too
@@ -81,12 +88,14 @@ public final class DirectEngines implements AutoCloseable {
                 new MountGuard(MountGuard.daemonPaths(endpoint.dockerHost()), DirectEngines::asWritten),
                 DirectEngines::asWritten, Backoff.JOBS, RESYNC, clock);
         ReconcileLoop loop = ReconcileLoop.start(setup);
+        DockerClient tunnels = setup.docker().client(Duration.ofSeconds(10), 4);
         StatusBoard board = loop.status();
         // runs on the engine's thread: accepting a report only records it and enqueues reconciles
         StatusBoard.Subscription subscription = board.subscribe(() -> board.latest()
                 .ifPresent(report -> reports.accept(key, report)));
         board.latest().ifPresent(report -> reports.accept(key, report));
-        running.put(key, new Running(loop, config, subscription));
+        running.put(key, new Running(loop, config, subscription, tunnels,
+                new PublishedPorts(tunnels, host.getUid(), endpoint.hostAddress())));
         LOG.info("direct host {}: running its workloads on the Docker API at {}", key, endpoint.dockerHost());
     }
 
@@ -96,6 +105,28 @@ public final class DirectEngines implements AutoCloseable {
         if (r != null) {
             r.loop().desiredStateChanged();
         }
+    }
+
+    /**
+     * A Service connection to a container of a direct host goes to the port Docker published it on
+     * there (only ports a workload declared reach here: ServiceTunnels checks).
+     */
+    @Override
+    public boolean carry(String hostKey, WorkloadRef workload, int port, Socket client) {
+        Running r = running.get(hostKey);
+        if (r == null) {
+            return false;
+        }
+        String what = workload.getNamespace() + "/" + workload.getName() + ":" + port + " on DockerHost " + hostKey;
+        Optional<ContainerSpec> spec = desired.apply(hostKey).flatMap(state -> state.getContainersList().stream()
+                .filter(c -> c.getWorkload().getUid().equals(workload.getUid())).findFirst());
+        if (spec.isEmpty()) {
+            LOG.debug("no tunnel to {}: not in the host's desired state", what);
+            TunnelBroker.reset(client);
+            return true;
+        }
+        SocketRelay.start(client, () -> r.ports().resolve(spec.get(), port), what);
+        return true;
     }
 
     /** Stops the host's engine, if one runs; what runs on the host keeps running. */
@@ -119,6 +150,11 @@ public final class DirectEngines implements AutoCloseable {
     private static void close(Running r) {
         r.subscription().close();
         r.loop().close();
+        try {
+            r.tunnels().close();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing a Docker client: {}", e.toString());
+        }
     }
 
     /**

@@ -63,8 +63,7 @@ public final class DirectHostRules {
                 conditions = Conditions.with(conditions, Conditions.READY, true, "DirectConnected", "Docker "
                         + nz(f.dockerVersion()) + " on " + nz(status.getPlatform()) + " answers at "
                         + probed.endpoint().map(e -> e.dockerHost() + " (" + transport(e) + ")").orElse("its hostURL")
-                        + "; the hub runs this host's DockerContainers itself (DockerJobs, secret volumes and "
-                        + "Service tunnels not yet)", generation, now);
+                        + "; the hub runs this host's DockerContainers itself", generation, now);
                 recheck = CONNECTED_RECHECK;
             }
             case ProbeResult.Failed failed -> {

@@ -4,15 +4,25 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
 import io.kdop.engine.docker.DockerClients;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks a direct host's Docker API who it is (version, then info) with docker-java, the agent's
  * client, over a fresh connection each time: a probe proves the address, the TLS handshake both
- * ways and the API, with nothing cached from an earlier answer.
+ * ways and the API, with nothing cached from an earlier answer. With TLS, a handshake of its own
+ * comes first, so that a refusal is told by the handshake rather than guessed from an API call.
  */
 public final class DockerProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerProbe.class);
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
@@ -21,6 +31,13 @@ public final class DockerProbe {
 
     /** @param tls the mutual-TLS context for a TLS endpoint, null otherwise */
     public static ProbeResult probe(DirectEndpoint endpoint, SSLContext tls) {
+        if (tls != null) {
+            // the handshake alone first: its failure names the TLS cause more surely than an API call's
+            Optional<ProbeResult.Failed> handshake = handshake(endpoint, tls);
+            if (handshake.isPresent()) {
+                return handshake.get();
+            }
+        }
         // No DOCKER_* environment or ~/.docker-java.properties of the hub's: only the DockerHost's spec counts.
         DockerClient client = DockerClients.create(endpoint.dockerHost(), tls == null ? null : () -> tls,
                 CONNECT_TIMEOUT, RESPONSE_TIMEOUT, 1);
@@ -31,8 +48,36 @@ public final class DockerProbe {
                     first(version.getOperatingSystem(), info.getOsType()), first(version.getArch(), info.getArchitecture()),
                     info.getOperatingSystem(), first(info.getKernelVersion(), version.getKernelVersion()),
                     info.getNCPU(), info.getMemTotal(), info.getContainersRunning(), info.getContainers()));
-        } catch (RuntimeException | java.io.IOException e) {
-            return ProbeFailures.classify(e, endpoint);
+        } catch (RuntimeException | IOException e) {
+            ProbeResult.Failed failed = ProbeFailures.classify(e, endpoint);
+            logged(endpoint, failed, e);
+            return failed;
+        }
+    }
+
+    private static Optional<ProbeResult.Failed> handshake(DirectEndpoint endpoint, SSLContext tls) {
+        URI uri = URI.create(endpoint.dockerHost());
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) RESPONSE_TIMEOUT.toMillis());
+            socket.startHandshake();
+            return Optional.empty();
+        } catch (IOException e) {
+            ProbeResult.Failed failed = ProbeFailures.classifyHandshake(e, endpoint);
+            logged(endpoint, failed, e);
+            return Optional.of(failed);
+        }
+    }
+
+    private static void logged(DirectEndpoint endpoint, ProbeResult.Failed failed, Throwable e) {
+        if (LOG.isDebugEnabled()) {
+            // what the classification saw: exception types and first lines (TLS errors carry no key material)
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null && chain.length() < 2000; t = t.getCause()) {
+                chain.append(" <- ").append(t.getClass().getSimpleName()).append(": ")
+                        .append(t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse(""));
+            }
+            LOG.debug("probe of {}: {}{}", endpoint.dockerHost(), failed.reason(), chain);
         }
     }
 

@@ -44,13 +44,21 @@ public final class TunnelBroker {
     private record Pending(String hostKey, String target, Socket client, ScheduledFuture<?> expiry) {}
 
     private final Function<String, Optional<AgentSession>> sessions;
+    private final DirectRoutes direct;
     private final ScheduledExecutorService timer;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final TunnelStats stats = new TunnelStats();
     private final SecureRandom random = new SecureRandom();
 
     public TunnelBroker(Function<String, Optional<AgentSession>> sessions, ScheduledExecutorService timer) {
+        this(sessions, DirectRoutes.NONE, timer);
+    }
+
+    /** @param direct carries connections to hosts the hub reaches itself (direct hosts) */
+    public TunnelBroker(Function<String, Optional<AgentSession>> sessions, DirectRoutes direct,
+            ScheduledExecutorService timer) {
         this.sessions = sessions;
+        this.direct = direct;
         this.timer = timer;
     }
 
@@ -61,6 +69,9 @@ public final class TunnelBroker {
 
     /** Carries the client's connection to the workload's port on its host, or resets it at once. */
     public void open(String hostKey, WorkloadRef workload, int port, Socket client) {
+        if (direct.carry(hostKey, workload, port, client)) {
+            return;
+        }
         String target = workload.getNamespace() + "/" + workload.getName() + ":" + port;
         Optional<AgentSession> session = sessions.apply(hostKey);
         if (session.isEmpty()) {
@@ -117,7 +128,7 @@ public final class TunnelBroker {
     }
 
     /** Resets a client connection (SO_LINGER 0), so the client learns at once that nobody serves it. */
-    static void reset(Socket client) {
+    public static void reset(Socket client) {
         try {
             client.setSoLinger(true, 0);
             client.close();

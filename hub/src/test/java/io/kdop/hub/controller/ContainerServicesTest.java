@@ -7,8 +7,11 @@ import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.container.DockerContainerSpec;
 import io.kdop.hub.api.container.DockerContainerStatus;
 import io.kdop.hub.api.container.ServicePort;
+import io.kdop.proto.v1.ContainerSpec;
+import io.kdop.proto.v1.PortBinding;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ContainerServicesTest {
@@ -63,26 +66,35 @@ class ContainerServicesTest {
     }
 
     @Test
-    void onADirectHostARunningContainerWithServicesSaysItGetsNoTunnel() {
-        DockerContainerStatus status = ContainerServices.withoutTunnels(status(true, "Running", "running"),
-                container(List.of(new ServicePort("http", 80, 8080))), "edge/remote", NOW);
+    void onADirectHostAnUnpublishedServicePortCannotServeAndSaysHowToPublishIt() {
+        DockerContainer web = container(List.of(new ServicePort("http", 80, 8080), new ServicePort("admin", 81, 9090)));
+        ContainerSpec spec = ContainerSpec.newBuilder()
+                .addPorts(PortBinding.newBuilder().setHostPort(18080).setContainerPort(8080))
+                .addPorts(PortBinding.newBuilder().setHostPort(19090).setContainerPort(9090).setProtocol("udp"))
+                .build();
+        DockerContainerStatus served = ContainerServices.withService(status(true, "Running", "running"), web, NOW);
 
-        assertThat(status.service()).isNull();
-        assertThat(Conditions.find(status.conditions(), Conditions.READY).orElseThrow().getStatus()).isEqualTo("True");
+        DockerContainerStatus status = ContainerServices.onDirectHost(served, web, Optional.of(spec), NOW);
+
+        assertThat(status.service()).isEqualTo("tunnel-web");
         assertThat(Conditions.find(status.conditions(), ContainerServices.SERVING)).hasValueSatisfying(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("TunnelsUnsupported");
-            assertThat(c.getMessage()).contains("DockerHost edge/remote is a direct host", "no Service tunnel-web",
-                    "spec.ports");
+            assertThat(c.getReason()).isEqualTo("PortNotPublished");
+            assertThat(c.getMessage()).contains("direct host edge/edge-1", "container port 9090 of spec.services is "
+                    + "not published", "\"9090:9090\"").doesNotContain("8080 ");
         });
     }
 
     @Test
-    void onADirectHostAContainerWithoutServicesHasNoServingCondition() {
-        DockerContainerStatus status = ContainerServices.withoutTunnels(status(true, "Running", "running"),
-                container(null), "edge/remote", NOW);
+    void onADirectHostPublishedPortsOrHostNetworkServeAsOnAnyHost() {
+        DockerContainer web = container(List.of(new ServicePort("http", 80, 8080)));
+        DockerContainerStatus served = ContainerServices.withService(status(true, "Running", "running"), web, NOW);
+        ContainerSpec published = ContainerSpec.newBuilder()
+                .addPorts(PortBinding.newBuilder().setHostPort(18080).setContainerPort(8080)).build();
+        ContainerSpec hostNetwork = ContainerSpec.newBuilder().setNetworkMode("host").build();
 
-        assertThat(status.conditions()).extracting(c -> c.getType()).containsExactly(Conditions.READY);
+        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(published), NOW)).isEqualTo(served);
+        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(hostNetwork), NOW)).isEqualTo(served);
     }
 
     private static DockerContainerStatus status(boolean ready, String reason, String message) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,26 @@ class ProbeFailuresTest {
         assertThat(failed.message()).contains("cert.pem of Secret docker-tls", "TLS alert bad_certificate");
         assertThat(reason(new javax.net.ssl.SSLException("Received fatal alert: certificate_required")))
                 .isEqualTo("ClientCertificateRefused");
+    }
+
+    @Test
+    void aHandshakeTheDaemonDropsWhileCheckingTheClientCertificateIsARefusedCertificate() {
+        for (IOException dropped : List.of(new java.net.SocketException("Broken pipe"),
+                new java.net.SocketException("Connection reset"),
+                new SSLHandshakeException("Remote host terminated the handshake"))) {
+            ProbeResult.Failed failed = ProbeFailures.classifyHandshake(dropped, TLS);
+            assertThat(failed.reason()).as(dropped.getMessage()).isEqualTo("ClientCertificateRefused");
+            assertThat(failed.message()).contains("closed the connection while checking the client certificate "
+                    + "cert.pem of Secret docker-tls");
+        }
+        // a named cause stays what it is
+        assertThat(ProbeFailures.classifyHandshake(new ConnectException("Connection refused"), TLS).reason())
+                .isEqualTo("Unreachable");
+        assertThat(ProbeFailures.classifyHandshake(new SSLHandshakeException("Received fatal alert: bad_certificate"),
+                TLS).message()).contains("TLS alert bad_certificate");
+        assertThat(ProbeFailures.classifyHandshake(new SSLHandshakeException(
+                "PKIX path building failed: unable to find valid certification path to requested target"), TLS)
+                .reason()).isEqualTo("UnknownCA");
     }
 
     @Test

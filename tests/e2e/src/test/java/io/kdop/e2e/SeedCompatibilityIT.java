@@ -1,6 +1,7 @@
 package io.kdop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -18,6 +19,7 @@ import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.PrivateDockerDaemon;
 import io.kdop.e2e.support.Repository;
 import io.kdop.e2e.support.Specs;
+import io.kdop.e2e.support.TcpClient;
 import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
@@ -207,8 +209,8 @@ class SeedCompatibilityIT {
     /**
      * The seed's DockerContainer on its direct host: the hub starts it over mutual TLS, its status
      * tells Docker's truth, a container removed by hand comes back, a new spec recreates it, a hub
-     * restart leaves it alone, and deleting the resource removes it. What direct hosts cannot take
-     * yet (jobs, secret volumes, tunnels) each says so.
+     * restart leaves it alone, a Service reaches its published port through the hub, and deleting
+     * the resource removes it. What direct hosts cannot take yet (jobs, secret volumes) each says so.
      */
     private void theHubRunsContainersOnTheDirectHost(PrivateDockerDaemon dockerd) {
         String name = PREFIX + "on-remote";
@@ -258,19 +260,29 @@ class SeedCompatibilityIT {
         cluster.awaitJob("remote-job", "Accepted=False DirectJobsUnsupported", s -> Conditions.find(s.conditions(),
                 "Accepted").filter(c -> "False".equals(c.getStatus()) && "DirectJobsUnsupported".equals(c.getReason()))
                 .isPresent(), TIMEOUT);
-        cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sleep", "3600")
-                .service("http", 80, 80).host("remote-host").build());
-        DockerContainerStatus web = cluster.awaitContainer("remote-web", "Serving=False TunnelsUnsupported",
-                s -> Conditions.find(s.conditions(), "Serving").map(c -> "TunnelsUnsupported".equals(c.getReason()))
-                        .orElse(false) && "Running".equals(Cluster.readyReason(s)), TIMEOUT);
-        assertThat(web.service()).isNull();
-        assertThat(api.client().services().inNamespace(Cluster.NS).withName("tunnel-remote-web").get()).isNull();
+        // a Service to a container on the direct host: the hub carries its connections to the published port
+        cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sh", "-c",
+                "echo hello-from-the-remote-host > /tmp/index.html && exec httpd -f -p 8080 -h /tmp")
+                .port("18081:8080").service("http", 80, 8080).host("remote-host").build());
+        DockerContainerStatus web = cluster.awaitContainer("remote-web", "Serving", s -> Conditions.find(s.conditions(),
+                "Serving").map(c -> "True".equals(c.getStatus())).orElse(false), TIMEOUT);
+        assertThat(web.service()).isEqualTo("tunnel-remote-web");
+        int listener = api.client().discovery().v1().endpointSlices().inNamespace(Cluster.NS)
+                .withName("tunnel-remote-web").get().getPorts().getFirst().getPort();
+        await("a file fetched through Service tunnel-remote-web").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .until(() -> TcpClient.httpGet(listener, "/index.html").contains("hello-from-the-remote-host"));
+        cluster.apply("remote-unpublished", Specs.image(IMAGE).name(PREFIX + "remote-unpublished")
+                .command("sleep", "3600").service("http", 80, 8080).host("remote-host").build());
+        cluster.awaitContainer("remote-unpublished", "Serving=False PortNotPublished", s -> Conditions.find(
+                s.conditions(), "Serving").map(c -> "PortNotPublished".equals(c.getReason())).orElse(false), TIMEOUT);
         assertThat(dockerd.containerIds(PREFIX + "remote-secret")).isEmpty();
         assertThat(dockerd.containerIds(PREFIX + "remote-job")).isEmpty();
 
         // deleting the resource removes the container, and the resource goes once it is gone
         cluster.deleteContainer("on-remote", TIMEOUT);
         cluster.deleteContainer("remote-web", TIMEOUT);
+        cluster.deleteContainer("remote-unpublished", TIMEOUT);
         assertThat(dockerd.containerIds(name)).isEmpty();
         assertThat(dockerd.containerIds(PREFIX + "remote-web")).isEmpty();
     }
