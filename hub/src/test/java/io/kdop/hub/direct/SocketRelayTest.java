@@ -1,0 +1,105 @@
+package io.kdop.hub.direct;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kdop.engine.docker.ContainerAddresses.Resolution;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The relay with real sockets on loopback: the hub's listener side, and a "published port" server. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class SocketRelayTest {
+
+    @Test
+    void aHalfClosedRequestStillGetsItsAnswer() throws Exception {
+        try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = published.accept()) {
+                    String request = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    s.getOutputStream().write(("answer to " + request).getBytes(StandardCharsets.UTF_8));
+                    return request;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (Pair pair = Pair.open()) {
+                SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
+                        (InetSocketAddress) published.getLocalSocketAddress()), "test");
+                pair.client().getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
+                pair.client().shutdownOutput(); // the request is complete; the answer must still come
+
+                String answer = new String(pair.client().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo("ping");
+                assertThat(answer).isEqualTo("answer to ping");
+            }
+        }
+    }
+
+    @Test
+    void nowhereToGoResetsTheClientAtOnce() throws Exception {
+        try (Pair pair = Pair.open()) {
+            SocketRelay.start(pair.hubSide(), () -> new Resolution.Unreachable("port 80 is not published"), "test");
+
+            assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("reset");
+        }
+    }
+
+    @Test
+    void aPublishedPortNobodyListensOnResetsTheClient() throws Exception {
+        InetSocketAddress closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        try (Pair pair = Pair.open()) {
+            SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(closed), "test");
+
+            assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("reset");
+        }
+    }
+
+    @Test
+    void aResetByTheContainerResetsTheClient() throws Exception {
+        try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Pair pair = Pair.open()) {
+            SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
+                    (InetSocketAddress) published.getLocalSocketAddress()), "test");
+            try (Socket container = published.accept()) {
+                container.setSoLinger(true, 0); // close with a reset
+            }
+            InputStream in = pair.client().getInputStream();
+
+            assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+        }
+    }
+
+    /** A connected client and the hub's accepted side of it. */
+    private record Pair(Socket client, Socket hubSide, ServerSocket listener) implements AutoCloseable {
+
+        static Pair open() throws IOException {
+            ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+            return new Pair(client, listener.accept(), listener);
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+            hubSide.close();
+            listener.close();
+        }
+    }
+}
