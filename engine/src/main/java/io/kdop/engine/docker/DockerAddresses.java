@@ -2,9 +2,7 @@ package io.kdop.engine.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import io.kdop.engine.plan.ManagedContainers;
 import io.kdop.proto.v1.ContainerSpec;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -28,25 +26,10 @@ public final class DockerAddresses implements ContainerAddresses {
 
     @Override
     public Resolution resolve(ContainerSpec container, int port) {
-        String name = container.getContainerName();
-        InspectContainerResponse c;
-        try {
-            c = docker.inspectContainerCmd(name).exec();
-        } catch (NotFoundException e) {
-            return new Resolution.Unreachable("container " + name + " does not exist (yet)");
-        } catch (RuntimeException e) {
-            return new Resolution.Unreachable("cannot read container " + name + " from Docker: "
-                    + DockerErrors.describe(e));
-        }
-        Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of()
-                : c.getConfig().getLabels();
-        if (!hostUid.equals(labels.get(ManagedContainers.HOST_UID))
-                || !container.getWorkload().getUid().equals(labels.get(ManagedContainers.WORKLOAD_UID))) {
-            return new Resolution.Unreachable("container " + name + " is not this workload's");
-        }
-        if (c.getState() == null || !Boolean.TRUE.equals(c.getState().getRunning())) {
-            return new Resolution.Unreachable("container " + name + " is not running");
-        }
+        return OwnRunningContainer.reach(docker, hostUid, container, c -> reach(c, container.getContainerName(), port));
+    }
+
+    private Resolution reach(InspectContainerResponse c, String name, int port) {
         String mode = c.getHostConfig() == null ? "" : String.valueOf(c.getHostConfig().getNetworkMode());
         if ("host".equals(mode)) {
             return new Resolution.Address(new InetSocketAddress("127.0.0.1", port));

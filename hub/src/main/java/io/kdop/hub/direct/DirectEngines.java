@@ -3,6 +3,7 @@ package io.kdop.hub.direct;
 import com.github.dockerjava.api.DockerClient;
 import io.kdop.engine.backoff.Backoff;
 import io.kdop.engine.docker.DockerEndpoint;
+import io.kdop.engine.docker.PublishedPorts;
 import io.kdop.engine.plan.HostPathResolver;
 import io.kdop.engine.plan.MountGuard;
 import io.kdop.engine.run.EngineSetup;
