@@ -54,7 +54,7 @@ class SeedCompatibilityIT {
     private static final String REGISTRY_PASSWORD = "kdop-test-password";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** The seed README's DockerHost, word for word but for the address. */
-    private static final String SEED_HOST = """
+    static final String SEED_HOST = """
             apiVersion: kdop.io.vn/v1alpha1
             kind: DockerHost
             metadata:
@@ -208,7 +208,7 @@ class SeedCompatibilityIT {
      * The seed's DockerContainer on its direct host: the hub starts it over mutual TLS, its status
      * tells Docker's truth, a container removed by hand comes back, a new spec recreates it, a hub
      * restart leaves it alone, and deleting the resource removes it. What direct hosts cannot take
-     * yet (jobs, secret volumes, tunnels) each says so.
+     * yet (secret volumes, tunnels) each says so; jobs there: DirectHostJobsIT.
      */
     private void theHubRunsContainersOnTheDirectHost(PrivateDockerDaemon dockerd) {
         String name = PREFIX + "on-remote";
@@ -253,11 +253,6 @@ class SeedCompatibilityIT {
         DockerContainerStatus noSecrets = cluster.awaitContainer("remote-secret", "DirectSecretVolumesUnsupported",
                 s -> "DirectSecretVolumesUnsupported".equals(Cluster.readyReason(s)), TIMEOUT);
         assertThat(noSecrets.message()).contains("direct host", "secret volumes");
-        cluster.applyJob("remote-job", JobSpecs.image(IMAGE).name(PREFIX + "remote-job").script("echo hi")
-                .host("remote-host").build());
-        cluster.awaitJob("remote-job", "Accepted=False DirectJobsUnsupported", s -> Conditions.find(s.conditions(),
-                "Accepted").filter(c -> "False".equals(c.getStatus()) && "DirectJobsUnsupported".equals(c.getReason()))
-                .isPresent(), TIMEOUT);
         cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sleep", "3600")
                 .service("http", 80, 80).host("remote-host").build());
         DockerContainerStatus web = cluster.awaitContainer("remote-web", "Serving=False TunnelsUnsupported",
@@ -266,7 +261,6 @@ class SeedCompatibilityIT {
         assertThat(web.service()).isNull();
         assertThat(api.client().services().inNamespace(Cluster.NS).withName("tunnel-remote-web").get()).isNull();
         assertThat(dockerd.containerIds(PREFIX + "remote-secret")).isEmpty();
-        assertThat(dockerd.containerIds(PREFIX + "remote-job")).isEmpty();
 
         // deleting the resource removes the container, and the resource goes once it is gone
         cluster.deleteContainer("on-remote", TIMEOUT);
