@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DockerJobs on a direct host (the seed's DockerHost with hostURL and tlsSecretName, a real
- * dockerd with --tlsverify): the hub runs the seed's DockerJob there to Complete, once; a job the
- * hub is killed in the middle of is finished by the restarted hub without a second container,
- * because its record lives in a Secret; and deleting a job removes its container and its record.
+ * dockerd with --tlsverify): the hub runs the seed's DockerJob there to Complete, once; jobs the
+ * hub is killed in the middle of are finished by the restarted hub, each attempt once, because
+ * their records live in Secrets; and deleting a job removes its container and its record.
  */
 class DirectHostJobsIT {
 
@@ -98,14 +98,27 @@ class DirectHostJobsIT {
                 assertThat(record(api, uid)).as("the record, in a Secret of the hub's namespace")
                         .contains("\"state\" : \"SUCCEEDED\"").doesNotContain(DATABASE_URL);
 
-                // killed mid-run: the restarted hub reads the job's record and finishes it without a second container
+                // killed with one job running and one between attempts: the restarted hub reads their records,
+                // finishes the first without a second container and runs the next attempt of the other (whose
+                // spec only its record holds now: the hub sends a begun job's identity only)
                 since = Instant.now();
+                Path out = Files.createDirectories(work.resolve("retry"));
+                cluster.applyJob("retry", JobSpecs.image(IMAGE).name("retry").volume(out.toString(), "/out")
+                        .script("if [ -e /out/first ]; then echo second; else touch /out/first; exit 3; fi")
+                        .backoffLimit(2).host("remote-host").build());
+                cluster.awaitJob("retry", "waiting for its second attempt",
+                        s -> Integer.valueOf(3).equals(s.exitCode()) && !s.finished(), TIMEOUT);
                 cluster.applyJob("slow", JobSpecs.image(IMAGE).name("slow").script("sleep 4; echo done")
                         .host("remote-host").build());
                 DockerJobStatus running = cluster.awaitJob("slow", "Running",
                         s -> "Running".equals(s.phase()) && s.containerID() != null, TIMEOUT);
                 hub.kill();
                 hub = HubProcess.start(api, hubPort, work.resolve("hub-2.log"));
+                DockerJobStatus retried = cluster.awaitJob("retry", "Succeeded after the hub restart",
+                        s -> s.finished(), TIMEOUT);
+                assertThat(retried.phase()).as(retried.message()).isEqualTo("Succeeded");
+                assertThat(retried.attempts()).isEqualTo(2);
+                assertThat(creates(dockerd, "retry", since)).as("one container per attempt").isEqualTo(2);
                 DockerJobStatus done = cluster.awaitJob("slow", "Succeeded after the hub restart",
                         s -> "Succeeded".equals(s.phase()), TIMEOUT);
                 assertThat(done.containerID()).isEqualTo(running.containerID());
