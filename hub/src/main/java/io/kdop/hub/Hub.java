@@ -18,6 +18,7 @@ import io.kdop.hub.controller.TerminatingNamespaces;
 import io.kdop.hub.deployment.DockerDeploymentReconciler;
 import io.kdop.hub.direct.DirectEngines;
 import io.kdop.hub.direct.DirectHosts;
+import io.kdop.hub.direct.SecretJobRecords;
 import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.join.JoinInstructions;
 import io.kdop.hub.join.JoinQueue;
@@ -126,7 +127,8 @@ public final class Hub implements AutoCloseable {
             }
         });
 
-        directEngines = new DirectEngines(desiredStates::current, reports::accept, clock);
+        directEngines = new DirectEngines(desiredStates::current, reports::accept,
+                host -> SecretJobRecords.open(client, config.namespace(), host), clock);
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, directEngines, housekeeping);
@@ -156,7 +158,8 @@ public final class Hub implements AutoCloseable {
                 (hostKey, uid) -> BackendReadiness.notReady(registry.liveSession(hostKey).isPresent()
                         || directEngines.runs(hostKey), reports.status(hostKey, uid)), clock));
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
-                hostKey -> registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L), events, clock);
+                hostKey -> Math.max(registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L),
+                        directEngines.appliedRevision(hostKey)), events, clock);
         operator.register(jobs);
         operator.register(new DockerDeploymentReconciler(client, config.namespace(), events, clock));
         this.client = client;

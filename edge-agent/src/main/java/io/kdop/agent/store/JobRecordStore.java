@@ -1,20 +1,13 @@
 package io.kdop.agent.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.kdop.engine.job.JobRecord;
+import io.kdop.engine.job.JobRecordJson;
 import io.kdop.engine.plan.SpecCheck;
 import io.kdop.engine.store.JobRecords;
-import io.kdop.proto.v1.JobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's durable records of its jobs: one JSON file per job, {@code <state-dir>/jobs/<uid>.json},
- * 0600 in a 0700 directory (the spec in it holds secret values), each replaced atomically. Read
- * once at start and kept in memory; a record is in memory only once it is on disk.
+ * 0600 in a 0700 directory (the spec in it holds secret values), each replaced atomically, in
+ * the form {@link JobRecordJson} writes. Read once at start and kept in memory; a record is in
+ * memory only once it is on disk.
  *
  * <p>A file that cannot be read is set aside as {@code <uid>.json.corrupt-<millis>} (kept for a
  * post-mortem) and the job counts as {@linkplain #unreadable unreadable} for as long as such a
@@ -40,11 +34,8 @@ public final class JobRecordStore implements JobRecords {
 
     /** The subdirectory of the state directory. */
     public static final String DIRECTORY = "jobs";
-    /** The version of the file format; a file of another version is unreadable to this agent. */
-    static final int FORMAT = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRecordStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUFFIX = ".json";
     private static final String CORRUPT = SUFFIX + ".corrupt-";
     /** As SpecCheck admits workload UIDs: a file name, never a path. */
@@ -98,7 +89,7 @@ public final class JobRecordStore implements JobRecords {
             return;
         }
         AtomicFiles.privateDirectory(dir);
-        AtomicFiles.write(dir.resolve(uid + SUFFIX), encode(record));
+        AtomicFiles.write(dir.resolve(uid + SUFFIX), JobRecordJson.encode(record));
         records.put(uid, record);
         unreadable.remove(uid);
     }
@@ -143,7 +134,7 @@ public final class JobRecordStore implements JobRecords {
 
     private void read(Path file, String uid) throws IOException {
         try {
-            JobRecord record = decode(Files.readAllBytes(file));
+            JobRecord record = JobRecordJson.decode(Files.readAllBytes(file));
             if (!record.uid().equals(uid)) {
                 throw new IllegalArgumentException("it is the record of job " + record.uid());
             }
@@ -173,100 +164,5 @@ public final class JobRecordStore implements JobRecords {
             throw new IOException("'" + uid + "' is not a valid job uid");
         }
         return uid;
-    }
-
-    static byte[] encode(JobRecord r) {
-        ObjectNode json = JSON.createObjectNode();
-        json.put("format", FORMAT);
-        json.put("uid", r.uid());
-        // for people reading the file; the spec below is what counts
-        json.put("workload", r.workload().getKind() + " " + r.workload().getNamespace() + "/" + r.workload().getName());
-        json.put("specDigest", r.specDigest());
-        json.put("state", r.state().name());
-        json.put("attempts", r.attempts());
-        json.put("startTime", text(r.startTime()));
-        json.put("containerId", r.containerId());
-        json.put("previousStartedAt", r.previousStartedAt());
-        if (r.exitCode() != null) {
-            json.put("exitCode", r.exitCode());
-        } else {
-            json.putNull("exitCode");
-        }
-        json.put("nextAttemptAt", text(r.nextAttemptAt()));
-        json.put("completionTime", text(r.completionTime()));
-        json.put("reason", r.reason());
-        json.put("message", r.message());
-        json.put("lastOutput", r.lastOutput());
-        json.put("containerRemoved", r.containerRemoved());
-        json.put("interruptions", r.interruptions());
-        json.put("spec", Base64.getEncoder().encodeToString(r.spec().toByteArray()));
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
-    }
-
-    /** @throws IllegalArgumentException or IOException when the bytes are not a record this agent wrote */
-    static JobRecord decode(byte[] bytes) throws IOException {
-        JsonNode json = JSON.readTree(bytes);
-        if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException("not a JSON object");
-        }
-        int format = json.path("format").asInt(-1);
-        if (format != FORMAT) {
-            throw new IllegalArgumentException("format " + json.path("format") + ", this agent reads format " + FORMAT);
-        }
-        JobSpec spec;
-        try {
-            spec = JobSpec.parseFrom(Base64.getDecoder().decode(required(json, "spec").asText()));
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("the spec does not parse: " + e.getMessage(), e);
-        }
-        if (!spec.getContainer().getWorkload().getUid().equals(required(json, "uid").asText())) {
-            throw new IllegalArgumentException("the spec is of another job than the uid says");
-        }
-        int attempts = required(json, "attempts").asInt(-1);
-        if (attempts < 0) {
-            throw new IllegalArgumentException("attempts " + json.get("attempts"));
-        }
-        JsonNode exit = json.path("exitCode");
-        return new JobRecord(spec,
-                JobRecord.State.valueOf(required(json, "state").asText()),
-                attempts,
-                instant(json, "startTime"),
-                json.path("containerId").asText(""),
-                json.path("previousStartedAt").asText(""),
-                exit.isInt() ? Integer.valueOf(exit.asInt()) : null,
-                instant(json, "nextAttemptAt"),
-                instant(json, "completionTime"),
-                json.path("reason").asText(""),
-                json.path("message").asText(""),
-                json.path("lastOutput").asText(""),
-                json.path("containerRemoved").asBoolean(false), json.path("interruptions").asInt(0));
-    }
-
-    private static JsonNode required(JsonNode json, String field) {
-        JsonNode node = json.get(field);
-        if (node == null || node.isNull()) {
-            throw new IllegalArgumentException("no " + field);
-        }
-        return node;
-    }
-
-    private static Instant instant(JsonNode json, String field) {
-        String s = json.path(field).asText("");
-        if (s.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " '" + s + "' is not a time", e);
-        }
-    }
-
-    private static String text(Instant t) {
-        return t == null ? "" : t.toString();
     }
 }

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps each DockerJob in its host's desired state and its status true to the agent's reports.
- * The agent owns the job's lifecycle; the hub sends the job once it resolves, and once the agent
+ * The agent (on a direct host, the hub's engine for it) owns the job's lifecycle; the hub sends the job once it resolves, and once the agent
  * has begun it only what identifies it: a begun job stays on its host with the spec it began
  * with (an edit shows as Accepted=False, SpecImmutable).
  * Deleting the resource waits (finalizer) until the agent reports the job's container gone.
@@ -57,8 +57,9 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
     private final HostPolicyGate policies;
 
     /**
-     * @param appliedRevision the desired-state revision a host's agent last acknowledged (0 when
-     *     unknown): a job in a revision the agent has may have begun there before any report says so
+     * @param appliedRevision the desired-state revision a host's agent last acknowledged, or a direct
+     *     host's engine last read (0 when unknown): a job in a revision the host has may have begun
+     *     there before any report says so
      */
     public DockerJobReconciler(KubernetesClient client, String hubNamespace, HostWorkloads workloads,
             WorkloadReports reports, SimpleInboundEventSource<DockerJob> reportEvents,
@@ -161,9 +162,6 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
             // Nothing is taken off a host because a reference does not resolve: the status says why.
             return new Outcome(wantedKey, wanted, Optional.empty());
         }
-        if (HostLookup.isDirect(wanted.get())) {
-            return new Outcome(wantedKey, wanted, Optional.of(HostLookup.directJobsUnsupported(wantedKey)));
-        }
         Optional<SpecProblem> notTaken = policies.namespaceRefusal(wantedKey, wanted.get(), job);
         if (notTaken.isPresent()) {
             return new Outcome(wantedKey, wanted, notTaken);
@@ -176,7 +174,9 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
                 yield new Outcome(wantedKey, wanted, Optional.of(invalid.problems().summary()));
             }
             case JobTranslation.Valid valid -> {
-                Optional<SpecProblem> refused = policies.refusal(wantedKey, wanted.get(), valid.spec().getContainer());
+                Optional<SpecProblem> refused = policies.refusal(wantedKey, wanted.get(), valid.spec().getContainer())
+                        .or(() -> HostLookup.isDirect(wanted.get())
+                                ? DirectHostLimits.refusal(wantedKey, valid.spec().getContainer()) : Optional.empty());
                 if (refused.isPresent()) {
                     yield new Outcome(wantedKey, wanted, refused);
                 }

@@ -4,14 +4,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.HostBound;
-import io.kdop.hub.container.SpecProblem;
 import java.util.Optional;
 
 /**
  * Finds the DockerHost a workload names: in the workload's namespace first, then in the hub's
  * namespace (hosts shared by several teams live there); without a name, the host called default,
- * as in the seed operator. A direct host (spec.hostURL) is found too, so its workloads can say
- * that direct hosts run no workloads yet; nothing is ever placed on one.
+ * as in the seed operator. A direct host (spec.hostURL) is found too: the hub's own engine for it
+ * runs its workloads.
  */
 final class HostLookup {
 
@@ -39,17 +38,6 @@ final class HostLookup {
     /** Whether the host is the seed's direct mode: the hub would dial its Docker API (spec.hostURL). */
     static boolean isDirect(DockerHost host) {
         return host.getSpec() != null && host.getSpec().getHostURL() != null && !host.getSpec().getHostURL().isBlank();
-    }
-
-    /**
-     * Why a DockerJob does not run on a direct host: the hub runs containers there, but a job's
-     * exactly-once record would have to live in Kubernetes, which is not built yet.
-     */
-    static SpecProblem directJobsUnsupported(String hostKey) {
-        return SpecProblem.of("DirectJobsUnsupported", "DockerHost " + hostKey + " is a direct host "
-                + "(spec.hostURL): the hub runs DockerContainers there but not DockerJobs yet, so nothing was "
-                + "started; to run it now, join an agent on that machine (a DockerHost without spec.hostURL) and set "
-                + "spec.dockerHostRef to it");
     }
 
     /** Why a workload whose host {@link #find} did not find has no host, and what to do about it. */

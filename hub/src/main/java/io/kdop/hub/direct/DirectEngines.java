@@ -9,6 +9,7 @@ import io.kdop.engine.plan.MountGuard;
 import io.kdop.engine.run.EngineSetup;
 import io.kdop.engine.run.ReconcileLoop;
 import io.kdop.engine.status.StatusBoard;
+import io.kdop.engine.store.JobRecords;
 import io.kdop.hub.tunnel.DirectRoutes;
 import io.kdop.hub.tunnel.TunnelBroker;
 import io.kdop.proto.v1.ContainerSpec;
@@ -16,6 +17,7 @@ import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.StatusReport;
 import io.kdop.proto.v1.WorkloadRef;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,8 +52,11 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
 
     private final Function<String, Optional<DesiredState>> desired;
     private final BiConsumer<String, StatusReport> reports;
+    private final JobRecordsSource jobRecords;
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** The highest desired-state revision each host's engine read: it applies what it reads at once. */
+    private final Map<String, Long> read = new ConcurrentHashMap<>();
 
     /** One engine, what it was started with, and the client that finds published ports for tunnels. */
     private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription,
@@ -60,11 +65,13 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     /**
      * @param desired a host's (key) desired state, as the hub keeps it for agents too
      * @param reports takes a host's (key) status report, as an agent's session would
+     * @param jobRecords where a host's job records are kept (the hub has no disk): read before its engine starts
      */
     public DirectEngines(Function<String, Optional<DesiredState>> desired, BiConsumer<String, StatusReport> reports,
-            Clock clock) {
+            JobRecordsSource jobRecords, Clock clock) {
         this.desired = desired;
         this.reports = reports;
+        this.jobRecords = jobRecords;
         this.clock = clock;
     }
 
@@ -81,11 +88,20 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         }
         if (current != null) {
             LOG.info("direct host {}: its address or TLS material changed, reconnecting", key);
-            close(current);
+            running.remove(key);
+            close(current); // first: the new engine reads the job records the old one wrote last
+        }
+        JobRecords records;
+        try {
+            records = jobRecords.open(host);
+        } catch (IOException e) {
+            // without its records a job could run twice: no engine until they can be read (the next probe tries again)
+            LOG.warn("direct host {}: not driving its Docker API yet: {}", key, e.getMessage());
+            return;
         }
         EngineSetup setup = new EngineSetup(DockerEndpoint.of(endpoint.dockerHost(), tls), host,
-                () -> Optional.of(desired.apply(key).orElse(DesiredState.getDefaultInstance())),
-                new NoJobRecords(), new NoSecretFiles(NO_SECRETS),
+                () -> Optional.of(read(key, desired.apply(key).orElse(DesiredState.getDefaultInstance()))),
+                records, new NoSecretFiles(NO_SECRETS),
                 new MountGuard(MountGuard.daemonPaths(endpoint.dockerHost()), DirectEngines::asWritten),
                 DirectEngines::asWritten, Backoff.JOBS, RESYNC, clock);
         ReconcileLoop loop = ReconcileLoop.start(setup);
@@ -137,6 +153,19 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
             LOG.info("direct host {}: no longer driving its Docker API", hostKey);
             close(r);
         }
+    }
+
+    /**
+     * The highest desired-state revision the host's engine has read (0 if none): as an agent's
+     * acknowledged revision, a job in it may have begun before any report says so.
+     */
+    public long appliedRevision(String hostKey) {
+        return read.getOrDefault(hostKey, 0L);
+    }
+
+    private DesiredState read(String hostKey, DesiredState state) {
+        read.merge(hostKey, state.getRevision(), Math::max);
+        return state;
     }
 
     public boolean runs(String hostKey) {

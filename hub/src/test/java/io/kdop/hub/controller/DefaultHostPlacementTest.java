@@ -3,6 +3,7 @@ package io.kdop.hub.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.kdop.hub.api.Conditions;
@@ -12,6 +13,7 @@ import io.kdop.hub.api.DockerHostSpec;
 import io.kdop.hub.api.DockerJob;
 import io.kdop.hub.api.HostPolicySpec;
 import io.kdop.hub.api.container.DockerContainerSpec;
+import io.kdop.hub.api.container.SecretVolume;
 import io.kdop.hub.api.job.DockerJobSpec;
 import io.kdop.hub.state.DesiredStateBook;
 import io.kdop.proto.v1.DesiredState;
@@ -86,20 +88,32 @@ class DefaultHostPlacementTest {
     }
 
     @Test
-    void aDirectDefaultHostTakesContainersButNotJobsYetAndSaysSo() {
+    void aDirectDefaultHostTakesContainersAndJobs() {
         host(TEAM, "tcp://192.0.2.10:2376");
 
         containers.reconcile(container("app"), null);
         Condition accepted = acceptedOf(jobs.reconcile(job("migrate"), null));
 
-        // the container is in the host's desired state, which the hub's engine for the host enforces
+        // both are in the host's desired state, which the hub's engine for the host enforces
         DesiredState state = book.current(TEAM + "/default").orElseThrow();
         assertThat(state.getContainersList()).extracting(c -> c.getWorkload().getName()).containsExactly("app");
-        assertThat(state.getJobsCount()).isZero();
+        assertThat(state.getJobsList()).extracting(j -> j.getContainer().getWorkload().getName())
+                .containsExactly("migrate");
+        assertThat(accepted.getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void aJobWithSecretVolumesIsRefusedOnADirectHostAsAContainerIs() {
+        host(TEAM, "tcp://192.0.2.10:2376");
+        client.secrets().inNamespace(TEAM).resource(new SecretBuilder().withNewMetadata().withName("files")
+                .endMetadata().addToStringData("a", "b").build()).create();
+
+        Condition accepted = acceptedOf(jobs.reconcile(job("migrate",
+                List.of(new SecretVolume("files", "/etc/files"))), null));
+
         assertThat(accepted.getStatus()).isEqualTo("False");
-        assertThat(accepted.getReason()).isEqualTo("DirectJobsUnsupported");
-        assertThat(accepted.getMessage()).contains("DockerHost team-a/default is a direct host (spec.hostURL)",
-                "not DockerJobs yet", "nothing was started");
+        assertThat(accepted.getReason()).isEqualTo("DirectSecretVolumesUnsupported");
+        assertThat(book.current(TEAM + "/default").map(DesiredState::getJobsCount).orElse(0)).isZero();
     }
 
     @Test
@@ -134,11 +148,15 @@ class DefaultHostPlacementTest {
     }
 
     private DockerJob job(String name) {
+        return job(name, null);
+    }
+
+    private DockerJob job(String name, List<SecretVolume> secretVolumes) {
         DockerJob job = new DockerJob();
         job.getMetadata().setNamespace(TEAM);
         job.getMetadata().setName(name);
-        job.setSpec(new DockerJobSpec("busybox:1.36", null, List.of("true"), null, null, null, null, null, null,
-                null, null, null, "Never", 0, null, null, null));
+        job.setSpec(new DockerJobSpec("busybox:1.36", null, List.of("true"), null, null, null, null, secretVolumes,
+                null, null, null, null, "Never", 0, null, null, null));
         return client.resource(job).create();
     }
 

@@ -56,7 +56,7 @@ class SeedCompatibilityIT {
     private static final String REGISTRY_PASSWORD = "kdop-test-password";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** The seed README's DockerHost, word for word but for the address. */
-    private static final String SEED_HOST = """
+    static final String SEED_HOST = """
             apiVersion: kdop.io.vn/v1alpha1
             kind: DockerHost
             metadata:
@@ -210,7 +210,8 @@ class SeedCompatibilityIT {
      * The seed's DockerContainer on its direct host: the hub starts it over mutual TLS, its status
      * tells Docker's truth, a container removed by hand comes back, a new spec recreates it, a hub
      * restart leaves it alone, a Service reaches its published port through the hub, and deleting
-     * the resource removes it. What direct hosts cannot take yet (jobs, secret volumes) each says so.
+     * the resource removes it. What direct hosts cannot take yet (secret volumes) says so; jobs
+     * there: DirectHostJobsIT.
      */
     private void theHubRunsContainersOnTheDirectHost(PrivateDockerDaemon dockerd) {
         String name = PREFIX + "on-remote";
@@ -255,11 +256,6 @@ class SeedCompatibilityIT {
         DockerContainerStatus noSecrets = cluster.awaitContainer("remote-secret", "DirectSecretVolumesUnsupported",
                 s -> "DirectSecretVolumesUnsupported".equals(Cluster.readyReason(s)), TIMEOUT);
         assertThat(noSecrets.message()).contains("direct host", "secret volumes");
-        cluster.applyJob("remote-job", JobSpecs.image(IMAGE).name(PREFIX + "remote-job").script("echo hi")
-                .host("remote-host").build());
-        cluster.awaitJob("remote-job", "Accepted=False DirectJobsUnsupported", s -> Conditions.find(s.conditions(),
-                "Accepted").filter(c -> "False".equals(c.getStatus()) && "DirectJobsUnsupported".equals(c.getReason()))
-                .isPresent(), TIMEOUT);
         // a Service to a container on the direct host: the hub carries its connections to the published port
         cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sh", "-c",
                 "echo hello-from-the-remote-host > /tmp/index.html && exec httpd -f -p 8080 -h /tmp")
@@ -277,7 +273,6 @@ class SeedCompatibilityIT {
         cluster.awaitContainer("remote-unpublished", "Serving=False PortNotPublished", s -> Conditions.find(
                 s.conditions(), "Serving").map(c -> "PortNotPublished".equals(c.getReason())).orElse(false), TIMEOUT);
         assertThat(dockerd.containerIds(PREFIX + "remote-secret")).isEmpty();
-        assertThat(dockerd.containerIds(PREFIX + "remote-job")).isEmpty();
 
         // deleting the resource removes the container, and the resource goes once it is gone
         cluster.deleteContainer("on-remote", TIMEOUT);
