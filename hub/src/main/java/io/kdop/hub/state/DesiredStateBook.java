@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The desired state of every host, each a complete snapshot with its revision. A host nobody
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DesiredStateBook {
 
     private final Map<String, DesiredState> byHost = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, Long> resent = (hostKey, revision) -> { };
 
     /** Replaces a host's workloads; returns the new snapshot if its content changed. */
     public Optional<DesiredState> update(String hostKey, List<ContainerSpec> containers) {
@@ -75,15 +77,30 @@ public final class DesiredStateBook {
         return Optional.ofNullable(changed[0]);
     }
 
+    /**
+     * Tells {@code listener} (host key, revision) whenever an agent is sent a snapshot whose content
+     * it has not applied: it converges to that revision anew, whatever its earlier reports said.
+     * Called outside the book's locks.
+     */
+    public void onResent(BiConsumer<String, Long> listener) {
+        this.resent = listener;
+    }
+
     /** The snapshot to send an agent that just said which revision it applied; never below it. */
     public DesiredState forSession(String hostKey, Revision agentApplied) {
-        return byHost.compute(hostKey, (key, current) -> {
+        DesiredState snapshot = byHost.compute(hostKey, (key, current) -> {
             DesiredState content = current != null ? current : DesiredState.getDefaultInstance();
             String digest = digest(content);
             Revision revision = Revision.next(Optional.ofNullable(current).map(DesiredStateBook::revisionOf), digest,
                     agentApplied.equals(Revision.NONE) ? Optional.empty() : Optional.of(agentApplied));
             return content.toBuilder().setRevision(revision.number()).setDigest(digest).build();
         });
+        if (snapshot.getRevision() != agentApplied.number()) {
+            // e.g. a restarted hub, whose revisions began again below the agent's: reports the agent
+            // made before this snapshot describe other content and must not count for it
+            resent.accept(hostKey, snapshot.getRevision());
+        }
+        return snapshot;
     }
 
     public Optional<DesiredState> current(String hostKey) {

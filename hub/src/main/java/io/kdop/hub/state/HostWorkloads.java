@@ -59,6 +59,16 @@ public final class HostWorkloads {
     public HostWorkloads(DesiredStateBook book, BiConsumer<String, DesiredState> publisher) {
         this.book = book;
         this.publisher = publisher;
+        book.onResent(this::resent);
+    }
+
+    /**
+     * The host's agent was sent the whole snapshot at {@code revision}, content it had not
+     * applied: every workload there counts as placed at that revision, so a report the agent made
+     * before it (about what it ran until then) is not taken for the current spec.
+     */
+    private synchronized void resent(String hostKey, long revision) {
+        byHost.getOrDefault(hostKey, Map.of()).keySet().forEach(uid -> specRevision.merge(uid, revision, Math::max));
     }
 
     public synchronized Placement place(String hostKey, ContainerSpec spec) {

@@ -43,6 +43,33 @@ class HostWorkloadsTest {
     }
 
     @Test
+    void afterAHubRestartAReportMadeBeforeTheAgentGotTheNewSnapshotDoesNotCountForTheCurrentSpec() {
+        // a restarted hub places from scratch: its revisions begin again, below the agent's
+        assertThat(workloads.place("edge/h1", spec("uid-a", "web", "nginx:2"))).isEqualTo(
+                new HostWorkloads.Placement.Placed(1));
+
+        // the agent applied revision 49 of the hub before the restart, with other content (nginx:1)
+        DesiredState sent = book.forSession("edge/h1", new Revision(49, "digest-of-other-content"));
+
+        assertThat(sent.getRevision()).isEqualTo(50);
+        assertThat(workloads.place("edge/h1", spec("uid-a", "web", "nginx:2")))
+                .as("its reports at 49 are about nginx:1: only one at 50 or later tells about nginx:2")
+                .isEqualTo(new HostWorkloads.Placement.Placed(50));
+    }
+
+    @Test
+    void anAgentThatAlreadyRunsTheSnapshotsContentKeepsItsRevisionAndItsReportsCount() {
+        workloads.place("edge/h1", spec("uid-a", "web", "nginx:2"));
+        String digest = book.current("edge/h1").orElseThrow().getDigest();
+
+        DesiredState sent = book.forSession("edge/h1", new Revision(49, digest));
+
+        assertThat(sent.getRevision()).isEqualTo(49);
+        assertThat(workloads.place("edge/h1", spec("uid-a", "web", "nginx:2")))
+                .isEqualTo(new HostWorkloads.Placement.Placed(1));
+    }
+
+    @Test
     void aContainerNameBelongsToTheFirstWorkloadOnAHost() {
         workloads.place("edge/h1", spec("uid-a", "web", "nginx:1"));
 
