@@ -176,13 +176,6 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 if (refused.isPresent()) {
                     yield new Outcome(hostKey, host, refused, 0);
                 }
-                Optional<SpecProblem> unsupported = HostLookup.isDirect(host.get())
-                        ? DirectHostLimits.refusal(hostKey, valid.spec()) : Optional.empty();
-                if (unsupported.isPresent()) {
-                    // as for an invalid spec: what may already run keeps running
-                    workloads.retain(hostKey, WorkloadRefs.of(container));
-                    yield new Outcome(hostKey, host, unsupported, 0);
-                }
                 yield switch (workloads.place(hostKey, valid.spec())) {
                     case HostWorkloads.Placement.Placed placed ->
                             new Outcome(hostKey, host, Optional.empty(), placed.revision());

@@ -38,16 +38,14 @@ public final class DirectEngines implements AutoCloseable {
     /** The engines' resync: Docker's events repair drift at once, this catches anything they miss. */
     private static final Duration RESYNC = ReconcileLoop.DEFAULT_RESYNC;
 
-    /** Where secret files would go: never used, direct hosts take no secret volumes yet. */
-    private static final Path NO_SECRETS = Path.of("/nonexistent/kdop-direct-secrets");
-
     private final Function<String, Optional<DesiredState>> desired;
     private final BiConsumer<String, StatusReport> reports;
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /** One engine and what it was started with. */
-    private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription) {}
+    private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription,
+            SecretVolumeStore secrets) {}
 
     /**
      * @param desired a host's (key) desired state, as the hub keeps it for agents too
@@ -75,9 +73,12 @@ public final class DirectEngines implements AutoCloseable {
             LOG.info("direct host {}: its address or TLS material changed, reconnecting", key);
             close(current);
         }
-        EngineSetup setup = new EngineSetup(DockerEndpoint.of(endpoint.dockerHost(), tls), host,
+        DockerEndpoint docker = DockerEndpoint.of(endpoint.dockerHost(), tls);
+        // secret files go into Docker volumes through the API: the hub has no disk on the host
+        SecretVolumeStore secrets = new SecretVolumeStore(docker.client(Duration.ofMinutes(1), 2), host.getUid(), clock);
+        EngineSetup setup = new EngineSetup(docker, host,
                 () -> Optional.of(desired.apply(key).orElse(DesiredState.getDefaultInstance())),
-                new NoJobRecords(), new NoSecretFiles(NO_SECRETS),
+                new NoJobRecords(), secrets,
                 new MountGuard(MountGuard.daemonPaths(endpoint.dockerHost()), DirectEngines::asWritten),
                 DirectEngines::asWritten, Backoff.JOBS, RESYNC, clock);
         ReconcileLoop loop = ReconcileLoop.start(setup);
@@ -86,7 +87,7 @@ public final class DirectEngines implements AutoCloseable {
         StatusBoard.Subscription subscription = board.subscribe(() -> board.latest()
                 .ifPresent(report -> reports.accept(key, report)));
         board.latest().ifPresent(report -> reports.accept(key, report));
-        running.put(key, new Running(loop, config, subscription));
+        running.put(key, new Running(loop, config, subscription, secrets));
         LOG.info("direct host {}: running its workloads on the Docker API at {}", key, endpoint.dockerHost());
     }
 
@@ -119,6 +120,11 @@ public final class DirectEngines implements AutoCloseable {
     private static void close(Running r) {
         r.subscription().close();
         r.loop().close();
+        try {
+            r.secrets().close();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing a Docker client: {}", e.getMessage());
+        }
     }
 
     /**
