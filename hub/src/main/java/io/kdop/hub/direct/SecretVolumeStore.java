@@ -41,9 +41,6 @@ import org.slf4j.LoggerFactory;
 final class SecretVolumeStore implements SecretPlacement, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecretVolumeStore.class);
-    /** Carriers are made from an empty image the hub imports: no pull, no registry, nothing that could run. */
-    static final String CARRIER_REPOSITORY = "kdop-secrets-carrier";
-    static final String CARRIER_TAG = "1";
     private static final String NEVER_RUN = "kdop-secrets-carrier-is-never-started";
 
     private final DockerClient docker;
@@ -178,21 +175,15 @@ final class SecretVolumeStore implements SecretPlacement, AutoCloseable {
         try {
             return createCarrierContainer(uid, n, volume);
         } catch (NotFoundException e) {
-            // the empty image is not (or no longer) there: import it, then try again
-            try {
-                docker.createImageCmd(CARRIER_REPOSITORY, new ByteArrayInputStream(VolumeTar.write(List.of(),
-                        clock.instant()))).withTag(CARRIER_TAG).exec();
-            } catch (IOException io) {
-                throw new java.io.UncheckedIOException(io);
-            }
-            LOG.info("imported the empty image {}:{} that secret volume carriers are made of", CARRIER_REPOSITORY,
-                    CARRIER_TAG);
+            // the empty image is not (or no longer) there: load it, then try again
+            docker.loadImageCmd(new ByteArrayInputStream(CarrierImage.archive())).exec();
+            LOG.info("loaded the empty image {} that secret volume carriers are made of", CarrierImage.REFERENCE);
             return createCarrierContainer(uid, n, volume);
         }
     }
 
     private String createCarrierContainer(String uid, int n, String volume) {
-        return docker.createContainerCmd(CARRIER_REPOSITORY + ":" + CARRIER_TAG).withName(volume)
+        return docker.createContainerCmd(CarrierImage.REFERENCE).withName(volume)
                 .withLabels(SecretVolumeNames.labels(hostUid, uid, n)).withCmd(NEVER_RUN).withNetworkDisabled(true)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withBinds(new Bind(volume, new Volume(SecretVolumeNames.CARRIER_MOUNT))))
