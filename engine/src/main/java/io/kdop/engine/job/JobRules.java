@@ -21,7 +21,7 @@ import io.kdop.engine.plan.Reason;
 import io.kdop.engine.plan.RegistryCredentials;
 import io.kdop.engine.plan.SpecCheck;
 import io.kdop.engine.plan.SpecHash;
-import io.kdop.engine.secrets.SecretLayout;
+import io.kdop.engine.secrets.SecretMounts;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.JobSpec;
 import io.kdop.proto.v1.RestartPolicy;
@@ -48,11 +48,11 @@ import java.util.Optional;
 public final class JobRules {
 
     private final String hostUid;
-    private final SecretLayout secrets;
+    private final SecretMounts secrets;
     private final MountGuard mounts;
     private final JobOutcomes outcomes;
 
-    public JobRules(String hostUid, SecretLayout secrets, MountGuard mounts, Backoff backoff) {
+    public JobRules(String hostUid, SecretMounts secrets, MountGuard mounts, Backoff backoff) {
         this.hostUid = hostUid;
         this.secrets = secrets;
         this.mounts = mounts;

@@ -1,6 +1,6 @@
 package io.kdop.engine.plan;
 
-import io.kdop.engine.secrets.SecretLayout;
+import io.kdop.engine.secrets.SecretMounts;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.HealthCheck;
 import io.kdop.proto.v1.HostMount;
@@ -38,7 +38,7 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
      *     {@link #mountProblem}) and the resolved host paths they are bound from: Docker mounts
      *     the path that was checked, not the text a link in it could make name something else
      */
-    public static DesiredContainer of(ContainerSpec spec, String hostUid, SecretLayout secrets, MountGuard mounts) {
+    public static DesiredContainer of(ContainerSpec spec, String hostUid, SecretMounts secrets, MountGuard mounts) {
         WorkloadRef w = spec.getWorkload();
         String hash = SpecHash.of(spec);
         Map<String, String> labels = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
             binds.add(ContainerConfig.bind(source, m.getContainerPath(), m.getReadOnly()));
         }
         for (int n = 0; n < spec.getSecretFilesCount(); n++) {
-            binds.add(ContainerConfig.bind(secretDirectory(secrets, w.getUid(), n),
+            binds.add(ContainerConfig.bind(secrets.source(w.getUid(), n),
                     spec.getSecretFiles(n).getMountPath(), true));
         }
         ContainerConfig config = new ContainerConfig(
@@ -127,14 +127,5 @@ public record DesiredContainer(ContainerSpec spec, String name, ContainerConfig 
             return millis > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         }
         return Duration.ofMillis(millis).toNanos();
-    }
-
-    /** Where the n-th secret directory is bound from; "" for a UID no path can hold (SpecCheck refuses it). */
-    private static String secretDirectory(SecretLayout secrets, String uid, int n) {
-        try {
-            return secrets.directory(uid, n).toString();
-        } catch (java.nio.file.InvalidPathException e) {
-            return "";
-        }
     }
 }

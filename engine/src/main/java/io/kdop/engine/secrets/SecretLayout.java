@@ -1,5 +1,6 @@
 package io.kdop.engine.secrets;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  *
  * @param root {@code <state-dir>/secrets}, absolute, since Docker resolves bind paths itself
  */
-public record SecretLayout(Path root) {
+public record SecretLayout(Path root) implements SecretMounts {
 
     public SecretLayout {
         root = root.toAbsolutePath().normalize();
@@ -22,5 +23,14 @@ public record SecretLayout(Path root) {
     /** The directory of the n-th secret_files entry of a workload. */
     public Path directory(String workloadUid, int n) {
         return workload(workloadUid).resolve(Integer.toString(n));
+    }
+
+    @Override
+    public String source(String workloadUid, int n) {
+        try {
+            return directory(workloadUid, n).toString();
+        } catch (InvalidPathException e) {
+            return "";
+        }
     }
 }

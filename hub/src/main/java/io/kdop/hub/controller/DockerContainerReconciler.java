@@ -180,16 +180,12 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 yield new Outcome(hostKey, host, Optional.of(invalid.summary()), 0);
             }
             case Translation.Valid valid -> {
-                Optional<SpecProblem> refused = policies.refusal(hostKey, host.get(), valid.spec());
+                Optional<SpecProblem> refused = policies.refusal(hostKey, host.get(), valid.spec())
+                        .or(() -> HostLookup.isDirect(host.get()) ? DirectHostLimits.refusal(hostKey,
+                                host.get().getMetadata().getNamespace(), container.getMetadata().getNamespace(),
+                                valid.spec()) : Optional.empty());
                 if (refused.isPresent()) {
                     yield new Outcome(hostKey, host, refused, 0);
-                }
-                Optional<SpecProblem> unsupported = HostLookup.isDirect(host.get())
-                        ? DirectHostLimits.refusal(hostKey, valid.spec()) : Optional.empty();
-                if (unsupported.isPresent()) {
-                    // as for an invalid spec: what may already run keeps running
-                    workloads.retain(hostKey, WorkloadRefs.of(container));
-                    yield new Outcome(hostKey, host, unsupported, 0);
                 }
                 yield switch (workloads.place(hostKey, valid.spec())) {
                     case HostWorkloads.Placement.Placed placed ->

@@ -175,8 +175,9 @@ public final class DockerJobReconciler implements Reconciler<DockerJob>, Cleaner
             }
             case JobTranslation.Valid valid -> {
                 Optional<SpecProblem> refused = policies.refusal(wantedKey, wanted.get(), valid.spec().getContainer())
-                        .or(() -> HostLookup.isDirect(wanted.get())
-                                ? DirectHostLimits.refusal(wantedKey, valid.spec().getContainer()) : Optional.empty());
+                        .or(() -> HostLookup.isDirect(wanted.get()) ? DirectHostLimits.refusal(wantedKey,
+                                wanted.get().getMetadata().getNamespace(), job.getMetadata().getNamespace(),
+                                valid.spec().getContainer()) : Optional.empty());
                 if (refused.isPresent()) {
                     yield new Outcome(wantedKey, wanted, refused);
                 }

@@ -47,9 +47,6 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     /** The engines' resync: Docker's events repair drift at once, this catches anything they miss. */
     private static final Duration RESYNC = ReconcileLoop.DEFAULT_RESYNC;
 
-    /** Where secret files would go: never used, direct hosts take no secret volumes yet. */
-    private static final Path NO_SECRETS = Path.of("/nonexistent/kdop-direct-secrets");
-
     private final Function<String, Optional<DesiredState>> desired;
     private final BiConsumer<String, StatusReport> reports;
     private final JobRecordsSource jobRecords;
@@ -58,9 +55,9 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     /** The highest desired-state revision each host's engine read: it applies what it reads at once. */
     private final Map<String, Long> read = new ConcurrentHashMap<>();
 
-    /** One engine, what it was started with, and the client that finds published ports for tunnels. */
+    /** One engine, what it was started with, its secret volumes, and the client that finds published ports. */
     private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription,
-            DockerClient tunnels, PublishedPorts ports) {}
+            SecretVolumeStore secrets, DockerClient tunnels, PublishedPorts ports) {}
 
     /**
      * @param desired a host's (key) desired state, as the hub keeps it for agents too
@@ -99,9 +96,12 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
             LOG.warn("direct host {}: not driving its Docker API yet: {}", key, e.getMessage());
             return;
         }
-        EngineSetup setup = new EngineSetup(DockerEndpoint.of(endpoint.dockerHost(), tls), host,
+        DockerEndpoint docker = DockerEndpoint.of(endpoint.dockerHost(), tls);
+        // secret files go into Docker volumes through the API: the hub has no disk on the host
+        SecretVolumeStore secrets = new SecretVolumeStore(docker.client(Duration.ofMinutes(1), 2), host.getUid(), clock);
+        EngineSetup setup = new EngineSetup(docker, host,
                 () -> Optional.of(read(key, desired.apply(key).orElse(DesiredState.getDefaultInstance()))),
-                records, new NoSecretFiles(NO_SECRETS),
+                records, secrets,
                 new MountGuard(MountGuard.daemonPaths(endpoint.dockerHost()), DirectEngines::asWritten),
                 DirectEngines::asWritten, Backoff.JOBS, RESYNC, clock);
         ReconcileLoop loop = ReconcileLoop.start(setup);
@@ -111,7 +111,7 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         StatusBoard.Subscription subscription = board.subscribe(() -> board.latest()
                 .ifPresent(report -> reports.accept(key, report)));
         board.latest().ifPresent(report -> reports.accept(key, report));
-        running.put(key, new Running(loop, config, subscription, tunnels,
+        running.put(key, new Running(loop, config, subscription, secrets, tunnels,
                 new PublishedPorts(tunnels, host.getUid(), endpoint.hostAddress())));
         LOG.info("direct host {}: running its workloads on the Docker API at {}", key, endpoint.dockerHost());
     }
@@ -181,6 +181,7 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         r.subscription().close();
         r.loop().close();
         try {
+            r.secrets().close();
             r.tunnels().close();
         } catch (java.io.IOException e) {
             LOG.debug("closing a Docker client: {}", e.toString());

@@ -103,7 +103,7 @@ class DefaultHostPlacementTest {
     }
 
     @Test
-    void aJobWithSecretVolumesIsRefusedOnADirectHostAsAContainerIs() {
+    void aJobWithSecretVolumesIsTakenOnADirectHost() {
         host(TEAM, "tcp://192.0.2.10:2376");
         client.secrets().inNamespace(TEAM).resource(new SecretBuilder().withNewMetadata().withName("files")
                 .endMetadata().addToStringData("a", "b").build()).create();
@@ -111,9 +111,8 @@ class DefaultHostPlacementTest {
         Condition accepted = acceptedOf(jobs.reconcile(job("migrate",
                 List.of(new SecretVolume("files", "/etc/files"))), null));
 
-        assertThat(accepted.getStatus()).isEqualTo("False");
-        assertThat(accepted.getReason()).isEqualTo("DirectSecretVolumesUnsupported");
-        assertThat(book.current(TEAM + "/default").map(DesiredState::getJobsCount).orElse(0)).isZero();
+        assertThat(accepted.getStatus()).isEqualTo("True");
+        assertThat(book.current(TEAM + "/default").map(DesiredState::getJobsCount).orElse(0)).isEqualTo(1);
     }
 
     @Test

@@ -210,7 +210,7 @@ class SeedCompatibilityIT {
      * The seed's DockerContainer on its direct host: the hub starts it over mutual TLS, its status
      * tells Docker's truth, a container removed by hand comes back, a new spec recreates it, a hub
      * restart leaves it alone, a Service reaches its published port through the hub, and deleting
-     * the resource removes it. What direct hosts cannot take yet (secret volumes) says so; jobs
+     * the resource removes it. A secret volume is a Docker volume there, rotated in place; jobs
      * there: DirectHostJobsIT.
      */
     private void theHubRunsContainersOnTheDirectHost(PrivateDockerDaemon dockerd) {
@@ -250,12 +250,9 @@ class SeedCompatibilityIT {
         assertThat(dockerd.containerIds(name)).containsExactly(updated.containerID());
         assertThat(dockerd.inspect(name, "{{.State.StartedAt}}")).as("not restarted").isEqualTo(startedAt);
 
+        theSecretVolumeOnTheDirectHostRotatesInPlace(dockerd);
+
         // what a direct host cannot take yet says so, and nothing of it is started
-        cluster.apply("remote-secret", Specs.image(IMAGE).name(PREFIX + "remote-secret").command("sleep", "3600")
-                .secretVolume("docker-tls-secret", "/etc/tls").host("remote-host").build());
-        DockerContainerStatus noSecrets = cluster.awaitContainer("remote-secret", "DirectSecretVolumesUnsupported",
-                s -> "DirectSecretVolumesUnsupported".equals(Cluster.readyReason(s)), TIMEOUT);
-        assertThat(noSecrets.message()).contains("direct host", "secret volumes");
         // a Service to a container on the direct host: the hub carries its connections to the published port
         cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sh", "-c",
                 "echo hello-from-the-remote-host > /tmp/index.html && exec httpd -f -p 8080 -h /tmp")
@@ -272,7 +269,6 @@ class SeedCompatibilityIT {
                 .command("sleep", "3600").service("http", 80, 8080).host("remote-host").build());
         cluster.awaitContainer("remote-unpublished", "Serving=False PortNotPublished", s -> Conditions.find(
                 s.conditions(), "Serving").map(c -> "PortNotPublished".equals(c.getReason())).orElse(false), TIMEOUT);
-        assertThat(dockerd.containerIds(PREFIX + "remote-secret")).isEmpty();
 
         // deleting the resource removes the container, and the resource goes once it is gone
         cluster.deleteContainer("on-remote", TIMEOUT);
@@ -280,6 +276,50 @@ class SeedCompatibilityIT {
         cluster.deleteContainer("remote-unpublished", TIMEOUT);
         assertThat(dockerd.containerIds(name)).isEmpty();
         assertThat(dockerd.containerIds(PREFIX + "remote-web")).isEmpty();
+    }
+
+    /**
+     * A secret volume on the direct host: the hub fills a Docker volume through the API, the
+     * container reads the file; a changed Secret changes the file in the running container (same
+     * container, never restarted); deleting the workload removes its volume; no value is logged.
+     */
+    private void theSecretVolumeOnTheDirectHostRotatesInPlace(PrivateDockerDaemon dockerd) {
+        String name = PREFIX + "remote-secret";
+        opaqueSecret("remote-app-secret", Map.of("password", "pw-direct-1-7c3e", "user", "app"));
+        cluster.apply("remote-secret", Specs.image(IMAGE).name(name).command("sleep", "3600")
+                .secretVolume("remote-app-secret", "/etc/app").host("remote-host").build());
+        DockerContainerStatus running = cluster.awaitContainer("remote-secret", "Running with its secret volume",
+                s -> "Running".equals(Cluster.readyReason(s)) && s.containerID() != null, TIMEOUT);
+        assertThat(dockerd.docker("exec", name, "cat", "/etc/app/password").output()).isEqualTo("pw-direct-1-7c3e");
+        assertThat(dockerd.docker("exec", name, "cat", "/etc/app/user").output()).isEqualTo("app");
+        assertThat(dockerd.docker("exec", name, "ls", "-lL", "/etc/app/password").output())
+                .as("the agent's mode and owner").matches("(?s)-rw-r--r-- +1 root +(root|0) .*");
+        List<String> volumes = secretVolumes(dockerd);
+        assertThat(volumes).hasSize(1);
+        assertThat(dockerd.inspect(name, "{{range .Mounts}}{{.Name}} {{.RW}}{{end}}")).isEqualTo(volumes.get(0) + " false");
+        String startedAt = dockerd.inspect(name, "{{.State.StartedAt}}");
+
+        // the Secret changes: the file changes in the running container
+        opaqueSecret("remote-app-secret", Map.of("password", "pw-direct-2-a51d", "user", "app"));
+        org.awaitility.Awaitility.await("the file rotated in place on the direct host").atMost(TIMEOUT)
+                .until(() -> "pw-direct-2-a51d".equals(dockerd.docker("exec", name, "cat", "/etc/app/password").output()));
+        assertThat(dockerd.containerIds(name)).containsExactly(running.containerID());
+        assertThat(dockerd.inspect(name, "{{.State.StartedAt}}")).as("not restarted").isEqualTo(startedAt);
+        assertThat(dockerd.docker("exec", name, "sh", "-c", "cat /etc/app/..a /etc/app/..b/*").output())
+                .as("the former value is gone from the volume").isEqualTo("pw-direct-2-a51dapp");
+
+        // the workload goes: its volume goes with it
+        cluster.deleteContainer("remote-secret", TIMEOUT);
+        assertThat(dockerd.containerIds(name)).isEmpty();
+        org.awaitility.Awaitility.await("the secret volume removed").atMost(TIMEOUT)
+                .until(() -> secretVolumes(dockerd).isEmpty());
+        assertThat(logs()).as("no secret value in any log").doesNotContain("pw-direct-1-7c3e")
+                .doesNotContain("pw-direct-2-a51d");
+    }
+
+    private static List<String> secretVolumes(PrivateDockerDaemon dockerd) {
+        return dockerd.docker("volume", "ls", "-q", "--filter", "name=kdop-secrets-").output().lines()
+                .filter(l -> !l.isBlank()).toList();
     }
 
     private void restartHub() {
