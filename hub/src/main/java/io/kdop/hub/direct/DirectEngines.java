@@ -11,7 +11,6 @@ import io.kdop.engine.run.ReconcileLoop;
 import io.kdop.engine.status.StatusBoard;
 import io.kdop.engine.store.JobRecords;
 import io.kdop.hub.tunnel.DirectRoutes;
-import io.kdop.hub.tunnel.TunnelBroker;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
 import io.kdop.proto.v1.HostIdentity;
@@ -25,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -52,12 +52,15 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     private final JobRecordsSource jobRecords;
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** The hosts whose last probe answered (an engine may run on one that does not, for now). */
+    private final Set<String> answering = ConcurrentHashMap.newKeySet();
     /** The highest desired-state revision each host's engine read: it applies what it reads at once. */
     private final Map<String, Long> read = new ConcurrentHashMap<>();
+    private boolean closed;
 
-    /** One engine, what it was started with, its secret volumes, and the client that finds published ports. */
+    /** One engine, what it was started with, its secret volumes, and its Service connections. */
     private record Running(ReconcileLoop loop, String config, StatusBoard.Subscription subscription,
-            SecretVolumeStore secrets, DockerClient tunnels, PublishedPorts ports) {}
+            SecretVolumeStore secrets, DockerClient tunnels, PublishedPorts ports, RelayedConnections relays) {}
 
     /**
      * @param desired a host's (key) desired state, as the hub keeps it for agents too
@@ -75,18 +78,22 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     /**
      * The host's API answered with this endpoint and TLS material: makes sure an engine runs on it.
      *
-     * @param config what the endpoint was made of (address, TLS Secret version): a change restarts the engine
+     * @param config what the endpoint was made of (host uid, address, TLS Secret version): a change restarts the engine
+     * @return false when no engine could start (its job records cannot be read)
      */
-    public synchronized void connected(HostIdentity host, DirectEndpoint endpoint, SSLContext tls, String config) {
+    public synchronized boolean connected(HostIdentity host, DirectEndpoint endpoint, SSLContext tls, String config) {
         String key = host.getNamespace() + "/" + host.getName();
+        if (closed) {
+            return false;
+        }
         Running current = running.get(key);
         if (current != null && current.config().equals(config)) {
-            return;
+            answering.add(key);
+            return true;
         }
         if (current != null) {
             LOG.info("direct host {}: its address or TLS material changed, reconnecting", key);
-            running.remove(key);
-            close(current); // first: the new engine reads the job records the old one wrote last
+            stop(key); // first: the new engine reads the job records the old one wrote last
         }
         JobRecords records;
         try {
@@ -94,7 +101,7 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         } catch (IOException e) {
             // without its records a job could run twice: no engine until they can be read (the next probe tries again)
             LOG.warn("direct host {}: not driving its Docker API yet: {}", key, e.getMessage());
-            return;
+            return false;
         }
         DockerEndpoint docker = DockerEndpoint.of(endpoint.dockerHost(), tls);
         // secret files go into Docker volumes through the API: the hub has no disk on the host
@@ -105,15 +112,43 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
                 new MountGuard(MountGuard.daemonPaths(endpoint.dockerHost()), DirectEngines::asWritten),
                 DirectEngines::asWritten, Backoff.JOBS, RESYNC, clock);
         ReconcileLoop loop = ReconcileLoop.start(setup);
-        DockerClient tunnels = setup.docker().client(Duration.ofSeconds(10), 4);
+        DockerClient tunnels = docker.client(Duration.ofSeconds(10), 4);
         StatusBoard board = loop.status();
-        // runs on the engine's thread: accepting a report only records it and enqueues reconciles
-        StatusBoard.Subscription subscription = board.subscribe(() -> board.latest()
-                .ifPresent(report -> reports.accept(key, report)));
-        board.latest().ifPresent(report -> reports.accept(key, report));
+        Object forwarding = new Object();
+        // Whoever forwards reads the board's latest report under one lock, so the last one forwarded is
+        // the newest, whether the engine's listener or this start-up call comes last. On the engine's
+        // thread it only records the report and enqueues reconciles.
+        Runnable forward = () -> {
+            synchronized (forwarding) {
+                board.latest().ifPresent(report -> reports.accept(key, report));
+            }
+        };
+        StatusBoard.Subscription subscription = board.subscribe(forward);
+        forward.run();
         running.put(key, new Running(loop, config, subscription, secrets, tunnels,
-                new PublishedPorts(tunnels, host.getUid(), endpoint.hostAddress())));
+                new PublishedPorts(tunnels, host.getUid(), endpoint.hostAddress()), new RelayedConnections()));
+        answering.add(key);
         LOG.info("direct host {}: running its workloads on the Docker API at {}", key, endpoint.dockerHost());
+        return true;
+    }
+
+    /** Stops the host's engine if it was started with another endpoint or TLS material than {@code config}. */
+    public synchronized void stopUnless(String hostKey, String config) {
+        Running r = running.get(hostKey);
+        if (r != null && !r.config().equals(config)) {
+            LOG.info("direct host {}: its address or TLS material changed; the engine on the old one stops", hostKey);
+            stop(hostKey);
+        }
+    }
+
+    /** The host's last probe failed: Service connections no longer go there (its engine keeps trying). */
+    public void notAnswering(String hostKey) {
+        answering.remove(hostKey);
+    }
+
+    /** Whether an engine drives the host and the host answered its last probe. */
+    public boolean answering(String hostKey) {
+        return answering.contains(hostKey) && running.containsKey(hostKey);
     }
 
     /** The host's desired state changed: its engine (if any) runs a pass soon. */
@@ -137,18 +172,27 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         String what = workload.getNamespace() + "/" + workload.getName() + ":" + port + " on DockerHost " + hostKey;
         Optional<ContainerSpec> spec = desired.apply(hostKey).flatMap(state -> state.getContainersList().stream()
                 .filter(c -> c.getWorkload().getUid().equals(workload.getUid())).findFirst());
-        if (spec.isEmpty()) {
-            LOG.debug("no tunnel to {}: not in the host's desired state", what);
-            TunnelBroker.reset(client);
+        if (spec.isEmpty() || !answering.contains(hostKey)) {
+            LOG.debug("no tunnel to {}: {}", what, spec.isEmpty() ? "not in the host's desired state"
+                    : "the host does not answer");
+            SocketRelay.reset(client);
             return true;
         }
-        SocketRelay.start(client, () -> r.ports().resolve(spec.get(), port), what);
+        r.relays().start(client, () -> r.ports().resolve(spec.get(), port), what);
         return true;
     }
 
     /** Stops the host's engine, if one runs; what runs on the host keeps running. */
-    public synchronized void stop(String hostKey) {
-        Running r = running.remove(hostKey);
+    public void stop(String hostKey) {
+        if (!running.containsKey(hostKey)) {
+            return; // the common case (an agent host's reconcile): no lock taken
+        }
+        Running r;
+        synchronized (this) {
+            r = running.remove(hostKey);
+            answering.remove(hostKey);
+            read.remove(hostKey);
+        }
         if (r != null) {
             LOG.info("direct host {}: no longer driving its Docker API", hostKey);
             close(r);
@@ -173,17 +217,21 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         List.copyOf(running.keySet()).forEach(this::stop);
     }
 
     private static void close(Running r) {
         r.subscription().close();
+        r.relays().resetAll();
         r.loop().close();
         try {
             r.secrets().close();
             r.tunnels().close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.debug("closing a Docker client: {}", e.toString());
         }
     }

@@ -38,26 +38,30 @@ public final class DirectHosts {
         engines.stop(hostKey);
     }
 
+    /** Whether the hub drives the host's Docker API now: an engine runs there and the host answered last. */
+    public boolean drives(String hostKey) {
+        return engines.answering(hostKey);
+    }
+
+    /**
+     * One probe, and what it means for the host's engine: one runs only with the endpoint and TLS
+     * material the spec and Secret say now (any other is stopped before the probe, whatever it
+     * finds), and only while the host answers.
+     */
     private DirectHostRules.Probed probe(DockerHost host) {
         DirectHostRules.Probed probed = probeOnce(host);
-        String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
-        if (probed.result() instanceof ProbeResult.Failed failed && CONFIG_PROBLEMS.stream()
-                .anyMatch(failed.reason()::startsWith)) {
-            // the spec or the Secret no longer says how to reach the host: stop using what it said before
-            engines.stop(key);
+        if (probed.result() instanceof ProbeResult.Failed) {
+            engines.notAnswering(key(host));
         }
         return probed;
     }
-
-    /** Failures of the host's own spec or TLS Secret, rather than of the network or the daemon. */
-    private static final java.util.List<String> CONFIG_PROBLEMS = java.util.List.of("TLSSecret", "InvalidHostURL",
-            "TLSRequired");
 
     private DirectHostRules.Probed probeOnce(DockerHost host) {
         DockerHostSpec spec = host.getSpec();
         DirectEndpoint endpoint;
         switch (DirectEndpoint.parse(spec.getHostURL(), spec.getTlsSecretName(), spec.getAllowInsecure())) {
             case DirectEndpoint.Parsed.Invalid invalid -> {
+                engines.stop(key(host)); // the spec no longer says how to reach the host
                 return new DirectHostRules.Probed(Optional.empty(), new ProbeResult.Failed(invalid.reason(),
                         invalid.message()));
             }
@@ -73,6 +77,7 @@ public final class DirectHosts {
             switch (DirectTls.build(namespace + "/" + endpoint.tlsSecretName(),
                     Optional.ofNullable(secret).map(SecretData::decode))) {
                 case DirectTls.Built.Invalid invalid -> {
+                    engines.stop(key(host)); // nor the Secret how to authenticate there
                     return new DirectHostRules.Probed(Optional.of(endpoint), new ProbeResult.Failed(invalid.reason(),
                             invalid.message()));
                 }
@@ -82,13 +87,24 @@ public final class DirectHosts {
                 }
             }
         }
+        String config = String.join(" ", host.getMetadata().getUid(), endpoint.dockerHost(),
+                String.valueOf(endpoint.serverName()), secretVersion);
+        // an engine on another address or with other TLS material stops now, even if the new one never answers
+        engines.stopUnless(key(host), config);
         ProbeResult result = DockerProbe.probe(endpoint, probeTls);
-        if (result instanceof ProbeResult.Answered) {
-            engines.connected(HostIdentity.newBuilder().setNamespace(host.getMetadata().getNamespace())
-                    .setName(host.getMetadata().getName()).setUid(host.getMetadata().getUid()).build(),
-                    endpoint, tls, String.join(" ", host.getMetadata().getUid(), endpoint.dockerHost(),
-                            String.valueOf(endpoint.serverName()), secretVersion));
+        if (result instanceof ProbeResult.Answered && !engines.connected(HostIdentity.newBuilder()
+                .setNamespace(host.getMetadata().getNamespace()).setName(host.getMetadata().getName())
+                .setUid(host.getMetadata().getUid()).build(), endpoint, tls, config)) {
+            return new DirectHostRules.Probed(Optional.of(endpoint), new ProbeResult.Failed("JobRecordsUnreadable",
+                    "Docker answers at " + endpoint.dockerHost() + ", but the hub cannot read this host's job records "
+                    + "(Secrets labelled kdop.io.vn/host-uid=" + host.getMetadata().getUid() + " in its namespace), "
+                    + "without which a job could run twice: nothing is driven there until they can be read; see the "
+                    + "hub's log"));
         }
         return new DirectHostRules.Probed(Optional.of(endpoint), result);
+    }
+
+    private static String key(DockerHost host) {
+        return host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
     }
 }

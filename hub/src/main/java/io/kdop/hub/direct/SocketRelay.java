@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,29 +30,46 @@ final class SocketRelay {
     /**
      * Finds where the container listens and carries {@code client} there, off the caller's thread
      * (finding it asks Docker); resets the client when there is nowhere to go.
+     *
+     * @param open the connections in flight, both sockets of this one while it lasts (so they can be reset)
      */
-    static void start(Socket client, Supplier<Resolution> target, String what) {
+    static void start(Socket client, Supplier<Resolution> target, String what, Set<Socket> open) {
+        open.add(client);
         Thread.ofPlatform().daemon().name("kdop-direct-tunnel").start(() -> {
-            switch (target.get()) {
-                case Resolution.Address address -> carry(client, address.address(), what);
-                case Resolution.Unreachable unreachable -> {
-                    LOG.debug("no tunnel to {}: {}", what, unreachable.why());
-                    TunnelBroker.reset(client);
+            try {
+                switch (target.get()) {
+                    case Resolution.Address address -> carry(client, address.address(), what, open);
+                    case Resolution.Unreachable unreachable -> {
+                        LOG.debug("no tunnel to {}: {}", what, unreachable.why());
+                        reset(client);
+                    }
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("tunnel to {} failed: {}", what, e.toString());
+                reset(client);
+            } finally {
+                open.remove(client);
             }
         });
     }
 
-    private static void carry(Socket client, InetSocketAddress target, String what) {
+    /** Resets a connection (SO_LINGER 0), so its peer learns at once that nobody serves it. */
+    static void reset(Socket socket) {
+        TunnelBroker.reset(socket);
+    }
+
+    private static void carry(Socket client, InetSocketAddress target, String what, Set<Socket> open) {
         Socket upstream = new Socket();
+        open.add(upstream);
         try {
             upstream.connect(target, (int) CONNECT_TIMEOUT.toMillis());
             upstream.setTcpNoDelay(true);
             client.setTcpNoDelay(true);
         } catch (IOException e) {
             LOG.debug("tunnel to {} at {} refused: {}", what, target, e.toString());
-            TunnelBroker.reset(client);
+            reset(client);
             closeQuietly(upstream);
+            open.remove(upstream);
             return;
         }
         Thread back = Thread.ofPlatform().daemon().name("kdop-direct-tunnel").start(() -> pump(upstream, client));
@@ -63,6 +81,7 @@ final class SocketRelay {
         }
         closeQuietly(client);
         closeQuietly(upstream);
+        open.remove(upstream);
     }
 
     private static void pump(Socket from, Socket to) {
@@ -76,8 +95,8 @@ final class SocketRelay {
             }
             to.shutdownOutput();
         } catch (IOException e) {
-            TunnelBroker.reset(to);
-            TunnelBroker.reset(from);
+            reset(to);
+            reset(from);
         }
     }
 

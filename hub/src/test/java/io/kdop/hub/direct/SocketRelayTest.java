@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +36,8 @@ class SocketRelayTest {
             });
             try (Pair pair = Pair.open()) {
                 SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
-                        (InetSocketAddress) published.getLocalSocketAddress()), "test");
+                        (InetSocketAddress) published.getLocalSocketAddress()), "test",
+                        ConcurrentHashMap.newKeySet());
                 pair.client().getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
                 pair.client().shutdownOutput(); // the request is complete; the answer must still come
 
@@ -50,7 +52,8 @@ class SocketRelayTest {
     @Test
     void nowhereToGoResetsTheClientAtOnce() throws Exception {
         try (Pair pair = Pair.open()) {
-            SocketRelay.start(pair.hubSide(), () -> new Resolution.Unreachable("port 80 is not published"), "test");
+            SocketRelay.start(pair.hubSide(), () -> new Resolution.Unreachable("port 80 is not published"), "test",
+                    ConcurrentHashMap.newKeySet());
 
             assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -64,7 +67,8 @@ class SocketRelayTest {
             closed = (InetSocketAddress) s.getLocalSocketAddress();
         }
         try (Pair pair = Pair.open()) {
-            SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(closed), "test");
+            SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(closed), "test",
+                    ConcurrentHashMap.newKeySet());
 
             assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -76,13 +80,37 @@ class SocketRelayTest {
         try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
-                    (InetSocketAddress) published.getLocalSocketAddress()), "test");
+                    (InetSocketAddress) published.getLocalSocketAddress()), "test",
+                    ConcurrentHashMap.newKeySet());
             try (Socket container = published.accept()) {
                 container.setSoLinger(true, 0); // close with a reset
             }
             InputStream in = pair.client().getInputStream();
 
             assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+        }
+    }
+
+    @Test
+    void stoppingTheHostsEngineResetsItsConnectionsInFlightAndRefusesNewOnes() throws Exception {
+        try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Pair pair = Pair.open(); Pair later = Pair.open()) {
+            RelayedConnections relays = new RelayedConnections();
+            relays.start(pair.hubSide(), () -> new Resolution.Address(
+                    (InetSocketAddress) published.getLocalSocketAddress()), "test");
+            try (Socket container = published.accept()) {
+                pair.client().getOutputStream().write(1);
+                assertThat(container.getInputStream().read()).as("the connection is carried").isEqualTo(1);
+
+                relays.resetAll();
+
+                assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
+                        .hasMessageContaining("reset");
+                relays.start(later.hubSide(), () -> new Resolution.Address(
+                        (InetSocketAddress) published.getLocalSocketAddress()), "test");
+                assertThatThrownBy(() -> later.client().getInputStream().read()).isInstanceOf(SocketException.class)
+                        .hasMessageContaining("reset");
+            }
         }
     }
 
