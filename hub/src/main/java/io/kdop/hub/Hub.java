@@ -128,7 +128,7 @@ public final class Hub implements AutoCloseable {
         });
 
         directEngines = new DirectEngines(desiredStates::current, reports::accept,
-                host -> SecretJobRecords.open(client, config.namespace(), host), clock);
+                SecretJobRecords.source(client, config.namespace()), clock);
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, directEngines, housekeeping);
@@ -156,7 +156,7 @@ public final class Hub implements AutoCloseable {
         operator.register(containers);
         operator.register(new DockerServiceReconciler(tunnels, workloads,
                 (hostKey, uid) -> BackendReadiness.notReady(registry.liveSession(hostKey).isPresent()
-                        || directEngines.runs(hostKey), reports.status(hostKey, uid)), clock));
+                        || directEngines.answering(hostKey), reports.status(hostKey, uid)), clock));
         jobs = new DockerJobReconciler(client, config.namespace(), workloads, reports, jobEvents,
                 hostKey -> Math.max(registry.view(hostKey).map(ConnectionView::appliedRevision).orElse(0L),
                         directEngines.appliedRevision(hostKey)), events, clock);

@@ -93,7 +93,12 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
         Optional<String> problem = directMode ? Optional.empty() : tokens.apply(host, status, now);
         HostStatusRules.Outcome outcome;
         if (directMode) {
-            // the hub dials the host's Docker API itself: no token, no agent, a probe instead
+            // the hub dials the host's Docker API itself: no token, no agent, a probe instead; an agent
+            // joined before spec.hostURL was set must not drive the same host beside the hub's engine
+            if (sessions.liveSession(key).isPresent()) {
+                sessions.endSession(key, "DockerHost " + key + " is now a direct host (spec.hostURL): the hub "
+                        + "drives its Docker API itself, and no agent may");
+            }
             DirectHostRules.Outcome probed = direct.probe(host, status, generation, now);
             outcome = new HostStatusRules.Outcome(probed.status(), Optional.of(probed.recheckIn()));
         } else if (problem.isPresent()) {
@@ -132,7 +137,8 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
     public DeleteControl cleanup(DockerHost host, Context<DockerHost> context) {
         String key = host.getMetadata().getNamespace() + "/" + host.getMetadata().getName();
         Instant now = clock.instant();
-        HostDeletion deletion = new HostDeletion(sessions.liveSession(key).isPresent(),
+        // a direct host whose engine runs removes its workloads' containers as an agent does: wait for it too
+        HostDeletion deletion = new HostDeletion(sessions.liveSession(key).isPresent() || direct.drives(key),
                 namespaceTerminating.test(host.getMetadata().getNamespace()), workloads.removalsPending(key),
                 workloads.placedFrom(key, host.getMetadata().getNamespace()),
                 Duration.between(Timestamps.parse(host.getMetadata().getDeletionTimestamp()).orElse(now), now));
@@ -140,7 +146,7 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
         }
         written.forget(host.getMetadata().getUid());
-        direct.forget(key);
+        direct.forgetDeleted(key, host.getMetadata().getUid());
         // The token record stays until it expires, so a late join with it is told the host is gone.
         sessions.revoke(key, host.getMetadata().getUid(), "DockerHost " + key
                 + " was deleted; this agent's identity is revoked");

@@ -199,6 +199,12 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         }
     }
 
+    /** The host was deleted: its engine stops and its job records go (they hold secret values). */
+    public void forgetDeleted(String hostKey, String hostUid) {
+        stop(hostKey);
+        jobRecords.forget(hostUid);
+    }
+
     /**
      * The highest desired-state revision the host's engine has read (0 if none): as an agent's
      * acknowledged revision, a job in it may have begun before any report says so.

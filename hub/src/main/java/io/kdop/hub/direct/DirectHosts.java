@@ -38,6 +38,11 @@ public final class DirectHosts {
         engines.stop(hostKey);
     }
 
+    /** The host was deleted: nothing drives it any more, and its job records go. */
+    public void forgetDeleted(String hostKey, String hostUid) {
+        engines.forgetDeleted(hostKey, hostUid);
+    }
+
     /** Whether the hub drives the host's Docker API now: an engine runs there and the host answered last. */
     public boolean drives(String hostKey) {
         return engines.answering(hostKey);

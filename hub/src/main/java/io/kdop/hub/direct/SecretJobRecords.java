@@ -72,6 +72,28 @@ public final class SecretJobRecords implements JobRecords {
     }
 
     /** Reads every record of the host from the hub's namespace. */
+    /** The source of every direct host's records, as Secrets in the hub's namespace. */
+    public static JobRecordsSource source(KubernetesClient client, String hubNamespace) {
+        return new JobRecordsSource() {
+            @Override
+            public JobRecords open(HostIdentity host) throws IOException {
+                return SecretJobRecords.open(client, hubNamespace, host);
+            }
+
+            @Override
+            public void forget(String hostUid) {
+                try {
+                    client.secrets().inNamespace(hubNamespace).withLabel(LABEL, "true").withLabel(HOST_UID_LABEL, hostUid)
+                            .delete();
+                } catch (KubernetesClientException e) {
+                    LOG.warn("could not delete the job records of deleted DockerHost uid {} (Secrets labelled {}={} in "
+                            + "namespace {}): {}; delete them by hand", hostUid, HOST_UID_LABEL, hostUid, hubNamespace,
+                            e.getMessage());
+                }
+            }
+        };
+    }
+
     public static SecretJobRecords open(KubernetesClient client, String hubNamespace, HostIdentity host)
             throws IOException {
         SecretJobRecords store = new SecretJobRecords(client, hubNamespace, host);

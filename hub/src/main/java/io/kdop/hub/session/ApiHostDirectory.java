@@ -28,7 +28,9 @@ public final class ApiHostDirectory implements HostDirectory {
     @Override
     public Optional<RegisteredHost> find(String namespace, String name) {
         DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
-        if (host == null || host.getMetadata().getDeletionTimestamp() != null) {
+        // a direct host (spec.hostURL) has no agent: the hub drives its Docker API itself
+        if (host == null || host.getMetadata().getDeletionTimestamp() != null || (host.getSpec() != null
+                && host.getSpec().getHostURL() != null && !host.getSpec().getHostURL().isBlank())) {
             return Optional.empty();
         }
         String uid = host.getMetadata().getUid();

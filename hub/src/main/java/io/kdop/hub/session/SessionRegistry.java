@@ -136,6 +136,18 @@ public final class SessionRegistry {
         }
     }
 
+    /**
+     * Ends the host's live session, if any, without revoking its identity: the agent is refused
+     * while the host does not admit it (a direct host admits none) and may come back when it does.
+     */
+    public void endSession(String hostKey, String message) {
+        AgentSession session = live.remove(hostKey);
+        views.remove(hostKey);
+        if (session != null) {
+            session.close(ErrorReason.HOST_REVOKED, message);
+        }
+    }
+
     /** An agent just joined the host: sessions of earlier joins of that host end now and are refused later. */
     public void superseded(AgentIdentity joined) {
         String key = joined.hostKey();

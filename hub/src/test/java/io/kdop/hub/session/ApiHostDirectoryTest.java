@@ -58,6 +58,20 @@ class ApiHostDirectoryTest {
     }
 
     @Test
+    void anAgentOfAHostThatBecameDirectIsNotAdmittedWhileItIsDirect() {
+        DockerHost host = createHost("edge-3", Map.of());
+        ApiHostDirectory directory = directory();
+        directory.recordGeneration(identity(host, "tok1"));
+        assertThat(directory.admits(identity(host, "tok1"))).isTrue();
+
+        host.setSpec(new io.kdop.hub.api.DockerHostSpec());
+        host.getSpec().setHostURL("tcp://192.0.2.10:2376");
+        client.resource(host).update();
+
+        assertThat(directory.admits(identity(host, "tok1"))).as("the hub drives a direct host itself").isFalse();
+    }
+
+    @Test
     void recordsOfDeletedOrRecreatedHostsAreForgottenAndOthersKept() {
         DockerHost kept = createHost("kept", Map.of());
         DockerHost deleted = createHost("deleted", Map.of());
