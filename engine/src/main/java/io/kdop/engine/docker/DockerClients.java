@@ -42,11 +42,7 @@ public final class DockerClients {
      */
     public static DockerClient create(String dockerHost, SSLConfig ssl, Duration connectTimeout,
             Duration responseTimeout, int maxConnections) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .withDockerTlsVerify(false)
-                .withDockerCertPath(null)
-                .build();
+        DefaultDockerClientConfig config = directConfig(dockerHost);
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(ssl)
@@ -56,4 +52,26 @@ public final class DockerClients {
                 .build();
         return DockerClientImpl.getInstance(config, http);
     }
+
+    /**
+     * The configuration of a client the hub uses on another machine's daemon. Nothing of the hub's
+     * own environment may leak into it: above all not the registry credentials of its
+     * ~/.docker/config.json, DOCKER_CONFIG or registry.* properties, which docker-java would send
+     * with every pull that names no credentials of its own.
+     */
+    static DefaultDockerClientConfig directConfig(String dockerHost) {
+        return DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
+                .withDockerCertPath(null)
+                .withDockerConfig(NO_DOCKER_CONFIG)
+                .withRegistryUrl(null)
+                .withRegistryUsername(null)
+                .withRegistryPassword(null)
+                .withRegistryEmail(null)
+                .build();
+    }
+
+    /** A directory that holds no config.json: no credentials. */
+    private static final String NO_DOCKER_CONFIG = "/nonexistent/kdop-no-docker-config";
 }
