@@ -38,6 +38,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - --client-cert-ttl={{ .Values.hub.clientCertTTL }}
 - --join-token-ttl={{ .Values.hub.joinTokenTTL }}
 - --tunnel-ports={{ .Values.hub.tunnelPorts }}
+- --direct-hosts={{ .Values.hub.directHosts }}
 - --ca-secret={{ include "kdop-hub.fullname" . }}-ca
 - --agent-image={{ .Values.hub.agentImage | default (printf "kdop/edge-agent:%s" .Chart.AppVersion) }}
 {{- end -}}

@@ -150,7 +150,7 @@ public final class Hub implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, clock);
         operator.register(new DockerHostReconciler(registry, desiredStates, workloads, reports, issuer,
                 config.joinTokenTtl(), sessionEvents, new HostStatusRules.Timing(config.heartbeatGrace(), clock.instant()),
-                events, new TerminatingNamespaces(client), new DirectHosts(client, directEngines), clock));
+                events, new TerminatingNamespaces(client), new DirectHosts(client, directEngines, config.directHosts()), clock));
         containers = new DockerContainerReconciler(client, config.namespace(), workloads, reports, containerEvents,
                 events, tunnels, clock);
         operator.register(containers);

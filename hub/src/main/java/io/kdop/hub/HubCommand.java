@@ -85,6 +85,12 @@ public final class HubCommand implements Callable<Integer> {
                     + "answered RESOURCE_EXHAUSTED and retried by the agents. Default: ${DEFAULT-VALUE}.")
     int joinRatePerPeer;
 
+    @Option(names = "--direct-hosts", defaultValue = "tls",
+            description = "Which DockerHosts with spec.hostURL the hub drives itself: none, tls (mutual TLS only) or "
+                    + "all (also plain TCP with spec.allowInsecure and Unix sockets in the hub's file system). Whoever "
+                    + "may create a DockerHost gets the hub's reach on the network. Default: ${DEFAULT-VALUE}.")
+    String directHosts;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -106,6 +112,12 @@ public final class HubCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--join-token-ttl " + e.getMessage());
         }
+        io.kdop.hub.direct.DirectHostsAllowed directHostsAllowed;
+        try {
+            directHostsAllowed = io.kdop.hub.direct.DirectHostsAllowed.parse(directHosts);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         List<String> distinct = servingNames(tlsSans, publicAddress);
         String address = publicAddress != null ? publicAddress : distinct.getFirst() + ":" + grpcPort;
         if (address.startsWith("localhost:") || address.startsWith("127.")) {
@@ -125,7 +137,7 @@ public final class HubCommand implements Callable<Integer> {
                 Integer.parseInt(range.group(1)), Integer.parseInt(range.group(2)));
         HubConfig config = new HubConfig(namespace, grpcPort, address, distinct, heartbeatInterval, heartbeatGrace,
                 clientCertTtl, joinTokenTtl, caSecret, agentImage != null ? agentImage : "kdop/edge-agent:" + VERSION, tunnels,
-                joinRatePerPeer);
+                joinRatePerPeer, directHostsAllowed);
 
         KubernetesClient client = new KubernetesClientBuilder().build();
         CountDownLatch stopped = new CountDownLatch(1);

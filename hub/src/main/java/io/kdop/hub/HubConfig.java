@@ -16,4 +16,5 @@ public record HubConfig(
         String caSecretName,
         String agentImage,
         io.kdop.hub.tunnel.TunnelSettings tunnels,
-        int joinRatePerPeer) {}
+        int joinRatePerPeer,
+        io.kdop.hub.direct.DirectHostsAllowed directHosts) {}

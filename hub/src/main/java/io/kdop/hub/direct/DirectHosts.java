@@ -22,10 +22,12 @@ public final class DirectHosts {
 
     private final KubernetesClient client;
     private final DirectEngines engines;
+    private final DirectHostsAllowed allowed;
 
-    public DirectHosts(KubernetesClient client, DirectEngines engines) {
+    public DirectHosts(KubernetesClient client, DirectEngines engines, DirectHostsAllowed allowed) {
         this.client = client;
         this.engines = engines;
+        this.allowed = allowed;
     }
 
     /** Probes the host once and returns its new status, and when to probe again. */
@@ -72,8 +74,14 @@ public final class DirectHosts {
             }
             case DirectEndpoint.Parsed.Valid valid -> endpoint = valid.endpoint();
         }
+        Optional<ProbeResult.Failed> notAllowed = allowed.refusal(endpoint.transport());
+        if (notAllowed.isPresent()) {
+            engines.stop(key(host)); // nothing is dialled at all
+            return new DirectHostRules.Probed(Optional.of(endpoint), notAllowed.get());
+        }
         SSLContext tls = null;
         SSLContext probeTls = null;
+        java.util.function.BooleanSupplier asked = () -> false;
         String secretVersion = "";
         if (endpoint.transport() == DirectEndpoint.Transport.TLS) {
             String namespace = host.getMetadata().getNamespace();
@@ -89,6 +97,7 @@ public final class DirectHosts {
                 case DirectTls.Built.Ready ready -> {
                     tls = ready.context();
                     probeTls = ready.probeContext();
+                    asked = ready.clientCertificateAsked();
                 }
             }
         }
@@ -96,7 +105,7 @@ public final class DirectHosts {
                 String.valueOf(endpoint.serverName()), secretVersion);
         // an engine on another address or with other TLS material stops now, even if the new one never answers
         engines.stopUnless(key(host), config);
-        ProbeResult result = DockerProbe.probe(endpoint, probeTls);
+        ProbeResult result = DockerProbe.probe(endpoint, probeTls, asked);
         if (result instanceof ProbeResult.Answered && !engines.connected(HostIdentity.newBuilder()
                 .setNamespace(host.getMetadata().getNamespace()).setName(host.getMetadata().getName())
                 .setUid(host.getMetadata().getUid()).build(), endpoint, tls, config)) {

@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The mutual-TLS context for a direct host, built in memory from its Secret (ca.pem, cert.pem,
@@ -38,8 +42,12 @@ public final class DirectTls {
          *     certificate within the handshake. Under TLS 1.3 it checks it only after the client's
          *     handshake is done, and its refusal may reach the client as a reset of the request
          *     instead of the alert that names the cause (ClientCertificateRefused)
+         * @param clientCertificateAsked whether a handshake of the probe context got as far as the
+         *     daemon asking for the client certificate (so a connection dropped later was dropped
+         *     over it)
          */
-        record Ready(SSLContext context, SSLContext probeContext) implements Built {}
+        record Ready(SSLContext context, SSLContext probeContext, BooleanSupplier clientCertificateAsked)
+                implements Built {}
 
         /** What is wrong with the Secret, as a condition reason and message. */
         record Invalid(String reason, String message) implements Built {}
@@ -90,7 +98,9 @@ public final class DirectTls {
             return malformed(secretRef, String.join(", ", malformed));
         }
         try {
-            return new Built.Ready(context(cas, chain, key, "TLS"), context(cas, chain, key, "TLSv1.2"));
+            AtomicBoolean asked = new AtomicBoolean();
+            return new Built.Ready(context(cas, chain, key, "TLS", null),
+                    context(cas, chain, key, "TLSv1.2", asked), asked::get);
         } catch (GeneralSecurityException | java.io.IOException e) {
             // e.g. a key of another algorithm than the certificate's; the exception text is not quoted
             return malformed(secretRef, "cert.pem and key.pem do not make a usable client identity ("
@@ -99,7 +109,7 @@ public final class DirectTls {
     }
 
     private static SSLContext context(List<X509Certificate> cas, List<X509Certificate> chain, PrivateKey key,
-            String protocol) throws GeneralSecurityException, java.io.IOException {
+            String protocol, AtomicBoolean asked) throws GeneralSecurityException, java.io.IOException {
         char[] password = java.util.UUID.randomUUID().toString().toCharArray(); // in memory only
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
@@ -116,8 +126,62 @@ public final class DirectTls {
         trust.init(trusted);
 
         SSLContext context = SSLContext.getInstance(protocol);
-        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        KeyManager[] keyManagers = keys.getKeyManagers();
+        if (asked != null) {
+            keyManagers = new KeyManager[] {new TellingKeyManager((X509ExtendedKeyManager) keyManagers[0], asked)};
+        }
+        context.init(keyManagers, trust.getTrustManagers(), null);
         return context;
+    }
+
+    /** The client identity, telling when a daemon asks for it (its CertificateRequest came). */
+    private static final class TellingKeyManager extends X509ExtendedKeyManager {
+
+        private final X509ExtendedKeyManager keys;
+        private final AtomicBoolean asked;
+
+        TellingKeyManager(X509ExtendedKeyManager keys, AtomicBoolean asked) {
+            this.keys = keys;
+            this.asked = asked;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            asked.set(true);
+            return keys.chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                javax.net.ssl.SSLEngine engine) {
+            asked.set(true);
+            return keys.chooseEngineClientAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return keys.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return keys.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
+        }
     }
 
     private static Built.Invalid malformed(String secretRef, String what) {

@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +33,14 @@ public final class DockerProbe {
 
     private DockerProbe() {}
 
-    /** @param tls the mutual-TLS context for a TLS endpoint, null otherwise */
-    public static ProbeResult probe(DirectEndpoint endpoint, SSLContext tls) {
+    /**
+     * @param tls the mutual-TLS context for a TLS endpoint, null otherwise
+     * @param clientCertificateAsked whether a handshake of {@code tls} got the daemon's request for the client certificate
+     */
+    public static ProbeResult probe(DirectEndpoint endpoint, SSLContext tls, BooleanSupplier clientCertificateAsked) {
         if (tls != null) {
             // the handshake alone first: its failure names the TLS cause more surely than an API call's
-            Optional<ProbeResult.Failed> handshake = handshake(endpoint, tls);
+            Optional<ProbeResult.Failed> handshake = handshake(endpoint, tls, clientCertificateAsked);
             if (handshake.isPresent()) {
                 return handshake.get();
             }
@@ -55,18 +62,30 @@ public final class DockerProbe {
         }
     }
 
-    private static Optional<ProbeResult.Failed> handshake(DirectEndpoint endpoint, SSLContext tls) {
+    private static Optional<ProbeResult.Failed> handshake(DirectEndpoint endpoint, SSLContext tls,
+            BooleanSupplier clientCertificateAsked) {
         URI uri = URI.create(endpoint.dockerHost());
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) RESPONSE_TIMEOUT.toMillis());
+            if (endpoint.serverName() != null && !isAddress(endpoint.serverName())) {
+                // as a client that dials the name would: a proxy that routes by SNI finds the daemon
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(endpoint.serverName())));
+                socket.setSSLParameters(parameters);
+            }
             socket.startHandshake();
             return Optional.empty();
         } catch (IOException e) {
-            ProbeResult.Failed failed = ProbeFailures.classifyHandshake(e, endpoint);
+            ProbeResult.Failed failed = ProbeFailures.classifyHandshake(e, endpoint,
+                    clientCertificateAsked.getAsBoolean());
             logged(endpoint, failed, e);
             return Optional.of(failed);
         }
+    }
+
+    private static boolean isAddress(String host) {
+        return host.contains(":") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 
     private static void logged(DirectEndpoint endpoint, ProbeResult.Failed failed, Throwable e) {

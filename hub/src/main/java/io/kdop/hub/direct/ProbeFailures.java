@@ -93,22 +93,22 @@ public final class ProbeFailures {
      * A failed TLS 1.2 handshake of a probe. The daemon asks for the client certificate within
      * the handshake; when it refuses it, it may close the connection while the client is still
      * writing its flight, and the client sees a broken pipe or a reset instead of the alert. The
-     * server's certificate was accepted by then (that is checked first), so a connection dropped
-     * during the handshake means the client certificate was refused.
+     * daemon asked for the client certificate after the client accepted the server's, so a
+     * connection dropped after that request means the client certificate was refused.
      */
-    public static ProbeResult.Failed classifyHandshake(java.io.IOException thrown, DirectEndpoint endpoint) {
+    public static ProbeResult.Failed classifyHandshake(java.io.IOException thrown, DirectEndpoint endpoint,
+            boolean clientCertificateAsked) {
         ProbeResult.Failed named = classify(thrown, endpoint);
         boolean dropped = chain(thrown).stream().anyMatch(t -> text(t).contains("broken pipe")
                 || text(t).contains("connection reset") || text(t).contains("remote host terminated the handshake")
                 || t instanceof java.io.EOFException);
-        if (!"DockerAPIError".equals(named.reason()) || !dropped) {
-            return named;
+        if (!"DockerAPIError".equals(named.reason()) || !dropped || !clientCertificateAsked) {
+            return named; // a drop before the daemon asked for the certificate (a proxy, a firewall) stays unnamed
         }
         String secret = endpoint.tlsSecretName() == null ? "" : " of Secret " + endpoint.tlsSecretName();
         return new ProbeResult.Failed("ClientCertificateRefused", "the Docker daemon at " + endpoint.dockerHost()
-                + " closed the connection while checking the client certificate cert.pem" + secret + " (it accepted"
-                + " its own certificate's check by ca.pem); it accepts only client certificates signed by the CA it "
-                + "was started with (--tlscacert)");
+                + " closed the connection while checking the client certificate cert.pem" + secret + "; it "
+                + "accepts only client certificates signed by the CA it was started with (--tlscacert)");
     }
 
     private static String describe(Throwable t) {

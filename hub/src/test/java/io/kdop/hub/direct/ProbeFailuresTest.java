@@ -42,18 +42,21 @@ class ProbeFailuresTest {
         for (IOException dropped : List.of(new java.net.SocketException("Broken pipe"),
                 new java.net.SocketException("Connection reset"),
                 new SSLHandshakeException("Remote host terminated the handshake"))) {
-            ProbeResult.Failed failed = ProbeFailures.classifyHandshake(dropped, TLS);
+            ProbeResult.Failed failed = ProbeFailures.classifyHandshake(dropped, TLS, true);
             assertThat(failed.reason()).as(dropped.getMessage()).isEqualTo("ClientCertificateRefused");
             assertThat(failed.message()).contains("closed the connection while checking the client certificate "
                     + "cert.pem of Secret docker-tls");
         }
+        // a drop before the daemon asked for the certificate (a proxy, a firewall) is not blamed on it
+        assertThat(ProbeFailures.classifyHandshake(new java.net.SocketException("Connection reset"), TLS, false)
+                .reason()).isEqualTo("DockerAPIError");
         // a named cause stays what it is
-        assertThat(ProbeFailures.classifyHandshake(new ConnectException("Connection refused"), TLS).reason())
+        assertThat(ProbeFailures.classifyHandshake(new ConnectException("Connection refused"), TLS, true).reason())
                 .isEqualTo("Unreachable");
         assertThat(ProbeFailures.classifyHandshake(new SSLHandshakeException("Received fatal alert: bad_certificate"),
-                TLS).message()).contains("TLS alert bad_certificate");
+                TLS, true).message()).contains("TLS alert bad_certificate");
         assertThat(ProbeFailures.classifyHandshake(new SSLHandshakeException(
-                "PKIX path building failed: unable to find valid certification path to requested target"), TLS)
+                "PKIX path building failed: unable to find valid certification path to requested target"), TLS, true)
                 .reason()).isEqualTo("UnknownCA");
     }
 

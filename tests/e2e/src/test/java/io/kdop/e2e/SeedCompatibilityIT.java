@@ -55,6 +55,7 @@ class SeedCompatibilityIT {
     private static final String REGISTRY_IMAGE = "127.0.0.1:5000/kdop/busybox:1";
     private static final String REGISTRY_PASSWORD = "kdop-test-password";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String ALL_DIRECT_HOSTS = "--direct-hosts=all";
     /** The seed README's DockerHost, word for word but for the address. */
     static final String SEED_HOST = """
             apiVersion: kdop.io.vn/v1alpha1
@@ -81,7 +82,8 @@ class SeedCompatibilityIT {
         this.work = work;
         api = new ApiServerStandIn(work);
         cluster = new Cluster(api.client());
-        hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"));
+        // all kinds of direct hosts: the story includes a Unix socket and plain TCP (the default is mutual TLS only)
+        hub = HubProcess.start(api, Ports.free(), work.resolve("hub.log"), ALL_DIRECT_HOSTS);
         // the seed's first container, as it writes it: no dockerHostRef, and no host named default yet
         cluster.apply("early", Specs.image(IMAGE).name(PREFIX + "early").command("sleep", "3600").build());
         beforeDefaultExisted = cluster.awaitContainer("early", "HostNotFound",
@@ -326,7 +328,7 @@ class SeedCompatibilityIT {
         int port = hub.port();
         hub.close();
         hubRestarts++;
-        hub = HubProcess.start(api, port, work.resolve("hub-" + hubRestarts + ".log"));
+        hub = HubProcess.start(api, port, work.resolve("hub-" + hubRestarts + ".log"), ALL_DIRECT_HOSTS);
         cluster.awaitPhase("default", "Connected", TIMEOUT);
     }
 
