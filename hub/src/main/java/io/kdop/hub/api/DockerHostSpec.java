@@ -9,9 +9,10 @@ import io.fabric8.generator.annotation.Pattern;
 public class DockerHostSpec {
 
     @JsonPropertyDescription("Direct mode, kept from the original operator: the Docker API URL the hub dials itself, "
-            + "tcp://HOST:PORT (with tlsSecretName) or unix:///PATH for a socket the hub can reach; the hub probes it "
-            + "and shows Docker's facts in the status, but runs no workloads there yet. Leave empty for an agent-joined host, the default and recommended mode: "
-            + "the hub then issues a join token and the agent dials out to the hub.")
+            + "tcp://HOST:PORT (with tlsSecretName) or unix:///PATH for a socket the hub can reach; the hub probes it, "
+            + "shows Docker's facts in the status and runs this host's workloads itself (plain TCP and Unix sockets "
+            + "only if the hub runs with --direct-hosts=all). Leave empty for an agent-joined host, the default and "
+            + "recommended mode: the hub then issues a join token and the agent dials out to the hub.")
     @Pattern("^(tcp|unix|https?)://.+$")
     private String hostURL;
 
