@@ -93,7 +93,7 @@ final class ContainerServices {
      * the container in host network mode) cannot be reached, and Serving says so.
      */
     static DockerContainerStatus onDirectHost(DockerContainerStatus status, DockerContainer container,
-            Optional<ContainerSpec> spec, java.time.Instant now) {
+            Optional<ContainerSpec> spec, String hostAddress, java.time.Instant now) {
         List<io.kdop.hub.api.container.ServicePort> services = container.getSpec() == null ? null
                 : container.getSpec().services();
         if (services == null || services.isEmpty() || spec.isEmpty() || "host".equals(spec.get().getNetworkMode())) {
@@ -102,20 +102,26 @@ final class ContainerServices {
         List<Integer> unpublished = services.stream().map(p -> p.targetPort() == null ? p.port() : p.targetPort())
                 .filter(java.util.Objects::nonNull).distinct()
                 .filter(port -> spec.get().getPortsList().stream().noneMatch(b -> b.getContainerPort() == port
-                        && !"udp".equalsIgnoreCase(b.getProtocol())))
+                        && !"udp".equalsIgnoreCase(b.getProtocol()) && reachable(b.getHostIp(), hostAddress)))
                 .toList();
         if (unpublished.isEmpty()) {
             return status;
         }
         String message = "the container runs on direct host " + status.host() + ", where the hub reaches only "
-                + "published ports, and container port" + (unpublished.size() == 1 ? " " : "s ")
+                + "ports published on " + hostAddress + ", and container port" + (unpublished.size() == 1 ? " " : "s ")
                 + unpublished.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
-                + " of spec.services " + (unpublished.size() == 1 ? "is" : "are") + " not published: add "
-                + unpublished.stream().map(p -> "\"" + p + ":" + p + "\"").collect(java.util.stream.Collectors.joining(", "))
-                + " (host:container) to spec.ports, or use network mode host";
+                + " of spec.services " + (unpublished.size() == 1 ? "is" : "are") + " not: add "
+                + unpublished.stream().map(p -> "\"" + hostAddress + ":" + p + ":" + p + "\"")
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + " (address:host port:container port) to spec.ports, or use network mode host";
         return status.withService(status.service(), io.kdop.hub.api.Conditions.with(status.conditions() == null
                 ? List.of() : status.conditions(), SERVING, false, "PortNotPublished", message,
                 status.observedGeneration(), now));
+    }
+
+    /** Whether the hub reaches a port Docker binds on {@code hostIp}: all addresses, or the one it dials. */
+    static boolean reachable(String hostIp, String hostAddress) {
+        return hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::") || hostIp.equals(hostAddress);
     }
 
     void withdraw(DockerContainer container) {

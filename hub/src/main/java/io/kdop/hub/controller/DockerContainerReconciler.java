@@ -121,7 +121,8 @@ public final class DockerContainerReconciler implements Reconciler<DockerContain
                 clock.instant());
         status = ContainerServices.withService(status, container, clock.instant());
         if (direct) {
-            status = ContainerServices.onDirectHost(status, container, outcome.spec(), clock.instant());
+            status = ContainerServices.onDirectHost(status, container, outcome.spec(),
+                    HostLookup.directAddress(outcome.host().get()), clock.instant());
         }
         if (status.equals(container.getStatus())) {
             // what is stored is what was last told about, should an earlier patch have failed

@@ -35,6 +35,15 @@ final class HostLookup {
         return get(parts[0], parts[1]);
     }
 
+    /** The address the hub dials a direct host's published ports on (its hostURL's host; 127.0.0.1 for a socket). */
+    static String directAddress(DockerHost host) {
+        return switch (io.kdop.hub.direct.DirectEndpoint.parse(host.getSpec().getHostURL(),
+                host.getSpec().getTlsSecretName(), host.getSpec().getAllowInsecure())) {
+            case io.kdop.hub.direct.DirectEndpoint.Parsed.Valid valid -> valid.endpoint().hostAddress();
+            case io.kdop.hub.direct.DirectEndpoint.Parsed.Invalid invalid -> "its hostURL's address";
+        };
+    }
+
     /** Whether the host is the seed's direct mode: the hub would dial its Docker API (spec.hostURL). */
     static boolean isDirect(DockerHost host) {
         return host.getSpec() != null && host.getSpec().getHostURL() != null && !host.getSpec().getHostURL().isBlank();

@@ -74,14 +74,14 @@ class ContainerServicesTest {
                 .build();
         DockerContainerStatus served = ContainerServices.withService(status(true, "Running", "running"), web, NOW);
 
-        DockerContainerStatus status = ContainerServices.onDirectHost(served, web, Optional.of(spec), NOW);
+        DockerContainerStatus status = ContainerServices.onDirectHost(served, web, Optional.of(spec), "192.0.2.10", NOW);
 
         assertThat(status.service()).isEqualTo("tunnel-web");
         assertThat(Conditions.find(status.conditions(), ContainerServices.SERVING)).hasValueSatisfying(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo("PortNotPublished");
-            assertThat(c.getMessage()).contains("direct host edge/edge-1", "container port 9090 of spec.services is "
-                    + "not published", "\"9090:9090\"").doesNotContain("8080 ");
+            assertThat(c.getMessage()).contains("direct host edge/edge-1", "ports published on 192.0.2.10",
+                    "container port 9090 of spec.services is not", "\"192.0.2.10:9090:9090\"").doesNotContain("8080 ");
         });
     }
 
@@ -93,8 +93,20 @@ class ContainerServicesTest {
                 .addPorts(PortBinding.newBuilder().setHostPort(18080).setContainerPort(8080)).build();
         ContainerSpec hostNetwork = ContainerSpec.newBuilder().setNetworkMode("host").build();
 
-        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(published), NOW)).isEqualTo(served);
-        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(hostNetwork), NOW)).isEqualTo(served);
+        ContainerSpec onTheDialledAddress = ContainerSpec.newBuilder().addPorts(PortBinding.newBuilder()
+                .setHostIp("192.0.2.10").setHostPort(18080).setContainerPort(8080)).build();
+        ContainerSpec onLoopback = ContainerSpec.newBuilder().addPorts(PortBinding.newBuilder()
+                .setHostIp("127.0.0.1").setHostPort(18080).setContainerPort(8080)).build();
+
+        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(published), "192.0.2.10", NOW))
+                .isEqualTo(served);
+        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(hostNetwork), "192.0.2.10", NOW))
+                .isEqualTo(served);
+        assertThat(ContainerServices.onDirectHost(served, web, Optional.of(onTheDialledAddress), "192.0.2.10", NOW))
+                .isEqualTo(served);
+        assertThat(Conditions.find(ContainerServices.onDirectHost(served, web, Optional.of(onLoopback), "192.0.2.10",
+                NOW).conditions(), ContainerServices.SERVING).orElseThrow().getReason())
+                .as("the host's loopback is out of the hub's reach").isEqualTo("PortNotPublished");
     }
 
     private static DockerContainerStatus status(boolean ready, String reason, String message) {
