@@ -83,8 +83,11 @@ public final class SecretJobRecords implements JobRecords {
             @Override
             public void forget(String hostUid) {
                 try {
-                    client.secrets().inNamespace(hubNamespace).withLabel(LABEL, "true").withLabel(HOST_UID_LABEL, hostUid)
-                            .delete();
+                    // one by one: the chart grants list and delete, not deletecollection
+                    for (Secret record : client.secrets().inNamespace(hubNamespace).withLabel(LABEL, "true")
+                            .withLabel(HOST_UID_LABEL, hostUid).list().getItems()) {
+                        client.secrets().inNamespace(hubNamespace).withName(record.getMetadata().getName()).delete();
+                    }
                 } catch (KubernetesClientException e) {
                     LOG.warn("could not delete the job records of deleted DockerHost uid {} (Secrets labelled {}={} in "
                             + "namespace {}): {}; delete them by hand", hostUid, HOST_UID_LABEL, hostUid, hubNamespace,

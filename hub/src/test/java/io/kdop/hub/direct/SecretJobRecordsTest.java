@@ -53,6 +53,18 @@ class SecretJobRecordsTest {
     }
 
     @Test
+    void aDeletedHostsRecordsGoAndAnotherHostsStay() throws Exception {
+        String other = "7e1f3c9b-2d2a-4b5f-8d66-4a1a1b8f2c32";
+        open(HOST).save(begun(UID));
+        open(OTHER_HOST).save(begun(other));
+
+        SecretJobRecords.source(client, HUB_NAMESPACE).forget(HOST.getUid());
+
+        assertThat(stored(UID)).as("its record held the job's secret values").isNull();
+        assertThat(stored(other)).isNotNull();
+    }
+
+    @Test
     void aRecordIsStoredInASecretOfTheHubsNamespaceAndARestartedHubReadsIt() throws Exception {
         SecretJobRecords records = open(HOST);
         assertThat(records.all()).isEmpty();
