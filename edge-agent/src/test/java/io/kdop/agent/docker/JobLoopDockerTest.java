@@ -307,7 +307,8 @@ class JobLoopDockerTest {
 
             WorkloadStatus pulling = awaitPhase(loop, "stalled", "Pulling");
             assertThat(pulling.getMessage()).startsWith("pulling image " + registry.image("kdop-test/slow:1"));
-            assertThat(registry.pulling()).isTrue();
+            // the status says Pulling as the pull begins; the daemon's request reaches the registry a moment later
+            await("the daemon's pull request at the registry").atMost(WAIT).until(registry::pulling);
             // the pull still hangs: the deadline is enforced on time, not when the pull ends
             WorkloadStatus failed = awaitPhase(loop, "stalled", "Failed");
             assertThat(failed.getReason()).isEqualTo("DeadlineExceeded");
