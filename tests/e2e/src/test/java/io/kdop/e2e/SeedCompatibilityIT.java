@@ -3,6 +3,7 @@ package io.kdop.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.kdop.e2e.support.AgentProcess;
@@ -23,9 +24,12 @@ import io.kdop.e2e.support.TcpClient;
 import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.Conditions;
 import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerService;
 import io.kdop.hub.api.DockerHostStatus;
 import io.kdop.hub.api.container.DockerContainerStatus;
+import io.kdop.hub.api.container.ServicePort;
 import io.kdop.hub.api.job.DockerJobStatus;
+import io.kdop.hub.api.service.DockerServiceSpec;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +38,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -284,6 +289,24 @@ class SeedCompatibilityIT {
         cluster.awaitContainer("remote-unpublished", "Serving=False PortNotPublished", s -> Conditions.find(
                 s.conditions(), "Serving").map(c -> "PortNotPublished".equals(c.getReason())).orElse(false), TIMEOUT);
 
+        // a DockerService spreads over a container of the agent host and one of the direct host
+        cluster.apply("spread-agent", Map.of("app", "spread"), Specs.image(IMAGE).name(PREFIX + "spread-agent")
+                .command("sh", "-c", "echo I-am-spread-agent > /tmp/index.html && exec httpd -f -p 8080 -h /tmp")
+                .host("default").build());
+        cluster.apply("spread-remote", Map.of("app", "spread"), Specs.image(IMAGE).name(PREFIX + "spread-remote")
+                .command("sh", "-c", "echo I-am-spread-remote > /tmp/index.html && exec httpd -f -p 8080 -h /tmp")
+                .port("18082:8080").host("remote-host").build());
+        cluster.applyService("spread", new DockerServiceSpec(null,
+                new LabelSelectorBuilder().withMatchLabels(Map.of("app", "spread")).build(),
+                List.of(new ServicePort("http", 80, 8080)), null));
+        await("DockerService spread: 2 of 2 backends ready").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> Optional.ofNullable(cluster.service("spread")).map(DockerService::getStatus)
+                        .map(st -> "2/2".equals(st.backendsReady())).orElse(false));
+        int spread = api.client().services().inNamespace(Cluster.NS).withName("tunnel-spread").get().getSpec()
+                .getPorts().getFirst().getTargetPort().getIntVal();
+        await("connections reach both hosts' backends").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                .until(() -> answers(spread, 8).containsAll(List.of("spread-agent", "spread-remote")));
+
         // deleting the resource removes the container, and the resource goes once it is gone
         cluster.deleteContainer("on-remote", TIMEOUT);
         cluster.deleteContainer("remote-web", TIMEOUT);
@@ -334,6 +357,22 @@ class SeedCompatibilityIT {
     private static List<String> secretVolumes(PrivateDockerDaemon dockerd) {
         return dockerd.docker("volume", "ls", "-q", "--filter", "name=kdop-secrets-").output().lines()
                 .filter(l -> !l.isBlank()).toList();
+    }
+
+    /** Who answered {@code connections} requests through a hub listener ("I-am-NAME"). */
+    private static java.util.Set<String> answers(int listener, int connections) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < connections; i++) {
+            try {
+                String response = TcpClient.httpGet(listener, "/index.html");
+                if (response.contains("I-am-")) {
+                    names.add(response.substring(response.indexOf("I-am-") + 5).strip());
+                }
+            } catch (RuntimeException reset) {
+                names.add("(reset)");
+            }
+        }
+        return names;
     }
 
     private void restartHub() {
