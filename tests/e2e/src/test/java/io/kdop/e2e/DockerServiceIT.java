@@ -83,7 +83,7 @@ class DockerServiceIT {
         assertThat(ready.getStatus().serviceName()).isEqualTo("tunnel-greeter");
         int listener = api.client().services().inNamespace(Cluster.NS).withName("tunnel-greeter").get().getSpec()
                 .getPorts().getFirst().getTargetPort().getIntVal();
-        assertThat(answers(listener, 12)).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(TcpClient.whoAnswers(listener, 12)).containsExactlyInAnyOrder("a", "b", "c");
 
         // three connections held open (one per backend, in turn), their requests not sent yet
         List<Socket> held = new ArrayList<>();
@@ -97,13 +97,13 @@ class DockerServiceIT {
                 .until(() -> "unhealthy".equals(DockerCli.inspect(PREFIX + "b", "{{.State.Health.Status}}")));
         await("within one heartbeat interval (1s) and a margin, no new connection reaches b")
                 .atMost(Duration.ofMillis(HubProcess.HEARTBEAT_INTERVAL_MILLIS + 1000)).pollInterval(Duration.ofMillis(50))
-                .until(() -> !answers(listener, 4).contains("b"));
-        assertThat(answers(listener, 12)).containsOnly("a", "c");
+                .until(() -> !TcpClient.whoAnswers(listener, 4).contains("b"));
+        assertThat(TcpClient.whoAnswers(listener, 12)).containsOnly("a", "c");
 
         // edge-2's agent stops: c leaves with it
         agent2.stop();
         await("c leaves with its host's agent").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> answers(listener, 4).equals(Set.of("a")));
+                .until(() -> TcpClient.whoAnswers(listener, 4).equals(Set.of("a")));
         awaitService(cluster, "1 of 3 backends ready", s -> "1/3".equals(s.backendsReady()));
 
         // the held connection that went to a still works: nothing elsewhere cut it
@@ -123,21 +123,6 @@ class DockerServiceIT {
     }
 
     /** Which backends answer a number of fresh connections. */
-    private static Set<String> answers(int listener, int connections) {
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < connections; i++) {
-            try {
-                String response = TcpClient.httpGet(listener, "/index.html");
-                if (response.contains("I-am-")) {
-                    names.add(response.substring(response.indexOf("I-am-") + 5).strip());
-                }
-            } catch (RuntimeException reset) {
-                names.add("(reset)");
-            }
-        }
-        return names;
-    }
-
     private static DockerService awaitService(Cluster cluster, String what,
             java.util.function.Predicate<io.kdop.hub.api.service.DockerServiceStatus> condition) {
         await("DockerService greeter: " + what).atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))

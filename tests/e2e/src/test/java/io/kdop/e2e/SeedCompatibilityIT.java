@@ -305,7 +305,7 @@ class SeedCompatibilityIT {
         int spread = api.client().services().inNamespace(Cluster.NS).withName("tunnel-spread").get().getSpec()
                 .getPorts().getFirst().getTargetPort().getIntVal();
         await("connections reach both hosts' backends").atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
-                .until(() -> answers(spread, 8).containsAll(List.of("spread-agent", "spread-remote")));
+                .until(() -> TcpClient.whoAnswers(spread, 8).containsAll(List.of("spread-agent", "spread-remote")));
 
         // deleting the resource removes the container, and the resource goes once it is gone
         cluster.deleteContainer("on-remote", TIMEOUT);
@@ -357,22 +357,6 @@ class SeedCompatibilityIT {
     private static List<String> secretVolumes(PrivateDockerDaemon dockerd) {
         return dockerd.docker("volume", "ls", "-q", "--filter", "name=kdop-secrets-").output().lines()
                 .filter(l -> !l.isBlank()).toList();
-    }
-
-    /** Who answered {@code connections} requests through a hub listener ("I-am-NAME"). */
-    private static java.util.Set<String> answers(int listener, int connections) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (int i = 0; i < connections; i++) {
-            try {
-                String response = TcpClient.httpGet(listener, "/index.html");
-                if (response.contains("I-am-")) {
-                    names.add(response.substring(response.indexOf("I-am-") + 5).strip());
-                }
-            } catch (RuntimeException reset) {
-                names.add("(reset)");
-            }
-        }
-        return names;
     }
 
     private void restartHub() {

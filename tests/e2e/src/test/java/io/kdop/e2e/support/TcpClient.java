@@ -20,6 +20,25 @@ public final class TcpClient {
     private TcpClient() {}
 
     /** GET path over HTTP/1.0 (the server closes when done): the whole response. */
+    /**
+     * Who answered {@code connections} requests for /index.html through a listener: the NAME of each
+     * backend's "I-am-NAME" page, "(reset)" for a connection that was reset.
+     */
+    public static java.util.Set<String> whoAnswers(int port, int connections) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < connections; i++) {
+            try {
+                String response = httpGet(port, "/index.html");
+                if (response.contains("I-am-")) {
+                    names.add(response.substring(response.indexOf("I-am-") + 5).strip());
+                }
+            } catch (RuntimeException reset) {
+                names.add("(reset)");
+            }
+        }
+        return names;
+    }
+
     public static String httpGet(int port, String path) {
         try (Socket socket = connect(port, Duration.ofSeconds(20))) {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: tunnel\r\n\r\n")
