@@ -43,6 +43,7 @@ import io.kdop.hub.state.HostWorkloads;
 import io.kdop.hub.state.DesiredStateBook;
 import io.kdop.hub.tunnel.ServiceTunnels;
 import io.kdop.hub.tunnel.TunnelBroker;
+import io.kdop.proto.tunnel.TransportLoops;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ public final class Hub implements AutoCloseable {
     private final Clock clock;
     private final ServiceTunnels tunnels;
     private final TunnelBroker broker;
+    /** The gRPC server's threads, which the tunnels' client sockets share. */
+    private final TransportLoops transportLoops = new TransportLoops(0, "kdop-transport");
     private final JoinQueue joinQueue = new JoinQueue();
     private final DirectEngines directEngines;
     private volatile boolean started;
@@ -131,14 +134,14 @@ public final class Hub implements AutoCloseable {
                 SecretJobRecords.source(client, config.namespace()), clock);
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
-        broker = new TunnelBroker(registry::liveSession, directEngines, housekeeping);
+        broker = new TunnelBroker(registry::liveSession, directEngines, transportLoops, housekeeping);
         tunnels = new ServiceTunnels(client, broker, workloads, config.tunnels());
         cas.onChange(changed -> registry.liveSessions().forEach(session -> session.sendTrust(changed)));
         // unused join tokens pinning a CA that no longer signs are replaced by their host's reconcile
         cas.onChange(changed -> client.resources(DockerHost.class).inAnyNamespace().list().getItems().forEach(host ->
                 sessionEvents.propagateEvent(new ResourceID(host.getMetadata().getName(),
                         host.getMetadata().getNamespace()))));
-        server = new HubServer(config.grpcPort(), servingTls, new AgentServiceImpl(joins,
+        server = new HubServer(config.grpcPort(), servingTls, transportLoops, new AgentServiceImpl(joins,
                 new JoinThrottle(config.joinRatePerPeer()), joinQueue, services, broker, cas));
 
         operator = new Operator(o -> o.withKubernetesClient(client)
@@ -251,6 +254,7 @@ public final class Hub implements AutoCloseable {
         tunnels.close();
         broker.close();
         server.stop();
+        transportLoops.close();
         joinQueue.close();
         directEngines.close();
     }

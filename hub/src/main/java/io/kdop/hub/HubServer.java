@@ -6,10 +6,12 @@ import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.kdop.hub.pki.ServingTls;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.server.JoinMessageLimit;
 import io.kdop.hub.server.PeerIdentityInterceptor;
+import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import java.io.IOException;
 import java.util.concurrent.Executor;
@@ -36,7 +38,8 @@ final class HubServer {
     private volatile boolean started;
 
     /** @param tls the serving certificate and trusted CAs, replaced while the server runs (CA rotation) */
-    HubServer(int port, ServingTls tls, AgentServiceImpl service) {
+    /** @param loops the transport's threads, shared with the tunnels' client sockets (owned by the caller) */
+    HubServer(int port, ServingTls tls, TransportLoops loops, AgentServiceImpl service) {
         try {
             TlsServerCredentials credentials = (TlsServerCredentials) TlsServerCredentials.newBuilder()
                     .keyManager(tls.keyManager())
@@ -45,6 +48,9 @@ final class HubServer {
                     .build();
             // Netty's builder: the generic one cannot bound calls per connection.
             this.server = NettyServerBuilder.forPort(port, credentials)
+                    .bossEventLoopGroup(loops.group())
+                    .workerEventLoopGroup(loops.group())
+                    .channelType(NioServerSocketChannel.class)
                     .addService(ServerInterceptors.intercept(JoinMessageLimit.apply(service.bindService()),
                             new PeerIdentityInterceptor()))
                     .callExecutor(HubServer::executorFor)

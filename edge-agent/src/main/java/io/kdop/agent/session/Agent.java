@@ -1,8 +1,9 @@
 package io.kdop.agent.session;
 
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.kdop.agent.identity.IdentityStore;
 import io.kdop.agent.identity.StoredIdentity;
 import io.kdop.agent.identity.TlsCredentials;
@@ -15,6 +16,7 @@ import io.kdop.engine.docker.HostInspector;
 import io.kdop.engine.docker.HostMonitor;
 import io.kdop.engine.run.Workloads;
 import io.kdop.proto.JoinToken;
+import io.kdop.proto.tunnel.TransportLoops;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -104,11 +106,13 @@ public final class Agent {
             }
             DesiredStateStore store = DesiredStateStore.open(config.stateDir(), clock);
             // the reconciler starts from the persisted snapshot now, whether or not the hub answers
-            try (Workloads running = workloads.start(identity.host(), store::current)) {
+            // one transport thread: the session's connection and every tunnel's container socket
+            try (TransportLoops loops = new TransportLoops(1, "kdop-transport");
+                    Workloads running = workloads.start(identity.host(), store::current)) {
                 DesiredStateReceiver desiredState = new DesiredStateReceiver(store, running::desiredStateChanged);
                 runSessions(new AgentSession.Parts(new CurrentIdentity(identities, identity), desiredState, host,
                         timings, config.agentVersion(), running.status(),
-                        new TunnelEndpoint(store::current, running.addresses())));
+                        new TunnelEndpoint(store::current, running.addresses(), loops)), loops);
             }
         }
     }
@@ -193,7 +197,7 @@ public final class Agent {
         }
     }
 
-    private void runSessions(AgentSession.Parts parts) throws AgentExit, InterruptedException {
+    private void runSessions(AgentSession.Parts parts, TransportLoops loops) throws AgentExit, InterruptedException {
         CurrentIdentity identity = parts.identity();
         HubAddress hub = HubAddress.parse(identity.get().hub());
         Backoff.Sequence backoff = new Backoff(config.initialBackoff(), config.maxBackoff()).jittered(random);
@@ -217,7 +221,7 @@ public final class Agent {
                     // renewed: the next connection must present the new certificate
                     close(channel);
                     channelIdentity = id;
-                    channel = sessionChannel(hub, channelIdentity);
+                    channel = sessionChannel(hub, channelIdentity, loops);
                 }
                 AgentSession s = new AgentSession(channel, parts,
                         new CertificateRenewal(identity, RenewalPolicy.DEFAULT, clock), helloFactsWait);
@@ -253,8 +257,11 @@ public final class Agent {
                 notAfter.isBefore(clock.instant()) ? notAfter : null);
     }
 
-    private ManagedChannel sessionChannel(HubAddress hub, StoredIdentity identity) {
-        return Grpc.newChannelBuilderForAddress(hub.host(), hub.port(), TlsCredentials.forSession(identity))
+    private ManagedChannel sessionChannel(HubAddress hub, StoredIdentity identity, TransportLoops loops) {
+        // netty's builder: the tunnels' container sockets share its event loop
+        return NettyChannelBuilder.forAddress(hub.host(), hub.port(), TlsCredentials.forSession(identity))
+                .eventLoopGroup(loops.group())
+                .channelType(NioSocketChannel.class)
                 .userAgent("kdop-edge-agent/" + config.agentVersion())
                 .keepAliveTime(KEEPALIVE.toSeconds(), TimeUnit.SECONDS)
                 .keepAliveTimeout(20, TimeUnit.SECONDS)

@@ -1,9 +1,13 @@
 package io.kdop.agent.tunnel;
 
 import io.grpc.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.ConnectTimeoutException;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kdop.engine.docker.ContainerAddresses;
+import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.tunnel.TunnelPipe;
 import io.kdop.proto.tunnel.TunnelStats;
 import io.kdop.proto.v1.AgentServiceGrpc;
@@ -13,12 +17,10 @@ import io.kdop.proto.v1.OpenTunnel;
 import io.kdop.proto.v1.TunnelFailure;
 import io.kdop.proto.v1.TunnelFrame;
 import io.kdop.proto.v1.TunnelHello;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +37,15 @@ public final class TunnelEndpoint {
 
     private final Supplier<Optional<DesiredState>> desired;
     private final ContainerAddresses addresses;
+    private final TransportLoops loops;
     private final TunnelStats stats = new TunnelStats();
 
-    public TunnelEndpoint(Supplier<Optional<DesiredState>> desired, ContainerAddresses addresses) {
+    /** @param loops the session channel's event loops: container sockets run on them too */
+    public TunnelEndpoint(Supplier<Optional<DesiredState>> desired, ContainerAddresses addresses,
+            TransportLoops loops) {
         this.desired = desired;
         this.addresses = addresses;
+        this.loops = loops;
     }
 
     /** Bytes and connections carried so far (for metrics). */
@@ -47,7 +53,7 @@ public final class TunnelEndpoint {
         return stats;
     }
 
-    /** Handles one request off the session's thread: connecting may take a while. */
+    /** Handles one request off the session's thread: finding the container may ask Docker. */
     public void open(OpenTunnel request, Channel channel) {
         Thread.ofVirtual().name("tunnel-open").start(() -> carry(request, channel));
     }
@@ -63,27 +69,42 @@ public final class TunnelEndpoint {
                     + " is not declared for tunnels on this host");
             return;
         }
-        Socket socket;
         switch (addresses.resolve(container.get(), request.getPort())) {
-            case ContainerAddresses.Resolution.Unreachable u -> {
-                answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, u.why());
+            case ContainerAddresses.Resolution.Unreachable u ->
+                    answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, u.why());
+            case ContainerAddresses.Resolution.Address a -> connect(a.address(), request, channel, target);
+        }
+    }
+
+    /** Connects on the transport's loop and answers when the container accepted or refused. */
+    private void connect(InetSocketAddress address, OpenTunnel request, Channel channel, String target) {
+        NioSocketChannel socket = new NioSocketChannel();
+        socket.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
+        loops.current().register(socket).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, "cannot reach " + target + ": "
+                        + registered.cause().getMessage());
                 return;
             }
-            case ContainerAddresses.Resolution.Address a -> {
-                try {
-                    socket = connect(a.address());
-                } catch (ConnectException e) {
-                    answer(channel, request, null, TunnelFailure.TUNNEL_REFUSED,
-                            "nothing listens on " + target + " (" + e.getMessage() + ")");
-                    return;
-                } catch (IOException e) {
-                    answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, "cannot reach " + target + ": "
-                            + (e instanceof SocketTimeoutException ? "no answer within 3s" : e.getMessage()));
+            socket.connect(address).addListener(connected -> {
+                Throwable e = connected.cause();
+                if (e == null) {
+                    answer(channel, request, socket, TunnelFailure.TUNNEL_FAILURE_UNSPECIFIED, "");
                     return;
                 }
-            }
-        }
-        answer(channel, request, socket, TunnelFailure.TUNNEL_FAILURE_UNSPECIFIED, "");
+                socket.close();
+                if (e instanceof ConnectTimeoutException) {
+                    answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, "cannot reach " + target
+                            + ": no answer within " + CONNECT_TIMEOUT_MILLIS / 1000 + "s");
+                } else if (e instanceof ConnectException) {
+                    answer(channel, request, null, TunnelFailure.TUNNEL_REFUSED,
+                            "nothing listens on " + target + " (" + e.getMessage() + ")");
+                } else {
+                    answer(channel, request, null, TunnelFailure.TUNNEL_UNREACHABLE, "cannot reach " + target + ": "
+                            + e.getMessage());
+                }
+            });
+        });
     }
 
     /** The container the request names, if the desired state declares the port for it. */
@@ -97,22 +118,10 @@ public final class TunnelEndpoint {
                 .findFirst() : Optional.empty();
     }
 
-    private static Socket connect(InetSocketAddress address) throws IOException {
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            socket.connect(address, CONNECT_TIMEOUT_MILLIS);
-            return socket;
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-    }
-
     /** Opens the Tunnel call: a hello (with the failure, if any), then the pipe when connected. */
-    private void answer(Channel channel, OpenTunnel request, Socket socket, TunnelFailure failure, String error) {
-        java.util.concurrent.atomic.AtomicReference<TunnelPipe> pipe = new java.util.concurrent.atomic.AtomicReference<>();
+    private void answer(Channel channel, OpenTunnel request, NioSocketChannel socket, TunnelFailure failure,
+            String error) {
+        AtomicReference<TunnelPipe> pipe = new AtomicReference<>();
         ClientCallStreamObserver<TunnelFrame>[] call = new ClientCallStreamObserver[1];
         // callbacks on the transport's thread (they only hand a frame over or wake the pipe): one
         // thread hop less per frame; several frames may wait in the call's outbound buffer
@@ -144,7 +153,7 @@ public final class TunnelEndpoint {
                 if (p != null) {
                     p.onError(t);
                 } else if (socket != null) {
-                    closeQuietly(socket);
+                    socket.close(); // the call failed before the pipe started: the container's peer goes away
                 }
                 LOG.debug("tunnel {} ended: {}", request.getTunnelId().substring(0, 6), t.toString());
             }
@@ -167,17 +176,7 @@ public final class TunnelEndpoint {
         }
         call[0].onNext(TunnelFrame.newBuilder().setHello(hello).build());
         TunnelPipe started = new TunnelPipe(request.getTunnelId().substring(0, 6), socket, call[0], stats, () -> {});
-        pipe.set(started);
         started.start();
-        started.onReady();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.setSoLinger(true, 0);
-            socket.close();
-        } catch (IOException ignored) {
-            // gone
-        }
+        pipe.set(started);
     }
 }

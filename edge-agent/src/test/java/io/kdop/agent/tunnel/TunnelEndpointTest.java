@@ -8,6 +8,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.kdop.engine.docker.ContainerAddresses;
+import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import io.kdop.proto.v1.ContainerSpec;
 import io.kdop.proto.v1.DesiredState;
@@ -36,6 +37,7 @@ class TunnelEndpointTest {
             .addTunnelTargets(TunnelTarget.newBuilder().setWorkload(WEB).addPorts(8080)).build();
 
     private final CompletableFuture<TunnelHello> hello = new CompletableFuture<>();
+    private final TransportLoops loops = new TransportLoops(1, "test-transport");
     private Server hub;
     private ManagedChannel channel;
 
@@ -70,12 +72,13 @@ class TunnelEndpointTest {
     void stop() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         hub.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        loops.close();
     }
 
     @Test
     void aPortTheDesiredStateDoesNotDeclareIsRefusedWithoutTouchingTheContainer() throws Exception {
         AtomicInteger resolved = new AtomicInteger();
-        TunnelEndpoint endpoint = new TunnelEndpoint(() -> Optional.of(DECLARES_8080), (c, p) -> {
+        TunnelEndpoint endpoint = endpoint((c, p) -> {
             resolved.incrementAndGet();
             return new ContainerAddresses.Resolution.Unreachable("not asked");
         });
@@ -90,7 +93,7 @@ class TunnelEndpointTest {
 
     @Test
     void aWorkloadOfAnotherHostIsRefusedEvenOnADeclaredPortNumber() throws Exception {
-        TunnelEndpoint endpoint = new TunnelEndpoint(() -> Optional.of(DECLARES_8080),
+        TunnelEndpoint endpoint = endpoint(
                 (c, p) -> new ContainerAddresses.Resolution.Unreachable("not asked"));
 
         endpoint.open(OpenTunnel.newBuilder().setTunnelId("id-other-0000").setPort(8080)
@@ -105,7 +108,7 @@ class TunnelEndpointTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
-        TunnelEndpoint endpoint = new TunnelEndpoint(() -> Optional.of(DECLARES_8080),
+        TunnelEndpoint endpoint = endpoint(
                 (c, p) -> new ContainerAddresses.Resolution.Address(new InetSocketAddress("127.0.0.1", closedPort)));
 
         endpoint.open(request(8080), channel);
@@ -118,7 +121,7 @@ class TunnelEndpointTest {
     @Test
     void aDeclaredPortThatAnswersIsCarried() throws Exception {
         try (ServerSocket container = new ServerSocket(0)) {
-            TunnelEndpoint endpoint = new TunnelEndpoint(() -> Optional.of(DECLARES_8080),
+            TunnelEndpoint endpoint = endpoint(
                     (c, p) -> new ContainerAddresses.Resolution.Address(
                             new InetSocketAddress("127.0.0.1", container.getLocalPort())));
 
@@ -128,6 +131,10 @@ class TunnelEndpointTest {
             assertThat(answer.getError()).isEmpty();
             assertThat(answer.getTunnelId()).isEqualTo("id-0123456789");
         }
+    }
+
+    private TunnelEndpoint endpoint(ContainerAddresses addresses) {
+        return new TunnelEndpoint(() -> Optional.of(DECLARES_8080), addresses, loops);
     }
 
     private static OpenTunnel request(int port) {

@@ -16,11 +16,11 @@ import io.kdop.hub.state.HostWorkloads;
 import io.kdop.proto.v1.WorkloadRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +116,7 @@ public final class ServiceTunnels {
         try {
             for (Port port : wanted) {
                 Listening was = current.get(port.port());
-                Consumer<Socket> route = client -> route(client, port.targetPort(), backends);
+                Consumer<SocketChannel> route = client -> route(client, port.targetPort(), backends);
                 if (was != null && was.port().targetPort() == port.targetPort()) {
                     was.listener().reroute(route);
                     next.put(port.port(), new Listening(port, was.hubPort(), was.listener()));
@@ -185,7 +185,7 @@ public final class ServiceTunnels {
         ports.release(l.hubPort());
     }
 
-    private TunnelListener listen(int hubPort, Consumer<Socket> route) {
+    private TunnelListener listen(int hubPort, Consumer<SocketChannel> route) {
         try {
             return new TunnelListener(settings.bindAddress(), hubPort, route);
         } catch (IOException e) {
@@ -194,7 +194,7 @@ public final class ServiceTunnels {
         }
     }
 
-    private void route(Socket client, int targetPort, Backends backends) {
+    private void route(SocketChannel client, int targetPort, Backends backends) {
         Optional<Backend> backend = backends.next();
         if (backend.isEmpty()) {
             LOG.debug("no ready backend for a connection to container port {}: reset", targetPort);

@@ -6,6 +6,8 @@ import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.session.AgentSession;
 import io.kdop.hub.session.PeerText;
 import io.kdop.proto.Refusals;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.tunnel.TunnelPipe;
 import io.kdop.proto.tunnel.TunnelStats;
 import io.kdop.proto.v1.ErrorReason;
@@ -15,6 +17,7 @@ import io.kdop.proto.v1.TunnelHello;
 import io.kdop.proto.v1.WorkloadRef;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -41,24 +44,25 @@ public final class TunnelBroker {
     /** Connections of one host waiting for its agent at most: beyond, new ones are reset (a flood stays bounded). */
     static final int MAX_PENDING_PER_HOST = 512;
 
-    private record Pending(String hostKey, String target, Socket client, ScheduledFuture<?> expiry) {}
+    private record Pending(String hostKey, String target, SocketChannel client, ScheduledFuture<?> expiry) {}
 
     private final Function<String, Optional<AgentSession>> sessions;
     private final DirectRoutes direct;
+    private final TransportLoops loops;
     private final ScheduledExecutorService timer;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final TunnelStats stats = new TunnelStats();
     private final SecureRandom random = new SecureRandom();
 
-    public TunnelBroker(Function<String, Optional<AgentSession>> sessions, ScheduledExecutorService timer) {
-        this(sessions, DirectRoutes.NONE, timer);
-    }
-
-    /** @param direct carries connections to hosts the hub reaches itself (direct hosts) */
-    public TunnelBroker(Function<String, Optional<AgentSession>> sessions, DirectRoutes direct,
+    /**
+     * @param direct carries connections to hosts the hub reaches itself (direct hosts)
+     * @param loops the gRPC server's event loops: a client connection joins its agent call's loop
+     */
+    public TunnelBroker(Function<String, Optional<AgentSession>> sessions, DirectRoutes direct, TransportLoops loops,
             ScheduledExecutorService timer) {
         this.sessions = sessions;
         this.direct = direct;
+        this.loops = loops;
         this.timer = timer;
     }
 
@@ -68,8 +72,8 @@ public final class TunnelBroker {
     }
 
     /** Carries the client's connection to the workload's port on its host, or resets it at once. */
-    public void open(String hostKey, WorkloadRef workload, int port, Socket client) {
-        if (direct.carry(hostKey, workload, port, client)) {
+    public void open(String hostKey, WorkloadRef workload, int port, SocketChannel client) {
+        if (direct.carry(hostKey, workload, port, client.socket())) {
             return;
         }
         String target = workload.getNamespace() + "/" + workload.getName() + ":" + port;
@@ -125,6 +129,11 @@ public final class TunnelBroker {
                     p.target(), p.hostKey(), OPEN_TIMEOUT.toSeconds());
             reset(p.client());
         }
+    }
+
+    /** Resets a client connection (SO_LINGER 0), so the client learns at once that nobody serves it. */
+    public static void reset(SocketChannel client) {
+        reset(client.socket());
     }
 
     /** Resets a client connection (SO_LINGER 0), so the client learns at once that nobody serves it. */
@@ -205,11 +214,13 @@ public final class TunnelBroker {
                 call.onCompleted();
                 return;
             }
-            TunnelPipe started = new TunnelPipe(hello.getTunnelId().substring(0, 6), request.client(), call, stats,
+            // on this call's transport thread: the client's socket joins its loop
+            NioSocketChannel client = new NioSocketChannel(request.client());
+            loops.current().register(client);
+            TunnelPipe started = new TunnelPipe(hello.getTunnelId().substring(0, 6), client, call, stats,
                     () -> LOG.debug("tunnel to {} on DockerHost {} closed", request.target(), request.hostKey()));
-            pipe = started;
             started.start();
-            started.onReady();
+            pipe = started;
         }
 
         private void refuse(ErrorReason reason, String message) {

@@ -3,8 +3,9 @@ package io.kdop.hub.tunnel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,32 +15,41 @@ final class TunnelListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelListener.class);
 
-    private final ServerSocket server;
-    private volatile Consumer<Socket> route;
+    // a channel, not a ServerSocket: an agent's tunnel hands the connection to netty's event loop
+    private final ServerSocketChannel server;
+    private final int port;
+    private volatile Consumer<SocketChannel> route;
 
-    TunnelListener(InetAddress bind, int port, Consumer<Socket> route) throws IOException {
+    TunnelListener(InetAddress bind, int port, Consumer<SocketChannel> route) throws IOException {
         this.route = route;
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(bind, port), 128);
-        Thread.ofVirtual().name("tunnel-listener-" + port).start(this::accept);
+        this.server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(bind, port), 128);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        Thread.ofVirtual().name("tunnel-listener-" + this.port).start(this::accept);
     }
 
     int port() {
-        return server.getLocalPort();
+        return port;
     }
 
     /** Later connections go this way (the backends changed); open ones are not touched. */
-    void reroute(Consumer<Socket> next) {
+    void reroute(Consumer<SocketChannel> next) {
         route = next;
     }
 
     private void accept() {
-        while (!server.isClosed()) {
+        while (server.isOpen()) {
             try {
-                Socket client = server.accept();
-                client.setTcpNoDelay(true);
-                client.setKeepAlive(true); // a client that vanished without a reset does not hold a tunnel forever
+                SocketChannel client = server.accept();
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                // a client that vanished without a reset does not hold a tunnel forever
+                client.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 try {
                     route.accept(client);
                 } catch (RuntimeException e) {
@@ -47,8 +57,8 @@ final class TunnelListener implements AutoCloseable {
                     TunnelBroker.reset(client);
                 }
             } catch (IOException e) {
-                if (!server.isClosed()) {
-                    LOG.warn("tunnel port {}: accept failed: {}", server.getLocalPort(), e.getMessage());
+                if (server.isOpen()) {
+                    LOG.warn("tunnel port {}: accept failed: {}", port, e.getMessage());
                     pause(); // e.g. out of file descriptors: do not spin
                 }
             }

@@ -14,9 +14,11 @@ import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.DesiredStateBook;
 import io.kdop.hub.state.HostWorkloads;
+import io.kdop.hub.tunnel.DirectRoutes;
 import io.kdop.hub.tunnel.ServiceTunnels;
 import io.kdop.hub.tunnel.TunnelBroker;
 import io.kdop.hub.tunnel.TunnelSettings;
+import io.kdop.proto.tunnel.TransportLoops;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
@@ -41,6 +43,8 @@ final class WorkloadControllers implements AutoCloseable {
     private final Logger mockLog = Logger.getLogger("io.fabric8.mockwebserver");
     private final KubernetesMockServer server;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    /** No tunnel is opened here: the loops' thread never starts. */
+    private final TransportLoops loops = new TransportLoops(1, "test-tunnels");
     final KubernetesClient client;
     final DesiredStateBook book = new DesiredStateBook();
     final DockerContainerReconciler containers;
@@ -58,7 +62,7 @@ final class WorkloadControllers implements AutoCloseable {
         WorkloadReports reports = new WorkloadReports(workloads::reference, ref -> {});
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client, clock);
-        ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), timer), workloads,
+        ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), DirectRoutes.NONE, loops, timer), workloads,
                 new TunnelSettings(InetAddress.getLoopbackAddress(), "10.0.0.1", 40000, 40010));
         containers = new DockerContainerReconciler(client, HUB_NAMESPACE, workloads, reports,
                 new SimpleInboundEventSource<>("reports"), events, tunnels, clock);
@@ -69,6 +73,7 @@ final class WorkloadControllers implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        loops.close();
         client.close();
         server.destroy();
     }

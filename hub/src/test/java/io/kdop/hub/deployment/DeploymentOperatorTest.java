@@ -30,9 +30,11 @@ import io.kdop.hub.events.EventRecorder;
 import io.kdop.hub.session.WorkloadReports;
 import io.kdop.hub.state.DesiredStateBook;
 import io.kdop.hub.state.HostWorkloads;
+import io.kdop.hub.tunnel.DirectRoutes;
 import io.kdop.hub.tunnel.ServiceTunnels;
 import io.kdop.hub.tunnel.TunnelBroker;
 import io.kdop.hub.tunnel.TunnelSettings;
+import io.kdop.proto.tunnel.TransportLoops;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,6 +67,8 @@ class DeploymentOperatorTest {
     private KubernetesClient client;
     private Operator operator;
     private ScheduledExecutorService timer;
+    /** No tunnel is opened here: the loops' thread never starts. */
+    private final TransportLoops loops = new TransportLoops(1, "test-tunnels");
 
     @BeforeEach
     void start() {
@@ -91,7 +95,7 @@ class DeploymentOperatorTest {
         Clock clock = Clock.systemUTC();
         HostWorkloads workloads = new HostWorkloads(new DesiredStateBook(), (host, snapshot) -> {});
         WorkloadReports reports = new WorkloadReports(workloads::reference, ref -> {});
-        ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), timer), workloads,
+        ServiceTunnels tunnels = new ServiceTunnels(client, new TunnelBroker(host -> Optional.empty(), DirectRoutes.NONE, loops, timer), workloads,
                 new TunnelSettings(InetAddress.getLoopbackAddress(), "10.0.0.1", 40000, 40010));
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .checkingCRDAndValidateLocalModel(false).withCloseClientOnStop(false));
@@ -105,6 +109,7 @@ class DeploymentOperatorTest {
     void stop() {
         operator.stop();
         timer.shutdownNow();
+        loops.close();
         client.close();
         server.destroy();
     }
