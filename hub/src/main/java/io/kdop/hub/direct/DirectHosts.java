@@ -111,7 +111,7 @@ public final class DirectHosts {
                 .setUid(host.getMetadata().getUid()).build(), endpoint, tls, config)) {
             return new DirectHostRules.Probed(Optional.of(endpoint), new ProbeResult.Failed("JobRecordsUnreadable",
                     "Docker answers at " + endpoint.dockerHost() + ", but the hub cannot read this host's job records "
-                    + "(Secrets labelled kdop.io.vn/host-uid=" + host.getMetadata().getUid() + " in its namespace), "
+                    + "(Secrets labelled kdop.io.vn/host-uid=" + host.getMetadata().getUid() + " in the hub's namespace), "
                     + "without which a job could run twice: nothing is driven there until they can be read; see the "
                     + "hub's log"));
         }
