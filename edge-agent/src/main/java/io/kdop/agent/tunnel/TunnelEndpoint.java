@@ -78,7 +78,7 @@ public final class TunnelEndpoint {
 
     /** Connects on the transport's loop and answers when the container accepted or refused. */
     private void connect(InetSocketAddress address, OpenTunnel request, Channel channel, String target) {
-        NioSocketChannel socket = new NioSocketChannel();
+        NioSocketChannel socket = TunnelPipe.socket();
         socket.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
         loops.current().register(socket).addListener(registered -> {
             if (!registered.isSuccess()) {

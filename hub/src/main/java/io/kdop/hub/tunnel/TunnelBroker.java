@@ -215,7 +215,7 @@ public final class TunnelBroker {
                 return;
             }
             // on this call's transport thread: the client's socket joins its loop
-            NioSocketChannel client = new NioSocketChannel(request.client());
+            NioSocketChannel client = TunnelPipe.socket(request.client());
             loops.current().register(client);
             TunnelPipe started = new TunnelPipe(hello.getTunnelId().substring(0, 6), client, call, stats,
                     () -> LOG.debug("tunnel to {} on DockerHost {} closed", request.target(), request.hostKey()));

@@ -13,10 +13,12 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.grpc.netty.shaded.io.netty.channel.socket.DuplexChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kdop.proto.v1.TunnelEnd;
 import io.kdop.proto.v1.TunnelFrame;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -78,7 +80,7 @@ public final class TunnelPipe extends ChannelInboundHandlerAdapter implements St
     private ChannelFuture lastWrite;
 
     /**
-     * @param socket a connected socket registered with its event loop, reading nothing yet
+     * @param socket from {@link #socket}, connected and registered with its event loop
      * @param call the call's sending side; its inbound flow control must be manual (the pipe
      *     requests every frame), and its on-ready handler must call {@link #onReady()}
      * @param onClosed runs once when the pipe is done, whichever way
@@ -93,23 +95,40 @@ public final class TunnelPipe extends ChannelInboundHandlerAdapter implements St
         this.onClosed = onClosed;
     }
 
+    /** A socket for a pipe, from a connection the JDK accepted. */
+    public static NioSocketChannel socket(SocketChannel accepted) {
+        return configured(new NioSocketChannel(accepted));
+    }
+
+    /** A socket for a pipe, to connect. */
+    public static NioSocketChannel socket() {
+        return configured(new NioSocketChannel());
+    }
+
+    /**
+     * Reads nothing until its pipe starts: a socket registered with auto-read on would read as
+     * soon as its loop ran, before the pipe is in its pipeline, and those bytes would be dropped.
+     */
+    private static NioSocketChannel configured(NioSocketChannel socket) {
+        socket.config().setAutoRead(false);
+        socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        socket.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(512, 8 * 1024, FRAME_BYTES));
+        try {
+            socket.config().setOption(ChannelOption.TCP_NODELAY, true);
+            // a peer that vanished without a reset does not hold a tunnel forever
+            socket.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        } catch (ChannelException closedAlready) {
+            // the client left before its tunnel opened: the pipe resets it when it starts
+        }
+        return socket;
+    }
+
     /** Starts moving bytes both ways and asks the call for its first frames. */
     public void start() {
         onLoop(() -> {
             started = true;
             stats.countOpened();
-            try {
-                socket.config().setAutoRead(false);
-                socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                socket.config().setOption(ChannelOption.TCP_NODELAY, true);
-                // a client that vanished without a reset does not hold a tunnel forever
-                socket.config().setOption(ChannelOption.SO_KEEPALIVE, true);
-                socket.config().setRecvByteBufAllocator(
-                        new AdaptiveRecvByteBufAllocator(512, 8 * 1024, FRAME_BYTES));
-                socket.pipeline().addLast("tunnel-" + name, this);
-            } catch (ChannelException closedMeanwhile) {
-                // the options of a closed socket cannot be set: handled below
-            }
+            socket.pipeline().addLast("tunnel-" + name, this);
             if (!socket.isActive()) {
                 reset("the connection closed before the tunnel opened");
                 return;

@@ -26,7 +26,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +51,7 @@ class TunnelPipeTest {
     private final TransportLoops loops = new TransportLoops(1, "test-transport");
     private final TunnelStats stats = new TunnelStats();
     /** Client connections accepted at the "hub", waiting for the "agent"'s call. */
-    private final BlockingQueue<SocketChannel> accepted = new LinkedBlockingQueue<>();
+    private final BlockingQueue<NioSocketChannel> accepted = new LinkedBlockingQueue<>();
     private ServerSocketChannel listener;
     private ServerSocket container;
     private Server hub;
@@ -124,6 +124,27 @@ class TunnelPipeTest {
         }
     }
 
+    @Test
+    void bytesTheClientSentBeforeItsTunnelOpenedAreCarried() throws Exception {
+        threads.submit(() -> serveContainer(TunnelPipeTest::echoUntilEnd));
+        try (Socket client = new Socket()) {
+            client.connect(listener.getLocalAddress());
+            client.setSoTimeout(10_000); // dropped bytes would leave the echo waiting for them
+            client.getOutputStream().write("early bytes".getBytes(StandardCharsets.US_ASCII));
+            NioSocketChannel early = TunnelPipe.socket(listener.accept());
+            loops.group().next().register(early).sync();
+            // the loop polls its sockets before running each of these: the bytes wait for the pipe
+            for (int i = 0; i < 3; i++) {
+                early.eventLoop().submit(() -> {}).sync();
+            }
+            accepted.add(early);
+            agentEnd();
+            client.shutdownOutput();
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("early bytes");
+        }
+    }
+
     /** Sends `bytes` random bytes, half-closes, reads until the end: the sha256 both ways. */
     private byte[][] echoThroughTunnel(int bytes, long seed) throws Exception {
         try (Socket client = connectThroughTunnel()) {
@@ -154,7 +175,7 @@ class TunnelPipeTest {
     private Socket connectThroughTunnel() throws Exception {
         Socket client = new Socket();
         client.connect(listener.getLocalAddress());
-        accepted.add(listener.accept());
+        accepted.add(TunnelPipe.socket(listener.accept()));
         agentEnd();
         return client;
     }
@@ -185,8 +206,10 @@ class TunnelPipeTest {
     private StreamObserver<TunnelFrame> hubEnd(ServerCallStreamObserver<TunnelFrame> call) {
         call.disableAutoRequest();
         call.setOnReadyThreshold(TunnelPipe.ON_READY_THRESHOLD);
-        NioSocketChannel client = new NioSocketChannel(accepted.remove());
-        loops.current().register(client);
+        NioSocketChannel client = accepted.remove();
+        if (!client.isRegistered()) {
+            loops.current().register(client);
+        }
         TunnelPipe pipe = new TunnelPipe("hub", client, call, stats, () -> {});
         call.setOnReadyHandler(pipe::onReady);
         pipe.start();
@@ -195,7 +218,7 @@ class TunnelPipeTest {
 
     /** As TunnelEndpoint: connects to the container on the loop, then opens the call. */
     private void agentEnd() throws Exception {
-        NioSocketChannel socket = new NioSocketChannel();
+        NioSocketChannel socket = TunnelPipe.socket();
         loops.current().register(socket).sync();
         socket.connect(container.getLocalSocketAddress()).sync();
         AtomicReference<TunnelPipe> pipe = new AtomicReference<>();
