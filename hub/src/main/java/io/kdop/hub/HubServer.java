@@ -11,6 +11,7 @@ import io.kdop.hub.pki.ServingTls;
 import io.kdop.hub.server.AgentServiceImpl;
 import io.kdop.hub.server.JoinMessageLimit;
 import io.kdop.hub.server.PeerIdentityInterceptor;
+import io.kdop.hub.tunnel.ConnectionLoops;
 import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import java.io.IOException;
@@ -40,6 +41,7 @@ final class HubServer {
     /** @param tls the serving certificate and trusted CAs, replaced while the server runs (CA rotation) */
     /** @param loops the transport's threads, shared with the tunnels' client sockets (owned by the caller) */
     HubServer(int port, ServingTls tls, TransportLoops loops, AgentServiceImpl service) {
+        ConnectionLoops connectionLoops = new ConnectionLoops(loops);
         try {
             TlsServerCredentials credentials = (TlsServerCredentials) TlsServerCredentials.newBuilder()
                     .keyManager(tls.keyManager())
@@ -52,7 +54,8 @@ final class HubServer {
                     .workerEventLoopGroup(loops.group())
                     .channelType(NioServerSocketChannel.class)
                     .addService(ServerInterceptors.intercept(JoinMessageLimit.apply(service.bindService()),
-                            new PeerIdentityInterceptor()))
+                            new PeerIdentityInterceptor(), connectionLoops))
+                    .addTransportFilter(connectionLoops)
                     .callExecutor(HubServer::executorFor)
                     // Bounded: a flood of calls queues instead of starting a thread each.
                     .executor(callExecutor)

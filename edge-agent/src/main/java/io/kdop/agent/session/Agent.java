@@ -262,6 +262,9 @@ public final class Agent {
         return NettyChannelBuilder.forAddress(hub.host(), hub.port(), TlsCredentials.forSession(identity))
                 .eventLoopGroup(loops.group())
                 .channelType(NioSocketChannel.class)
+                // a retried tunnel call would serialize its frames again, and they alias socket
+                // buffers that were reused meanwhile; the session reconnects on its own anyway
+                .disableRetry()
                 .userAgent("kdop-edge-agent/" + config.agentVersion())
                 .keepAliveTime(KEEPALIVE.toSeconds(), TimeUnit.SECONDS)
                 .keepAliveTimeout(20, TimeUnit.SECONDS)

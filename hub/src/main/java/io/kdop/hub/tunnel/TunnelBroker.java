@@ -6,6 +6,7 @@ import io.kdop.hub.pki.AgentIdentity;
 import io.kdop.hub.session.AgentSession;
 import io.kdop.hub.session.PeerText;
 import io.kdop.proto.Refusals;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.tunnel.TunnelPipe;
@@ -104,7 +105,8 @@ public final class TunnelBroker {
     public StreamObserver<TunnelFrame> answer(AgentIdentity caller, ServerCallStreamObserver<TunnelFrame> call) {
         call.disableAutoRequest();
         call.setOnReadyThreshold(TunnelPipe.ON_READY_THRESHOLD);
-        AgentCall answer = new AgentCall(caller, call);
+        Optional<EventLoop> loop = ConnectionLoops.CALL_LOOP.get();
+        AgentCall answer = new AgentCall(caller, call, loop != null && loop.isPresent() ? loop.get() : null);
         call.setOnReadyHandler(answer::onReady);
         call.setOnCancelHandler(answer::cancelled);
         call.request(1); // the hello
@@ -151,12 +153,15 @@ public final class TunnelBroker {
 
         private final AgentIdentity caller;
         private final ServerCallStreamObserver<TunnelFrame> call;
+        /** The loop of the agent's connection, if the server told it (ConnectionLoops). */
+        private final EventLoop connectionLoop;
         private volatile TunnelPipe pipe;
         private volatile boolean refused;
 
-        AgentCall(AgentIdentity caller, ServerCallStreamObserver<TunnelFrame> call) {
+        AgentCall(AgentIdentity caller, ServerCallStreamObserver<TunnelFrame> call, EventLoop connectionLoop) {
             this.caller = caller;
             this.call = call;
+            this.connectionLoop = connectionLoop;
         }
 
         void onReady() {
@@ -214,9 +219,9 @@ public final class TunnelBroker {
                 call.onCompleted();
                 return;
             }
-            // on this call's transport thread: the client's socket joins its loop
+            // the client's socket joins the loop of the agent's connection: no thread hop per frame
             NioSocketChannel client = TunnelPipe.socket(request.client());
-            loops.current().register(client);
+            (connectionLoop != null ? connectionLoop : loops.current()).register(client);
             TunnelPipe started = new TunnelPipe(hello.getTunnelId().substring(0, 6), client, call, stats,
                     () -> LOG.debug("tunnel to {} on DockerHost {} closed", request.target(), request.hostKey()));
             started.start();

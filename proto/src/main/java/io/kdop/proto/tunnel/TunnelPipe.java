@@ -220,8 +220,11 @@ public final class TunnelPipe extends ChannelInboundHandlerAdapter implements St
         if (closed) {
             return;
         }
-        if (frame.hasHello() || !frame.hasData() && !frame.hasEnd() || ++unwritten > FRAMES_AHEAD) {
+        if (frame.hasHello() || !frame.hasData() && !frame.hasEnd() || ++unwritten > FRAMES_AHEAD
+                || frame.getData().size() > FRAME_BYTES) {
+            // the memory bound holds only for frames of at most FRAME_BYTES, whatever the peer sends
             reset("protocol violation: " + (frame.hasHello() ? "a second hello"
+                    : frame.getData().size() > FRAME_BYTES ? "a frame over " + FRAME_BYTES + " bytes"
                     : frame.hasData() || frame.hasEnd() ? "more frames than requested" : "a frame of an unknown kind"));
             return;
         }

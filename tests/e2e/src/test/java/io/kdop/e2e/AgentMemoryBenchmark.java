@@ -38,13 +38,17 @@ public final class AgentMemoryBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final Duration SAMPLE = Duration.ofSeconds(20);
 
-    /** The option sets compared: what a plain `java -jar` gets, and what the join command passes. */
+    /** The option sets compared: what a plain `java -jar` gets, what the join command passes, and that with C1 only. */
     private static final Map<String, List<String>> OPTIONS = new java.util.LinkedHashMap<>();
 
     static {
         OPTIONS.put("JVM defaults (a plain java -jar)", List.of());
         OPTIONS.put("the published join command's (" + String.join(" ", JoinInstructions.AGENT_JVM_OPTIONS) + ")",
                 JoinInstructions.AGENT_JVM_OPTIONS);
+        // what the join command passed until tunnels measured what C1 alone costs them
+        List<String> c1Only = new java.util.ArrayList<>(JoinInstructions.AGENT_JVM_OPTIONS);
+        c1Only.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m"));
+        OPTIONS.put("the same, C1 only", c1Only);
     }
 
     private AgentMemoryBenchmark() {}
