@@ -9,7 +9,6 @@ import io.kdop.hub.controller.SecretData;
 import io.kdop.proto.v1.HostIdentity;
 import java.time.Instant;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 
 /**
  * Probes a direct host for the DockerHost controller: reads its spec and TLS Secret, dials its
@@ -79,9 +78,7 @@ public final class DirectHosts {
             engines.stop(key(host)); // nothing is dialled at all
             return new DirectHostRules.Probed(Optional.of(endpoint), notAllowed.get());
         }
-        SSLContext tls = null;
-        SSLContext probeTls = null;
-        java.util.function.BooleanSupplier asked = () -> false;
+        Optional<DirectTls.Built.Ready> tls = Optional.empty();
         String secretVersion = "";
         if (endpoint.transport() == DirectEndpoint.Transport.TLS) {
             String namespace = host.getMetadata().getNamespace();
@@ -94,21 +91,18 @@ public final class DirectHosts {
                     return new DirectHostRules.Probed(Optional.of(endpoint), new ProbeResult.Failed(invalid.reason(),
                             invalid.message()));
                 }
-                case DirectTls.Built.Ready ready -> {
-                    tls = ready.context();
-                    probeTls = ready.probeContext();
-                    asked = ready.clientCertificateAsked();
-                }
+                case DirectTls.Built.Ready ready -> tls = Optional.of(ready);
             }
         }
         String config = String.join(" ", host.getMetadata().getUid(), endpoint.dockerHost(),
                 String.valueOf(endpoint.serverName()), secretVersion);
         // an engine on another address or with other TLS material stops now, even if the new one never answers
         engines.stopUnless(key(host), config);
-        ProbeResult result = DockerProbe.probe(endpoint, probeTls, asked);
+        ProbeResult result = DockerProbe.probe(endpoint, tls);
         if (result instanceof ProbeResult.Answered && !engines.connected(HostIdentity.newBuilder()
                 .setNamespace(host.getMetadata().getNamespace()).setName(host.getMetadata().getName())
-                .setUid(host.getMetadata().getUid()).build(), endpoint, tls, config)) {
+                .setUid(host.getMetadata().getUid()).build(), endpoint, tls.map(DirectTls.Built.Ready::context).orElse(null),
+                config)) {
             return new DirectHostRules.Probed(Optional.of(endpoint), new ProbeResult.Failed("JobRecordsUnreadable",
                     "Docker answers at " + endpoint.dockerHost() + ", but the hub cannot read this host's job records "
                     + "(Secrets labelled kdop.io.vn/host-uid=" + host.getMetadata().getUid() + " in the hub's namespace), "

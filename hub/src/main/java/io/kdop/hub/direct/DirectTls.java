@@ -42,9 +42,9 @@ public final class DirectTls {
          *     certificate within the handshake. Under TLS 1.3 it checks it only after the client's
          *     handshake is done, and its refusal may reach the client as a reset of the request
          *     instead of the alert that names the cause (ClientCertificateRefused)
-         * @param clientCertificateAsked whether a handshake of the probe context got as far as the
+         * @param clientCertificateAsked whether a handshake of either context got as far as the
          *     daemon asking for the client certificate (so a connection dropped later was dropped
-         *     over it)
+         *     over it); each build has its own
          */
         record Ready(SSLContext context, SSLContext probeContext, BooleanSupplier clientCertificateAsked)
                 implements Built {}
@@ -99,7 +99,7 @@ public final class DirectTls {
         }
         try {
             AtomicBoolean asked = new AtomicBoolean();
-            return new Built.Ready(context(cas, chain, key, "TLS", null),
+            return new Built.Ready(context(cas, chain, key, "TLS", asked),
                     context(cas, chain, key, "TLSv1.2", asked), asked::get);
         } catch (GeneralSecurityException | java.io.IOException e) {
             // e.g. a key of another algorithm than the certificate's; the exception text is not quoted

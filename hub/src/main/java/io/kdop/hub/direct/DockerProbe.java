@@ -10,7 +10,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -21,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks a direct host's Docker API who it is (version, then info) with docker-java, the agent's
  * client, over a fresh connection each time: a probe proves the address, the TLS handshake both
- * ways and the API, with nothing cached from an earlier answer. With TLS, a handshake of its own
- * comes first, so that a refusal is told by the handshake rather than guessed from an API call.
+ * ways and the API, with nothing cached from an earlier answer. With TLS, a TLS 1.2 handshake of
+ * its own comes first, so that a refusal is told by the handshake rather than guessed from an API
+ * call; an endpoint that speaks TLS 1.3 only (a proxy in front of the daemon, say) is asked with
+ * TLS 1.3 straight away, where a refused client certificate shows in the API call instead.
  */
 public final class DockerProbe {
 
@@ -33,20 +34,26 @@ public final class DockerProbe {
 
     private DockerProbe() {}
 
-    /**
-     * @param tls the mutual-TLS context for a TLS endpoint, null otherwise
-     * @param clientCertificateAsked whether a handshake of {@code tls} got the daemon's request for the client certificate
-     */
-    public static ProbeResult probe(DirectEndpoint endpoint, SSLContext tls, BooleanSupplier clientCertificateAsked) {
-        if (tls != null) {
+    /** @param tls the mutual-TLS contexts of a TLS endpoint, empty for plain TCP or a Unix socket */
+    public static ProbeResult probe(DirectEndpoint endpoint, Optional<DirectTls.Built.Ready> tls) {
+        SSLContext api = null;
+        boolean tls13Only = false;
+        if (tls.isPresent()) {
             // the handshake alone first: its failure names the TLS cause more surely than an API call's
-            Optional<ProbeResult.Failed> handshake = handshake(endpoint, tls, clientCertificateAsked);
-            if (handshake.isPresent()) {
-                return handshake.get();
+            switch (handshake(endpoint, tls.get())) {
+                case Handshake.Failed failed -> {
+                    return failed.failure();
+                }
+                case Handshake.Done done -> api = tls.get().probeContext();
+                case Handshake.Tls13Only only -> {
+                    api = tls.get().context();
+                    tls13Only = true;
+                }
             }
         }
+        SSLContext context = api;
         // No DOCKER_* environment or ~/.docker-java.properties of the hub's: only the DockerHost's spec counts.
-        DockerClient client = DockerClients.create(endpoint.dockerHost(), tls == null ? null : () -> tls,
+        DockerClient client = DockerClients.create(endpoint.dockerHost(), context == null ? null : () -> context,
                 CONNECT_TIMEOUT, RESPONSE_TIMEOUT, 1);
         try (DockerClient docker = client) {
             Version version = docker.versionCmd().exec();
@@ -56,16 +63,30 @@ public final class DockerProbe {
                     info.getOperatingSystem(), first(info.getKernelVersion(), version.getKernelVersion()),
                     info.getNCPU(), info.getMemTotal(), info.getContainersRunning(), info.getContainers()));
         } catch (RuntimeException | IOException e) {
-            ProbeResult.Failed failed = ProbeFailures.classify(e, endpoint);
+            // under TLS 1.3 the daemon checks the client certificate after the handshake: its refusal
+            // comes with the first request, and as a dropped connection as often as with the alert
+            ProbeResult.Failed failed = tls13Only
+                    ? ProbeFailures.classifyHandshake(e, endpoint, tls.get().clientCertificateAsked().getAsBoolean())
+                    : ProbeFailures.classify(e, endpoint);
             logged(endpoint, failed, e);
             return failed;
         }
     }
 
-    private static Optional<ProbeResult.Failed> handshake(DirectEndpoint endpoint, SSLContext tls,
-            BooleanSupplier clientCertificateAsked) {
+    /** How the probe's own TLS 1.2 handshake went. */
+    private sealed interface Handshake {
+        /** Both certificates were accepted. */
+        record Done() implements Handshake {}
+
+        /** The endpoint refused TLS 1.2 itself (alert protocol_version): the API call is made with TLS 1.3. */
+        record Tls13Only() implements Handshake {}
+
+        record Failed(ProbeResult.Failed failure) implements Handshake {}
+    }
+
+    private static Handshake handshake(DirectEndpoint endpoint, DirectTls.Built.Ready tls) {
         URI uri = URI.create(endpoint.dockerHost());
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
+        try (SSLSocket socket = (SSLSocket) tls.probeContext().getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) RESPONSE_TIMEOUT.toMillis());
             if (endpoint.serverName() != null && !isAddress(endpoint.serverName())) {
@@ -75,12 +96,17 @@ public final class DockerProbe {
                 socket.setSSLParameters(parameters);
             }
             socket.startHandshake();
-            return Optional.empty();
+            return new Handshake.Done();
         } catch (IOException e) {
+            if (ProbeFailures.refusedTls12(e)) {
+                LOG.debug("probe of {}: the endpoint speaks TLS 1.3 only; asking the API with TLS 1.3",
+                        endpoint.dockerHost());
+                return new Handshake.Tls13Only();
+            }
             ProbeResult.Failed failed = ProbeFailures.classifyHandshake(e, endpoint,
-                    clientCertificateAsked.getAsBoolean());
+                    tls.clientCertificateAsked().getAsBoolean());
             logged(endpoint, failed, e);
-            return Optional.of(failed);
+            return new Handshake.Failed(failed);
         }
     }
 

@@ -90,13 +90,23 @@ public final class ProbeFailures {
     }
 
     /**
+     * Whether a TLS 1.2 handshake failed because the server speaks no TLS 1.2 at all (its alert
+     * protocol_version): nothing about either certificate is known yet.
+     */
+    public static boolean refusedTls12(java.io.IOException thrown) {
+        return chain(thrown).stream().anyMatch(t -> t instanceof SSLException && text(t).contains("protocol_version"));
+    }
+
+    /**
      * A failed TLS 1.2 handshake of a probe. The daemon asks for the client certificate within
      * the handshake; when it refuses it, it may close the connection while the client is still
      * writing its flight, and the client sees a broken pipe or a reset instead of the alert. The
      * daemon asked for the client certificate after the client accepted the server's, so a
-     * connection dropped after that request means the client certificate was refused.
+     * connection dropped after that request means the client certificate was refused. The same
+     * holds for the first request of a TLS 1.3 probe, where the daemon checks the certificate
+     * only once the client's side of the handshake is done.
      */
-    public static ProbeResult.Failed classifyHandshake(java.io.IOException thrown, DirectEndpoint endpoint,
+    public static ProbeResult.Failed classifyHandshake(Throwable thrown, DirectEndpoint endpoint,
             boolean clientCertificateAsked) {
         ProbeResult.Failed named = classify(thrown, endpoint);
         boolean dropped = chain(thrown).stream().anyMatch(t -> text(t).contains("broken pipe")
