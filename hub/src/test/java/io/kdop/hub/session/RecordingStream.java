@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The hub's side of a session stream, recording what the hub sent and how it ended. */
-final class RecordingStream extends ServerCallStreamObserver<HubMessage> {
+public final class RecordingStream extends ServerCallStreamObserver<HubMessage> {
 
     final List<HubMessage> sent = new CopyOnWriteArrayList<>();
-    volatile Throwable error;
+    public volatile Throwable error;
     volatile boolean completed;
 
-    Optional<ErrorReason> closedWith() {
+    public Optional<ErrorReason> closedWith() {
         return error == null ? Optional.empty() : Refusals.reasonOf(error);
     }
 
