@@ -131,7 +131,7 @@ public final class Hub implements AutoCloseable {
         });
 
         directEngines = new DirectEngines(desiredStates::current, reports::accept,
-                SecretJobRecords.source(client, config.namespace()), clock);
+                SecretJobRecords.source(client, config.namespace()), transportLoops, clock);
         SessionServices services = new SessionServices(registry, hosts, desiredStates, reports, certificates,
                 new RenewalLimiter(certificates.lifetime().dividedBy(4), clock), config.heartbeatInterval(), HELLO_DEADLINE, HubCommand.VERSION, housekeeping, clock);
         broker = new TunnelBroker(registry::liveSession, directEngines, transportLoops, housekeeping);

@@ -17,7 +17,8 @@ import io.kdop.proto.v1.HostIdentity;
 import io.kdop.proto.v1.StatusReport;
 import io.kdop.proto.v1.WorkloadRef;
 import java.io.IOException;
-import java.net.Socket;
+import io.kdop.proto.tunnel.TransportLoops;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
     private final Function<String, Optional<DesiredState>> desired;
     private final BiConsumer<String, StatusReport> reports;
     private final JobRecordsSource jobRecords;
+    private final TransportLoops loops;
     private final Clock clock;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** The hosts whose last probe answered (an engine may run on one that does not, for now). */
@@ -66,12 +68,14 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
      * @param desired a host's (key) desired state, as the hub keeps it for agents too
      * @param reports takes a host's (key) status report, as an agent's session would
      * @param jobRecords where a host's job records are kept (the hub has no disk): read before its engine starts
+     * @param loops the hub's transport loops, which carry the hosts' Service connections too
      */
     public DirectEngines(Function<String, Optional<DesiredState>> desired, BiConsumer<String, StatusReport> reports,
-            JobRecordsSource jobRecords, Clock clock) {
+            JobRecordsSource jobRecords, TransportLoops loops, Clock clock) {
         this.desired = desired;
         this.reports = reports;
         this.jobRecords = jobRecords;
+        this.loops = loops;
         this.clock = clock;
     }
 
@@ -126,7 +130,7 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
         StatusBoard.Subscription subscription = board.subscribe(forward);
         forward.run();
         running.put(key, new Running(loop, config, subscription, secrets, tunnels,
-                new PublishedPorts(tunnels, host.getUid(), endpoint.hostAddress()), new RelayedConnections()));
+                new PublishedPorts(tunnels, host.getUid(), endpoint.hostAddress()), new RelayedConnections(loops)));
         answering.add(key);
         LOG.info("direct host {}: running its workloads on the Docker API at {}", key, endpoint.dockerHost());
         return true;
@@ -164,7 +168,7 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
      * there (only ports a workload declared reach here: ServiceTunnels checks).
      */
     @Override
-    public boolean carry(String hostKey, WorkloadRef workload, int port, Socket client) {
+    public boolean carry(String hostKey, WorkloadRef workload, int port, SocketChannel client) {
         Running r = running.get(hostKey);
         if (r == null) {
             return false;

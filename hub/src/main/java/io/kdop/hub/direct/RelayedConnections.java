@@ -1,7 +1,9 @@
 package io.kdop.hub.direct;
 
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.kdop.engine.docker.ContainerAddresses.Resolution;
-import java.net.Socket;
+import io.kdop.proto.tunnel.TransportLoops;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,9 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Service connections the hub carries to one direct host: at most {@link #MAX} at once (two
- * threads and two 64 KiB buffers each), and every one reset when the host's engine stops, so
- * none outlives the host it was made for.
+ * The Service connections the hub carries to one direct host: at most {@link #MAX} at once, and
+ * every one reset when the host's engine stops, so none outlives the host it was made for.
  */
 final class RelayedConnections {
 
@@ -20,10 +21,16 @@ final class RelayedConnections {
     /** Connections in flight per direct host; beyond, new ones are reset (a flood stays bounded). */
     static final int MAX = 512;
 
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final TransportLoops loops;
+    private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    void start(Socket client, Supplier<Resolution> target, String what) {
+    /** @param loops the hub's transport loops: each connection's two sockets live on one of them */
+    RelayedConnections(TransportLoops loops) {
+        this.loops = loops;
+    }
+
+    void start(SocketChannel client, Supplier<Resolution> target, String what) {
         // each connection holds two sockets while it lasts
         if (closed || open.size() >= 2 * MAX) {
             LOG.warn("tunnel to {} refused: {}", what, closed ? "the host's engine stopped"
@@ -31,7 +38,7 @@ final class RelayedConnections {
             SocketRelay.reset(client);
             return;
         }
-        SocketRelay.start(client, target, what, open);
+        SocketRelay.start(client, target, what, loops.current(), open);
     }
 
     /** Resets every connection in flight; new ones are refused from now on. */

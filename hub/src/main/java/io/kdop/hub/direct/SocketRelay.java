@@ -1,12 +1,16 @@
 package io.kdop.hub.direct;
 
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelException;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.kdop.engine.docker.ContainerAddresses.Resolution;
 import io.kdop.hub.tunnel.TunnelBroker;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.kdop.proto.tunnel.SocketSplice;
+import io.kdop.proto.tunnel.TunnelPipe;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -14,31 +18,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one Service connection to a container port published on a direct host: bytes both ways
- * on two platform threads with one 64 KiB buffer each (the memory per connection), a half-close
- * passed on as a half-close, and a reset or failure on either side as a reset of the other. A
- * slow reader slows the writer: every write blocks until the socket takes it.
+ * Carries one Service connection to a container port published on a direct host: the client's
+ * socket and one to the published port, joined on a transport event loop ({@link SocketSplice}:
+ * backpressure, half-close and resets both ways, no thread per connection). Only finding the
+ * port asks Docker, on a short-lived thread of its own.
  */
 final class SocketRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketRelay.class);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    private static final int BUFFER = 64 * 1024;
 
     private SocketRelay() {}
 
     /**
-     * Finds where the container listens and carries {@code client} there, off the caller's thread
-     * (finding it asks Docker); resets the client when there is nowhere to go.
+     * Finds where the container listens and carries {@code accepted} there; resets it when there
+     * is nowhere to go.
      *
-     * @param open the connections in flight, both sockets of this one while it lasts (so they can be reset)
+     * @param loop where both sockets of the connection live
+     * @param open the sockets in flight: both of this connection's while they are open (so they can be reset)
      */
-    static void start(Socket client, Supplier<Resolution> target, String what, Set<Socket> open) {
-        open.add(client);
+    static void start(SocketChannel accepted, Supplier<Resolution> target, String what, EventLoop loop,
+            Set<Channel> open) {
+        NioSocketChannel client = tracked(TunnelPipe.socket(accepted), open);
+        loop.register(client);
+        // finding the port asks Docker: never on the loop
         Thread.ofPlatform().daemon().name("kdop-direct-tunnel").start(() -> {
             try {
                 switch (target.get()) {
-                    case Resolution.Address address -> carry(client, address.address(), what, open);
+                    case Resolution.Address address -> connect(client, address.address(), what, loop, open);
                     case Resolution.Unreachable unreachable -> {
                         LOG.debug("no tunnel to {}: {}", what, unreachable.why());
                         reset(client);
@@ -47,64 +54,49 @@ final class SocketRelay {
             } catch (RuntimeException e) {
                 LOG.warn("tunnel to {} failed: {}", what, e.toString());
                 reset(client);
-            } finally {
-                open.remove(client);
             }
         });
     }
 
-    /** Resets a connection (SO_LINGER 0), so its peer learns at once that nobody serves it. */
-    static void reset(Socket socket) {
-        TunnelBroker.reset(socket);
+    /** Resets a connection not yet carried (SO_LINGER 0), so its peer learns at once that nobody serves it. */
+    static void reset(SocketChannel accepted) {
+        TunnelBroker.reset(accepted);
     }
 
-    private static void carry(Socket client, InetSocketAddress target, String what, Set<Socket> open) {
-        Socket upstream = new Socket();
-        open.add(upstream);
+    /** Resets a socket (SO_LINGER 0); closing it resets its spliced peer too. */
+    static void reset(Channel socket) {
         try {
-            upstream.connect(target, (int) CONNECT_TIMEOUT.toMillis());
-            upstream.setTcpNoDelay(true);
-            client.setTcpNoDelay(true);
-        } catch (IOException e) {
-            LOG.debug("tunnel to {} at {} refused: {}", what, target, e.toString());
-            reset(client);
-            closeQuietly(upstream);
-            open.remove(upstream);
-            return;
+            socket.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (ChannelException closedAlready) {
+            // nothing left to reset
         }
-        Thread back = Thread.ofPlatform().daemon().name("kdop-direct-tunnel").start(() -> pump(upstream, client));
-        pump(client, upstream);
-        try {
-            back.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeQuietly(client);
-        closeQuietly(upstream);
-        open.remove(upstream);
+        socket.close();
     }
 
-    private static void pump(Socket from, Socket to) {
-        byte[] buffer = new byte[BUFFER];
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
+    private static void connect(NioSocketChannel client, InetSocketAddress target, String what, EventLoop loop,
+            Set<Channel> open) {
+        NioSocketChannel upstream = tracked(TunnelPipe.socket(), open);
+        upstream.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis());
+        loop.register(upstream).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                reset(client);
+                return;
             }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            reset(to);
-            reset(from);
-        }
+            upstream.connect(target).addListener(connected -> {
+                if (connected.isSuccess()) {
+                    SocketSplice.join(client, upstream, () -> LOG.debug("tunnel to {} closed", what));
+                } else {
+                    LOG.debug("tunnel to {} at {} refused: {}", what, target, connected.cause().toString());
+                    reset(client);
+                    upstream.close();
+                }
+            });
+        });
     }
 
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closed already
-        }
+    private static NioSocketChannel tracked(NioSocketChannel socket, Set<Channel> open) {
+        open.add(socket);
+        socket.closeFuture().addListener(closed -> open.remove(socket));
+        return socket;
     }
 }

@@ -74,7 +74,7 @@ public final class TunnelBroker {
 
     /** Carries the client's connection to the workload's port on its host, or resets it at once. */
     public void open(String hostKey, WorkloadRef workload, int port, SocketChannel client) {
-        if (direct.carry(hostKey, workload, port, client.socket())) {
+        if (direct.carry(hostKey, workload, port, client)) {
             return;
         }
         String target = workload.getNamespace() + "/" + workload.getName() + ":" + port;

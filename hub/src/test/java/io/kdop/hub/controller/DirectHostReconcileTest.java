@@ -48,7 +48,7 @@ class DirectHostReconcileTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final SessionRegistry sessions = new SessionRegistry(clock, Duration.ofSeconds(20), identity -> { });
     private final DirectEngines engines = new DirectEngines(controllers.book::current, (key, report) -> { },
-            SecretJobRecords.source(controllers.client, WorkloadControllers.HUB_NAMESPACE), clock);
+            SecretJobRecords.source(controllers.client, WorkloadControllers.HUB_NAMESPACE), controllers.loops, clock);
     private final DockerHostReconciler hosts = controllers.hosts(sessions,
             new DirectHosts(controllers.client, engines, DirectHostsAllowed.ALL));
 

@@ -51,7 +51,7 @@ final class WorkloadControllers implements AutoCloseable {
     private final KubernetesMockServer server;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     /** No tunnel is opened here: the loops' thread never starts. */
-    private final TransportLoops loops = new TransportLoops(1, "test-tunnels");
+    final TransportLoops loops = new TransportLoops(1, "test-tunnels");
     final KubernetesClient client;
     final DesiredStateBook book = new DesiredStateBook();
     final HostWorkloads workloads = new HostWorkloads(book, (host, snapshot) -> {});

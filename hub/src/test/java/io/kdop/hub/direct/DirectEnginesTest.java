@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kdop.engine.job.JobRecord;
 import io.kdop.engine.store.JobRecords;
+import io.kdop.proto.tunnel.TransportLoops;
 import io.kdop.proto.v1.HostIdentity;
 import java.io.IOException;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The engines' lifecycle, on a Docker socket that does not exist (the engine runs, its passes wait for Docker). */
@@ -23,6 +25,12 @@ class DirectEnginesTest {
             "unix:///nonexistent/docker.sock", null, null);
 
     private final List<String> forgotten = new ArrayList<>();
+    private final TransportLoops loops = new TransportLoops(1, "test-direct");
+
+    @AfterEach
+    void closeLoops() {
+        loops.close();
+    }
 
     @Test
     void noEngineStartsWhileTheHostsJobRecordsCannotBeRead() {
@@ -89,7 +97,7 @@ class DirectEnginesTest {
             public void forget(String hostUid) {
                 forgotten.add(hostUid);
             }
-        }, Clock.systemUTC());
+        }, loops, Clock.systemUTC());
     }
 
     /** A host without jobs. */

@@ -17,6 +17,7 @@ import io.kdop.hub.pki.CaSet;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.pki.Pem;
 import io.kdop.hub.pki.ServingTls;
+import io.kdop.proto.tunnel.TransportLoops;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -56,11 +57,12 @@ class DirectHostsTest {
     private DirectEngines engines;
     private DirectHosts direct;
     private final List<FakeDocker> dockers = new ArrayList<>();
+    private final TransportLoops loops = new TransportLoops(1, "test-direct");
 
     @BeforeEach
     void start() {
         engines = new DirectEngines(key -> Optional.empty(), (key, report) -> { },
-                SecretJobRecords.source(client, "kdop-system"), Clock.systemUTC());
+                SecretJobRecords.source(client, "kdop-system"), loops, Clock.systemUTC());
         direct = new DirectHosts(client, engines, DirectHostsAllowed.TLS);
         secret(DOCKER_CA);
     }
@@ -69,6 +71,7 @@ class DirectHostsTest {
     void stop() {
         engines.close();
         dockers.forEach(FakeDocker::close);
+        loops.close();
     }
 
     @Test

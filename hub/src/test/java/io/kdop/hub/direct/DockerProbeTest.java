@@ -74,7 +74,7 @@ class DockerProbeTest {
                 "tcp://" + host + ":" + daemon.getLocalPort(), "docker-tls", null)).endpoint();
         DirectTls.Built.Ready ready = (DirectTls.Built.Ready) DirectTls.build("edge/docker-tls", Optional.of(secret()));
 
-        DockerProbe.probe(endpoint, ready.probeContext(), ready.clientCertificateAsked());
+        DockerProbe.probe(endpoint, Optional.of(ready));
 
         List<String> first = asked.poll(10, TimeUnit.SECONDS);
         assertThat(first).as("the daemon completed a handshake").isNotNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kdop.engine.docker.ContainerAddresses.Resolution;
+import io.kdop.proto.tunnel.TransportLoops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -11,16 +12,26 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The relay with real sockets on loopback: the hub's listener side, and a "published port" server. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SocketRelayTest {
+
+    private final TransportLoops loops = new TransportLoops(1, "test-relay");
+
+    @AfterEach
+    void closeLoops() {
+        loops.close();
+    }
 
     @Test
     void aHalfClosedRequestStillGetsItsAnswer() throws Exception {
@@ -37,7 +48,7 @@ class SocketRelayTest {
             try (Pair pair = Pair.open()) {
                 SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
                         (InetSocketAddress) published.getLocalSocketAddress()), "test",
-                        ConcurrentHashMap.newKeySet());
+                        loops.current(), ConcurrentHashMap.newKeySet());
                 pair.client().getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
                 pair.client().shutdownOutput(); // the request is complete; the answer must still come
 
@@ -53,7 +64,7 @@ class SocketRelayTest {
     void nowhereToGoResetsTheClientAtOnce() throws Exception {
         try (Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Unreachable("port 80 is not published"), "test",
-                    ConcurrentHashMap.newKeySet());
+                    loops.current(), ConcurrentHashMap.newKeySet());
 
             assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -68,7 +79,7 @@ class SocketRelayTest {
         }
         try (Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(closed), "test",
-                    ConcurrentHashMap.newKeySet());
+                    loops.current(), ConcurrentHashMap.newKeySet());
 
             assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -81,7 +92,7 @@ class SocketRelayTest {
                 Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
                     (InetSocketAddress) published.getLocalSocketAddress()), "test",
-                    ConcurrentHashMap.newKeySet());
+                    loops.current(), ConcurrentHashMap.newKeySet());
             try (Socket container = published.accept()) {
                 container.setSoLinger(true, 0); // close with a reset
             }
@@ -95,7 +106,7 @@ class SocketRelayTest {
     void stoppingTheHostsEngineResetsItsConnectionsInFlightAndRefusesNewOnes() throws Exception {
         try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Pair pair = Pair.open(); Pair later = Pair.open()) {
-            RelayedConnections relays = new RelayedConnections();
+            RelayedConnections relays = new RelayedConnections(loops);
             relays.start(pair.hubSide(), () -> new Resolution.Address(
                     (InetSocketAddress) published.getLocalSocketAddress()), "test");
             try (Socket container = published.accept()) {
@@ -114,12 +125,14 @@ class SocketRelayTest {
         }
     }
 
-    /** A connected client and the hub's accepted side of it. */
-    private record Pair(Socket client, Socket hubSide, ServerSocket listener) implements AutoCloseable {
+    /** A connected client and the hub's accepted side of it (as the Service listener accepts it). */
+    private record Pair(Socket client, SocketChannel hubSide, ServerSocketChannel listener) implements AutoCloseable {
 
         static Pair open() throws IOException {
-            ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+            ServerSocketChannel listener = ServerSocketChannel.open()
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            Socket client = new Socket(InetAddress.getLoopbackAddress(),
+                    ((InetSocketAddress) listener.getLocalAddress()).getPort());
             return new Pair(client, listener.accept(), listener);
         }
 
