@@ -31,6 +31,7 @@ public final class Refusals {
             case CSR_INVALID, PROTOCOL_VIOLATION -> Status.Code.INVALID_ARGUMENT;
             case SESSION_REPLACED -> Status.Code.ABORTED;
             case IDENTITY_IN_USE -> Status.Code.ALREADY_EXISTS;
+            case HOST_IS_DIRECT -> Status.Code.FAILED_PRECONDITION;
             case TOKEN_EXPIRED, TOKEN_USED, HOST_REVOKED, IDENTITY_MISMATCH, TUNNEL_UNKNOWN, CA_RETIRED ->
                     Status.Code.PERMISSION_DENIED;
             case ERROR_REASON_UNSPECIFIED, UNRECOGNIZED -> Status.Code.UNKNOWN;

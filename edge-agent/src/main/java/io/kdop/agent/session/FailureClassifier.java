@@ -85,6 +85,9 @@ public final class FailureClassifier {
             case TOKEN_USED -> "join token already used: " + newToken;
             case HOST_REVOKED -> "the hub revoked this host (its DockerHost " + host
                     + " was deleted or recreated): " + rejoin;
+            case HOST_IS_DIRECT -> "DockerHost " + host + " has spec.hostURL, so the hub drives this host's Docker "
+                    + "itself and needs no agent: stop this agent and remove it (the containers keep running), or "
+                    + "remove spec.hostURL from the DockerHost and start the agent again with the same state directory";
             case IDENTITY_MISMATCH -> "the hub says the identity in " + c.stateDir().resolve("identity")
                     + " does not match its certificate: remove that directory, " + rejoin;
             case CA_RETIRED -> "the hub's CA was rotated and the CA that issued this agent's certificate was retired "

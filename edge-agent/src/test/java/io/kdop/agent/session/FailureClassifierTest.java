@@ -27,7 +27,8 @@ class FailureClassifierTest {
     void refusalsThatRetryingCannotFixAreFatal() {
         for (ErrorReason reason : new ErrorReason[] {ErrorReason.TOKEN_UNKNOWN, ErrorReason.TOKEN_INVALID,
                 ErrorReason.TOKEN_EXPIRED, ErrorReason.TOKEN_USED, ErrorReason.HOST_REVOKED,
-                ErrorReason.IDENTITY_MISMATCH, ErrorReason.CSR_INVALID, ErrorReason.CA_RETIRED}) {
+                ErrorReason.IDENTITY_MISMATCH, ErrorReason.CSR_INVALID, ErrorReason.CA_RETIRED,
+                ErrorReason.HOST_IS_DIRECT}) {
             assertThat(refused(reason, SESSION)).as(reason.name())
                     .isInstanceOfSatisfying(Failure.Fatal.class, f -> assertThat(f.exitCode()).isEqualTo(4));
         }
@@ -36,6 +37,9 @@ class FailureClassifierTest {
                         + " kdop.io.vn/token-request=$(date +%s) --overwrite (hub: no)"));
         assertThat(((Failure.Fatal) refused(ErrorReason.HOST_REVOKED, SESSION)).message())
                 .contains("revoked").contains("-n edge annotate dockerhost edge-1");
+        assertThat(((Failure.Fatal) refused(ErrorReason.HOST_IS_DIRECT, SESSION)).message())
+                .startsWith("DockerHost edge-1 has spec.hostURL").contains("remove spec.hostURL")
+                .doesNotContain("join token");
         assertThat(((Failure.Fatal) refused(ErrorReason.CA_RETIRED, SESSION)).message())
                 .startsWith("the hub's CA was rotated and the CA that issued this agent's certificate was retired")
                 .contains("-n edge annotate dockerhost edge-1");

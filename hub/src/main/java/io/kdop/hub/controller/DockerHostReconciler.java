@@ -95,10 +95,7 @@ public final class DockerHostReconciler implements Reconciler<DockerHost>, Clean
         if (directMode) {
             // the hub dials the host's Docker API itself: no token, no agent, a probe instead; an agent
             // joined before spec.hostURL was set must not drive the same host beside the hub's engine
-            if (sessions.liveSession(key).isPresent()) {
-                sessions.endSession(key, "DockerHost " + key + " is now a direct host (spec.hostURL): the hub "
-                        + "drives its Docker API itself, and no agent may");
-            }
+            sessions.endSessionOfDirectHost(key);
             DirectHostRules.Outcome probed = direct.probe(host, status, generation, now);
             outcome = new HostStatusRules.Outcome(probed.status(), Optional.of(probed.recheckIn()));
         } else if (problem.isPresent()) {

@@ -123,6 +123,11 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                     + " but the hello claims " + claimed(hello.getHost()));
             return;
         }
+        if (!services.hosts().admits(identity) && services.hosts().isDirect(identity.namespace(), identity.name())) {
+            LOG.warn("refused session of {}: the DockerHost is a direct host (spec.hostURL)", identity);
+            close(ErrorReason.HOST_IS_DIRECT, directHostMessage(identity.hostKey()));
+            return;
+        }
         if (!services.hosts().admits(identity)) {
             LOG.warn("refused session of {}: the DockerHost was deleted, recreated or joined again", identity);
             close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + " no longer exists, was recreated, "
@@ -313,6 +318,12 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
     }
 
     /** What a hello claims, safe for a log line: a peer could send anything there. */
+    /** Why an agent of a direct host is refused, in the hub's words (the agent adds what to do). */
+    static String directHostMessage(String hostKey) {
+        return "DockerHost " + hostKey + " is a direct host (spec.hostURL): the hub drives its Docker API itself, "
+                + "and no agent may";
+    }
+
     private static String claimed(HostIdentity host) {
         boolean plausible = KUBERNETES_NAME.matcher(host.getNamespace()).matches()
                 && KUBERNETES_NAME.matcher(host.getName()).matches();

@@ -29,14 +29,23 @@ public final class ApiHostDirectory implements HostDirectory {
     public Optional<RegisteredHost> find(String namespace, String name) {
         DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
         // a direct host (spec.hostURL) has no agent: the hub drives its Docker API itself
-        if (host == null || host.getMetadata().getDeletionTimestamp() != null || (host.getSpec() != null
-                && host.getSpec().getHostURL() != null && !host.getSpec().getHostURL().isBlank())) {
+        if (host == null || host.getMetadata().getDeletionTimestamp() != null || direct(host)) {
             return Optional.empty();
         }
         String uid = host.getMetadata().getUid();
         Optional<GenerationRecords.Join> join = generations.find(uid).or(() -> adoptAnnotation(host));
         return Optional.of(join.map(j -> new RegisteredHost(uid, j.generation(), j.joinedAt()))
                 .orElseGet(() -> new RegisteredHost(uid, null)));
+    }
+
+    @Override
+    public boolean isDirect(String namespace, String name) {
+        DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
+        return host != null && host.getMetadata().getDeletionTimestamp() == null && direct(host);
+    }
+
+    private static boolean direct(DockerHost host) {
+        return host.getSpec() != null && host.getSpec().getHostURL() != null && !host.getSpec().getHostURL().isBlank();
     }
 
     /**

@@ -19,6 +19,11 @@ public interface HostDirectory {
         return 0;
     }
 
+    /** Whether the host exists with spec.hostURL: the hub drives it, and no agent may. */
+    default boolean isDirect(String namespace, String name) {
+        return false;
+    }
+
     /** Whether the identity is the current agent of an existing host. */
     default boolean admits(AgentIdentity identity) {
         return find(identity.namespace(), identity.name()).filter(h -> h.admits(identity)).isPresent();

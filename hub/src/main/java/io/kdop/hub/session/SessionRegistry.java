@@ -137,14 +137,14 @@ public final class SessionRegistry {
     }
 
     /**
-     * Ends the host's live session, if any, without revoking its identity: the agent is refused
-     * while the host does not admit it (a direct host admits none) and may come back when it does.
+     * Ends the host's live session, if any, because the host became a direct host: the identity
+     * is not revoked, and the agent is admitted again if spec.hostURL goes.
      */
-    public void endSession(String hostKey, String message) {
+    public void endSessionOfDirectHost(String hostKey) {
         AgentSession session = live.remove(hostKey);
         views.remove(hostKey);
         if (session != null) {
-            session.close(ErrorReason.HOST_REVOKED, message);
+            session.close(ErrorReason.HOST_IS_DIRECT, AgentSession.directHostMessage(hostKey));
         }
     }
 

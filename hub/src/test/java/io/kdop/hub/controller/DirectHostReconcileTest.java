@@ -74,12 +74,12 @@ class DirectHostReconcileTest {
         hosts.reconcile(host, null);
 
         // the hub drives the host's Docker API now: an agent beside it would fight its engine
-        assertThat(joined.closedWith()).contains(ErrorReason.HOST_REVOKED);
-        assertThat(joined.error.getMessage()).contains("DockerHost " + KEY + " is now a direct host");
+        assertThat(joined.closedWith()).contains(ErrorReason.HOST_IS_DIRECT);
+        assertThat(joined.error.getMessage()).contains("DockerHost " + KEY + " is a direct host");
         assertThat(sessions.liveSession(KEY)).isEmpty();
         RecordingStream reconnected = new RecordingStream();
         session(agent, reconnected, directory).onNext(hello(agent));
-        assertThat(reconnected.closedWith()).as("the same agent, reconnecting").contains(ErrorReason.HOST_REVOKED);
+        assertThat(reconnected.closedWith()).as("the same agent, reconnecting").contains(ErrorReason.HOST_IS_DIRECT);
         assertThat(sessions.liveSession(KEY)).isEmpty();
     }
 
