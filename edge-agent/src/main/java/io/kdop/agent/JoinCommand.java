@@ -55,8 +55,11 @@ import picocli.CommandLine.Option;
                     + " does not name the --hub host or does not verify against that CA, or it sent a CA bundle"
                     + " without that CA)",
             "4:refused for good (token unknown, invalid, expired or used; host revoked; identity mismatch;"
-                    + " CSR invalid; client certificate expired)",
-            "5:another agent is using the state directory"
+                    + " CSR invalid; client certificate expired; CA_RETIRED, its certificate's CA retired by a CA"
+                    + " rotation before the agent renewed)",
+            "5:another agent is using the state directory",
+            "6:another agent with this identity is connected (the hub refused this one with IDENTITY_IN_USE for"
+                    + " --duplicate-identity-timeout)"
         })
 final class JoinCommand implements Callable<Integer> {
 

@@ -10,13 +10,6 @@ import io.kdop.proto.JoinToken;
 public record JoinInstructions(String hubAddress, String agentImage) {
 
     /**
-     * The JVM options of the published jar command: the agent's memory is a feature (see
-     * docs/benchmarks.md, about 40 % less resident memory than a plain {@code java -jar}). The
-     * heap starts at 8 MiB and grows only as far as the host's workloads need, up to 128 MiB, and
-     * is given back when it is free; one GC thread, C1 only and a small code cache suit a process
-     * that mostly waits. netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed.
-     */
-    /**
      * Every line starts with a space: bash leaves such lines out of its history where HISTCONTROL
      * says ignorespace or ignoreboth (Debian's and Ubuntu's default), and the lines hold the token.
      */
@@ -29,9 +22,15 @@ public record JoinInstructions(String hubAddress, String agentImage) {
     public static final String HOST_ROOT = "/host";
 
     /**
-     * The agent's JVM: a small heap that grows on demand, Serial GC, compact headers. Both JIT
-     * compilers: C1 alone saved about 30 MiB of peak RSS but cost 20-40 % of a tunnel's
-     * throughput and its round-trip tail (docs/benchmarks.md, "Tunnels").
+     * The JVM options of every published form (jar, container, systemd) and of the agent image's
+     * entrypoint: the agent's memory is a feature (docs/benchmarks.md, "Agent resident memory":
+     * about 150 MiB idle with 20 containers, about 30 % less than a plain {@code java -jar}). The
+     * heap starts at 8 MiB and grows only as far as the host's workloads need, up to 128 MiB, and
+     * is given back when it is free; Serial GC (one GC thread) and compact headers suit a process
+     * that mostly waits. Both JIT compilers: C1 alone saved about 27 MiB idle and 30-35 MiB of peak
+     * RSS under tunnel load, but cost 20-40 % of a tunnel's throughput and its round-trip tail
+     * (docs/benchmarks.md, "Tunnels"); a host without Service traffic can add C1-only flags
+     * (docs/operations.md). netty uses sun.misc.Unsafe for its buffers; Java 25 warns unless allowed.
      */
     public static final java.util.List<String> AGENT_JVM_OPTIONS = java.util.List.of("-Xms8m", "-Xmx128m",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC",
