@@ -9,6 +9,8 @@ import io.kdop.e2e.support.JavaProcess;
 import io.kdop.e2e.support.Ports;
 import io.kdop.e2e.support.Repository;
 import io.kdop.e2e.support.Specs;
+import io.kdop.hub.api.DockerHost;
+import io.kdop.hub.api.DockerHostSpec;
 import io.kdop.hub.join.JoinInstructions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +33,8 @@ import java.util.concurrent.Future;
  * scripts/bench-tunnel.sh), all in one run, to the same containers: a fire hose ({@code cat
  * /dev/zero}) for throughput and an echo server for 64-byte round trips. Also the CPU seconds the
  * hub and the agent spend per GiB, and the agent on the join command's C1-only JVM options
- * against the same with C2 allowed. Usage: TunnelBenchmark [MiB per connection] [ssh hose port] [ssh echo port]
+ * against the same with C2 allowed; and a direct host's connections (the hub to a published port)
+ * beside that port. Usage: TunnelBenchmark [MiB per connection] [ssh hose port] [ssh echo port]
  */
 public final class TunnelBenchmark {
 
@@ -48,14 +51,17 @@ public final class TunnelBenchmark {
         // directory would look like the same host and be enforced until the hub says otherwise.
         Path work = Repository.emptyDirectory("tests/e2e/target/tunnel-bench");
         DockerCli.removeAll(PREFIX);
-        // the hub on the JVM's defaults, as in its pod; -Dkdop.bench.hubC1=true runs it on the tests'
-        // options (C1 only, Serial GC), as the first figures in docs/benchmarks.md were taken
+        // the hub with -Xmx512m and the JVM's default collector (its pod runs Serial GC);
+        // -Dkdop.bench.hubC1=true runs it on the tests' options (C1 only, Serial GC), as the first
+        // figures in docs/benchmarks.md were taken
         List<String> hubJvm = profiled(Boolean.getBoolean("kdop.bench.hubC1") ? JavaProcess.TEST_JVM_OPTIONS
                 : List.of("-Xmx512m"), work, "hub");
         try (ApiServerStandIn api = new ApiServerStandIn(work);
                 HubProcess hub = HubProcess.start(hubJvm, api.kubeconfig(), Ports.free(), work.resolve("hub.log"),
                         // the hub's default heartbeat: the tests' 1 s would add ten times the usual status writes
-                        "--heartbeat-interval", "10s", "--heartbeat-grace", "40s")) {
+                        "--heartbeat-interval", "10s", "--heartbeat-grace", "40s",
+                        // the direct-host rows: the hub drives this machine's Docker socket itself
+                        "--direct-hosts=all")) {
             Cluster cluster = new Cluster(api.client());
             cluster.createHost("bench", null);
             String token = cluster.awaitJoinToken("bench");
@@ -106,6 +112,7 @@ public final class TunnelBenchmark {
                     agent.stop(); // SIGTERM: a flight recording is written on the way out
                 }
             }
+            rows.addAll(directHost(api, cluster, hub, mib));
             String hoseIp = DockerCli.inspect(PREFIX + "hose", "{{.NetworkSettings.IPAddress}}");
             String echoIp = DockerCli.inspect(PREFIX + "echo", "{{.NetworkSettings.IPAddress}}");
             double direct = download(hoseIp, 9002, mib);
@@ -132,6 +139,53 @@ public final class TunnelBenchmark {
             DockerCli.removeAll(PREFIX);
         }
         System.exit(0);
+    }
+
+    /**
+     * The same hose and echo on a direct host (the hub drives the local Docker socket, no agent):
+     * connections go from the hub's listener to the port Docker published, beside that published
+     * port itself (Docker's own proxy for loopback ports is in both paths).
+     */
+    private static List<String[]> directHost(ApiServerStandIn api, Cluster cluster, HubProcess hub, long mib)
+            throws Exception {
+        DockerHost local = new DockerHost();
+        local.getMetadata().setName("local");
+        local.getMetadata().setNamespace(Cluster.NS);
+        local.setSpec(new DockerHostSpec());
+        local.getSpec().setHostURL("unix:///var/run/docker.sock");
+        api.client().resource(local).create();
+        int hosePort = Ports.free();
+        int echoPort = Ports.free();
+        cluster.apply("dhose", Specs.image("kdop-test/busybox:1").name(PREFIX + "dhose")
+                .command("nc", "-ll", "-p", "9002", "-e", "cat", "/dev/zero").port("127.0.0.1:" + hosePort + ":9002")
+                .service("zeros", 9002, 9002).host("local").build());
+        cluster.apply("decho", Specs.image("kdop-test/busybox:1").name(PREFIX + "decho")
+                .command("nc", "-ll", "-p", "9000", "-e", "cat").port("127.0.0.1:" + echoPort + ":9000")
+                .service("echo", 9000, 9000).host("local").build());
+        cluster.awaitContainer("dhose", "Running", s -> "Running".equals(s.phase()), Duration.ofSeconds(60));
+        cluster.awaitContainer("decho", "Running", s -> "Running".equals(s.phase()), Duration.ofSeconds(60));
+        int hose = listener(api, "tunnel-dhose");
+        int echo = listener(api, "tunnel-decho");
+        org.awaitility.Awaitility.await("a connection through the hub to the direct host").atMost(Duration.ofSeconds(60))
+                .ignoreExceptions().until(() -> download(hose, 1) > 0);
+        download(hose, 512);
+        roundTrips(echo, 20000);
+        parallel(hose, 16, 16);
+        double cpu0 = cpuSeconds(hub.pid());
+        double through = download(hose, mib);
+        double hubCpu = (cpuSeconds(hub.pid()) - cpu0) / (mib / 1024.0);
+        double through16 = parallel(hose, 16, mib / 8);
+        printRtt("direct host, right after bulk", roundTrips(echo, ROUND_TRIPS));
+        long[] rtt = roundTrips(echo, ROUND_TRIPS);
+        printRtt("direct host, steady", rtt);
+        double published = download(hosePort, mib);
+        long[] publishedRtt = roundTrips(echoPort, ROUND_TRIPS);
+        double published16 = parallel(hosePort, 16, mib / 8);
+        return List.of(
+                new String[] {"direct host: its published port", mbps(published), micros(publishedRtt, 50),
+                        micros(publishedRtt, 99), mbps(published16), "-", "-"},
+                new String[] {"direct host: through the hub", mbps(through), micros(rtt, 50), micros(rtt, 99),
+                        mbps(through16), String.format("%.2f / -", hubCpu), "-"});
     }
 
     private static void printRtt(String label, long[] sorted) {
