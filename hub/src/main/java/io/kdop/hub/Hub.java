@@ -254,9 +254,10 @@ public final class Hub implements AutoCloseable {
         tunnels.close();
         broker.close();
         server.stop();
+        // before the loops: the engines reset their hosts' connections, which live on the loops
+        directEngines.close();
         transportLoops.close();
         joinQueue.close();
-        directEngines.close();
     }
 
     /** A direct host's engine enforces what it reads from the book: tell it the book changed. */

@@ -236,13 +236,17 @@ public final class DirectEngines implements DirectRoutes, AutoCloseable {
 
     private static void close(Running r) {
         r.subscription().close();
-        r.relays().resetAll();
-        r.loop().close();
         try {
-            r.secrets().close();
-            r.tunnels().close();
-        } catch (IOException e) {
-            LOG.debug("closing a Docker client: {}", e.toString());
+            r.relays().resetAll();
+        } finally {
+            // whatever resetting did, the engine stops: a stopped host is never driven on
+            r.loop().close();
+            try {
+                r.secrets().close();
+                r.tunnels().close();
+            } catch (IOException e) {
+                LOG.debug("closing a Docker client: {}", e.toString());
+            }
         }
     }
 

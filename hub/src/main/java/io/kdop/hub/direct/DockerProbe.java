@@ -55,8 +55,10 @@ public final class DockerProbe {
         // No DOCKER_* environment or ~/.docker-java.properties of the hub's: only the DockerHost's spec counts.
         DockerClient client = DockerClients.create(endpoint.dockerHost(), context == null ? null : () -> context,
                 CONNECT_TIMEOUT, RESPONSE_TIMEOUT, 1);
+        boolean firstAnswered = false;
         try (DockerClient docker = client) {
             Version version = docker.versionCmd().exec();
+            firstAnswered = true; // the certificates were accepted: a later failure is not about them
             Info info = docker.infoCmd().exec();
             return new ProbeResult.Answered(new DockerFacts(version.getVersion(), version.getApiVersion(),
                     first(version.getOperatingSystem(), info.getOsType()), first(version.getArch(), info.getArchitecture()),
@@ -65,8 +67,9 @@ public final class DockerProbe {
         } catch (RuntimeException | IOException e) {
             // under TLS 1.3 the daemon checks the client certificate after the handshake: its refusal
             // comes with the first request, and as a dropped connection as often as with the alert
-            ProbeResult.Failed failed = tls13Only
-                    ? ProbeFailures.classifyHandshake(e, endpoint, tls.get().clientCertificateAsked().getAsBoolean())
+            ProbeResult.Failed failed = tls13Only && !firstAnswered
+                    ? ProbeFailures.classifyTls13FirstRequest(e, endpoint,
+                            tls.get().clientCertificateAsked().getAsBoolean())
                     : ProbeFailures.classify(e, endpoint);
             logged(endpoint, failed, e);
             return failed;

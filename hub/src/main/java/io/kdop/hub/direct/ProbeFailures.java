@@ -102,23 +102,48 @@ public final class ProbeFailures {
      * the handshake; when it refuses it, it may close the connection while the client is still
      * writing its flight, and the client sees a broken pipe or a reset instead of the alert. The
      * daemon asked for the client certificate after the client accepted the server's, so a
-     * connection dropped after that request means the client certificate was refused. The same
-     * holds for the first request of a TLS 1.3 probe, where the daemon checks the certificate
-     * only once the client's side of the handshake is done.
+     * connection dropped after that request means the client certificate was refused.
      */
-    public static ProbeResult.Failed classifyHandshake(Throwable thrown, DirectEndpoint endpoint,
+    public static ProbeResult.Failed classifyHandshake(java.io.IOException thrown, DirectEndpoint endpoint,
             boolean clientCertificateAsked) {
         ProbeResult.Failed named = classify(thrown, endpoint);
-        boolean dropped = chain(thrown).stream().anyMatch(t -> text(t).contains("broken pipe")
-                || text(t).contains("connection reset") || text(t).contains("remote host terminated the handshake")
-                || t instanceof java.io.EOFException);
-        if (!"DockerAPIError".equals(named.reason()) || !dropped || !clientCertificateAsked) {
+        if (!"DockerAPIError".equals(named.reason()) || !dropped(thrown) || !clientCertificateAsked) {
             return named; // a drop before the daemon asked for the certificate (a proxy, a firewall) stays unnamed
         }
-        String secret = endpoint.tlsSecretName() == null ? "" : " of Secret " + endpoint.tlsSecretName();
         return new ProbeResult.Failed("ClientCertificateRefused", "the Docker daemon at " + endpoint.dockerHost()
-                + " closed the connection while checking the client certificate cert.pem" + secret + "; it "
-                + "accepts only client certificates signed by the CA it was started with (--tlscacert)");
+                + " closed the connection while checking the client certificate cert.pem" + secretOf(endpoint)
+                + "; it accepts only client certificates signed by the CA it was started with (--tlscacert)");
+    }
+
+    /**
+     * A failed first request of a probe over TLS 1.3 (the endpoint speaks nothing older). There
+     * the daemon checks the client certificate only after the client's side of the handshake, so
+     * its refusal comes with the first request, as the alert or as a dropped connection. A drop
+     * after it asked for the certificate is most likely that refusal; a TLS-terminating proxy
+     * that cannot reach the daemon looks the same, and the message says so.
+     */
+    public static ProbeResult.Failed classifyTls13FirstRequest(Throwable thrown, DirectEndpoint endpoint,
+            boolean clientCertificateAsked) {
+        ProbeResult.Failed named = classify(thrown, endpoint);
+        if (!"DockerAPIError".equals(named.reason()) || !dropped(thrown) || !clientCertificateAsked) {
+            return named;
+        }
+        return new ProbeResult.Failed("ClientCertificateRefused", "the endpoint at " + endpoint.dockerHost()
+                + " speaks TLS 1.3 only and closed the connection on the first request, after asking for the "
+                + "client certificate cert.pem" + secretOf(endpoint) + ": that is how a Docker daemon refuses a "
+                + "client certificate under TLS 1.3 (it accepts only certificates signed by the CA it was started "
+                + "with, --tlscacert); a TLS-terminating proxy in front of the daemon that cannot reach it looks "
+                + "the same");
+    }
+
+    private static boolean dropped(Throwable thrown) {
+        return chain(thrown).stream().anyMatch(t -> text(t).contains("broken pipe")
+                || text(t).contains("connection reset") || text(t).contains("remote host terminated the handshake")
+                || t instanceof java.io.EOFException);
+    }
+
+    private static String secretOf(DirectEndpoint endpoint) {
+        return endpoint.tlsSecretName() == null ? "" : " of Secret " + endpoint.tlsSecretName();
     }
 
     private static String describe(Throwable t) {

@@ -2,6 +2,7 @@ package io.kdop.hub.direct;
 
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelException;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
@@ -12,7 +13,7 @@ import io.kdop.proto.tunnel.TunnelPipe;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,17 +36,20 @@ final class SocketRelay {
      * is nowhere to go.
      *
      * @param loop where both sockets of the connection live
-     * @param open the sockets in flight: both of this connection's while they are open (so they can be reset)
+     * @param track takes each of the connection's sockets once it is registered with the loop (so it can be reset)
+     * @return the client's socket, registered with the loop
      */
-    static void start(SocketChannel accepted, Supplier<Resolution> target, String what, EventLoop loop,
-            Set<Channel> open) {
-        NioSocketChannel client = tracked(TunnelPipe.socket(accepted), open);
+    static NioSocketChannel start(SocketChannel accepted, Supplier<Resolution> target, String what, EventLoop loop,
+            Consumer<Channel> track) {
+        NioSocketChannel client = TunnelPipe.socket(accepted);
+        // registered before it is tracked: closing a socket that has no loop yet throws
         loop.register(client);
+        track.accept(client);
         // finding the port asks Docker: never on the loop
         Thread.ofPlatform().daemon().name("kdop-direct-tunnel").start(() -> {
             try {
                 switch (target.get()) {
-                    case Resolution.Address address -> connect(client, address.address(), what, loop, open);
+                    case Resolution.Address address -> connect(client, address.address(), what, loop, track);
                     case Resolution.Unreachable unreachable -> {
                         LOG.debug("no tunnel to {}: {}", what, unreachable.why());
                         reset(client);
@@ -56,6 +60,7 @@ final class SocketRelay {
                 reset(client);
             }
         });
+        return client;
     }
 
     /** Resets a connection not yet carried (SO_LINGER 0), so its peer learns at once that nobody serves it. */
@@ -74,10 +79,15 @@ final class SocketRelay {
     }
 
     private static void connect(NioSocketChannel client, InetSocketAddress target, String what, EventLoop loop,
-            Set<Channel> open) {
-        NioSocketChannel upstream = tracked(TunnelPipe.socket(), open);
+            Consumer<Channel> track) {
+        if (!client.isOpen()) {
+            return; // reset meanwhile (its host's engine stopped): nothing to dial for
+        }
+        NioSocketChannel upstream = TunnelPipe.socket();
         upstream.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis());
-        loop.register(upstream).addListener(registered -> {
+        ChannelFuture registration = loop.register(upstream);
+        track.accept(upstream);
+        registration.addListener(registered -> {
             if (!registered.isSuccess()) {
                 reset(client);
                 return;
@@ -92,11 +102,5 @@ final class SocketRelay {
                 }
             });
         });
-    }
-
-    private static NioSocketChannel tracked(NioSocketChannel socket, Set<Channel> open) {
-        open.add(socket);
-        socket.closeFuture().addListener(closed -> open.remove(socket));
-        return socket;
     }
 }

@@ -123,12 +123,13 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
                     + " but the hello claims " + claimed(hello.getHost()));
             return;
         }
-        if (!services.hosts().admits(identity) && services.hosts().isDirect(identity.namespace(), identity.name())) {
+        boolean admitted = services.hosts().admits(identity);
+        if (!admitted && services.hosts().isDirect(identity)) {
             LOG.warn("refused session of {}: the DockerHost is a direct host (spec.hostURL)", identity);
             close(ErrorReason.HOST_IS_DIRECT, directHostMessage(identity.hostKey()));
             return;
         }
-        if (!services.hosts().admits(identity)) {
+        if (!admitted) {
             LOG.warn("refused session of {}: the DockerHost was deleted, recreated or joined again", identity);
             close(ErrorReason.HOST_REVOKED, "DockerHost " + identity.hostKey() + " no longer exists, was recreated, "
                     + "or was joined again with a newer token; this agent's certificate is revoked");
@@ -317,13 +318,13 @@ public final class AgentSession implements StreamObserver<AgentMessage> {
         services.registry().closed(this);
     }
 
-    /** What a hello claims, safe for a log line: a peer could send anything there. */
     /** Why an agent of a direct host is refused, in the hub's words (the agent adds what to do). */
     static String directHostMessage(String hostKey) {
         return "DockerHost " + hostKey + " is a direct host (spec.hostURL): the hub drives its Docker API itself, "
                 + "and no agent may";
     }
 
+    /** What a hello claims, safe for a log line: a peer could send anything there. */
     private static String claimed(HostIdentity host) {
         boolean plausible = KUBERNETES_NAME.matcher(host.getNamespace()).matches()
                 && KUBERNETES_NAME.matcher(host.getName()).matches();

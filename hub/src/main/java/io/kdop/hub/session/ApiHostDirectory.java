@@ -39,9 +39,12 @@ public final class ApiHostDirectory implements HostDirectory {
     }
 
     @Override
-    public boolean isDirect(String namespace, String name) {
-        DockerHost host = client.resources(DockerHost.class).inNamespace(namespace).withName(name).get();
-        return host != null && host.getMetadata().getDeletionTimestamp() == null && direct(host);
+    public boolean isDirect(AgentIdentity identity) {
+        DockerHost host = client.resources(DockerHost.class).inNamespace(identity.namespace())
+                .withName(identity.name()).get();
+        // a recreated host of the same name is another host: its agent was revoked, whatever it is now
+        return host != null && host.getMetadata().getDeletionTimestamp() == null
+                && identity.uid().equals(host.getMetadata().getUid()) && direct(host);
     }
 
     private static boolean direct(DockerHost host) {

@@ -19,8 +19,8 @@ public interface HostDirectory {
         return 0;
     }
 
-    /** Whether the host exists with spec.hostURL: the hub drives it, and no agent may. */
-    default boolean isDirect(String namespace, String name) {
+    /** Whether the identity's host (same UID) has spec.hostURL: the hub drives it, and no agent may. */
+    default boolean isDirect(AgentIdentity identity) {
         return false;
     }
 

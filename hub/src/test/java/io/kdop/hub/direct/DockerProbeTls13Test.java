@@ -7,9 +7,12 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.kdop.hub.pki.CertificateAuthority;
 import io.kdop.hub.pki.Pem;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
@@ -58,12 +62,67 @@ class DockerProbeTls13Test {
                 answered -> assertThat(answered.facts().dockerVersion()).isEqualTo("27.3.1"));
     }
 
-    @org.junit.jupiter.api.RepeatedTest(10)
+    @org.junit.jupiter.api.RepeatedTest(20)
     void aTls13OnlyDaemonStillRefusesAForeignClientCertificate() throws Exception {
         DirectEndpoint endpoint = startDaemon();
         ProbeResult result = DockerProbe.probe(endpoint, Optional.of(clientTls(OTHER_CA)));
         assertThat(result).isInstanceOfSatisfying(ProbeResult.Failed.class,
                 failed -> assertThat(failed.reason()).as(failed.message()).isEqualTo("ClientCertificateRefused"));
+    }
+
+    @Test
+    void aDaemonThatDiesInItsSecondAnswerIsAnApiErrorNotTheCertificates() throws Exception {
+        CertificateAuthority.IssuedCertificate serving = DAEMON_CA.issueServerCertificate(List.of("localhost"),
+                Duration.ofDays(1));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys(serving), new TrustManager[] {new SignedBy(DAEMON_CA.certificate())}, RANDOM);
+        try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            listener.setEnabledProtocols(new String[] {"TLSv1.3"});
+            listener.setNeedClientAuth(true);
+            Thread.ofVirtual().start(() -> answerVersionThenReset(listener));
+            DirectEndpoint endpoint = ((DirectEndpoint.Parsed.Valid) DirectEndpoint.parse(
+                    "tcp://localhost:" + listener.getLocalPort(), "tls", false)).endpoint();
+
+            ProbeResult result = DockerProbe.probe(endpoint, Optional.of(clientTls(DAEMON_CA)));
+
+            // version answered, so both certificates were accepted: the reset of info is something else
+            assertThat(result).isInstanceOfSatisfying(ProbeResult.Failed.class,
+                    failed -> assertThat(failed.reason()).as(failed.message()).isEqualTo("DockerAPIError"));
+        }
+    }
+
+    /** Each connection: answers /version, resets in the middle of anything else (a daemon dying after its first answer). */
+    private static void answerVersionThenReset(SSLServerSocket listener) {
+        while (!listener.isClosed()) {
+            try (Socket connection = listener.accept()) {
+                connection.setSoTimeout(10_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                for (String request; (request = in.readLine()) != null; ) {
+                    for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+                        // a GET has no body: the headers end the request
+                    }
+                    if (!request.contains("/version ")) {
+                        // the start of an answer, then a reset: the client sees "connection reset"
+                        connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+                        connection.getOutputStream().flush();
+                        connection.setSoLinger(true, 0);
+                        break;
+                    }
+                    byte[] body = """
+                            {"Version":"27.3.1","ApiVersion":"1.47","Os":"linux","Arch":"amd64"}"""
+                            .getBytes(StandardCharsets.UTF_8);
+                    connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    connection.getOutputStream().write(body);
+                    connection.getOutputStream().flush();
+                }
+            } catch (IOException e) {
+                // the probe's own TLS 1.2 handshake, refused; or the listener closed
+            }
+        }
     }
 
     /** A Docker API that answers version and info over TLS 1.3 only, to client certificates of DAEMON_CA. */

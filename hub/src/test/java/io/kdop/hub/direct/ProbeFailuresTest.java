@@ -61,6 +61,20 @@ class ProbeFailuresTest {
     }
 
     @Test
+    void aTls13FirstRequestDroppedAfterTheCertificateRequestIsMostLikelyARefusedCertificate() {
+        ProbeResult.Failed failed = ProbeFailures.classifyTls13FirstRequest(
+                new RuntimeException(new java.net.SocketException("Broken pipe")), TLS, true);
+        assertThat(failed.reason()).isEqualTo("ClientCertificateRefused");
+        assertThat(failed.message()).contains("speaks TLS 1.3 only", "cert.pem of Secret docker-tls",
+                "a TLS-terminating proxy in front of the daemon that cannot reach it looks the same");
+        // not asked for a certificate: the drop is not about it
+        assertThat(ProbeFailures.classifyTls13FirstRequest(new java.net.SocketException("Connection reset"), TLS,
+                false).reason()).isEqualTo("DockerAPIError");
+        assertThat(ProbeFailures.classifyTls13FirstRequest(new javax.net.ssl.SSLException(
+                "Received fatal alert: certificate_required"), TLS, true).message()).contains("TLS alert certificate_required");
+    }
+
+    @Test
     void aServerNameThatIsNotTheHostInTheUrl() {
         ProbeResult.Failed failed = ProbeFailures.classify(new RuntimeException(new SSLPeerUnverifiedException(
                 "Certificate for <10.1.2.3> doesn't match any of the subject alternative names: [10.9.9.9]")), TLS);

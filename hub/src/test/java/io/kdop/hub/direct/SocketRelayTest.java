@@ -16,7 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +35,10 @@ class SocketRelayTest {
 
     @Test
     void aHalfClosedRequestStillGetsItsAnswer() throws Exception {
-        try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket published = published()) {
             CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
                 try (Socket s = published.accept()) {
+                    s.setSoTimeout(10_000);
                     String request = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     s.getOutputStream().write(("answer to " + request).getBytes(StandardCharsets.UTF_8));
                     return request;
@@ -48,7 +49,7 @@ class SocketRelayTest {
             try (Pair pair = Pair.open()) {
                 SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
                         (InetSocketAddress) published.getLocalSocketAddress()), "test",
-                        loops.current(), ConcurrentHashMap.newKeySet());
+                        loops.current(), socket -> { });
                 pair.client().getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
                 pair.client().shutdownOutput(); // the request is complete; the answer must still come
 
@@ -64,7 +65,7 @@ class SocketRelayTest {
     void nowhereToGoResetsTheClientAtOnce() throws Exception {
         try (Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Unreachable("port 80 is not published"), "test",
-                    loops.current(), ConcurrentHashMap.newKeySet());
+                    loops.current(), socket -> { });
 
             assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -79,7 +80,7 @@ class SocketRelayTest {
         }
         try (Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(closed), "test",
-                    loops.current(), ConcurrentHashMap.newKeySet());
+                    loops.current(), socket -> { });
 
             assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
@@ -88,11 +89,11 @@ class SocketRelayTest {
 
     @Test
     void aResetByTheContainerResetsTheClient() throws Exception {
-        try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (ServerSocket published = published();
                 Pair pair = Pair.open()) {
             SocketRelay.start(pair.hubSide(), () -> new Resolution.Address(
                     (InetSocketAddress) published.getLocalSocketAddress()), "test",
-                    loops.current(), ConcurrentHashMap.newKeySet());
+                    loops.current(), socket -> { });
             try (Socket container = published.accept()) {
                 container.setSoLinger(true, 0); // close with a reset
             }
@@ -104,12 +105,13 @@ class SocketRelayTest {
 
     @Test
     void stoppingTheHostsEngineResetsItsConnectionsInFlightAndRefusesNewOnes() throws Exception {
-        try (ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (ServerSocket published = published();
                 Pair pair = Pair.open(); Pair later = Pair.open()) {
             RelayedConnections relays = new RelayedConnections(loops);
             relays.start(pair.hubSide(), () -> new Resolution.Address(
                     (InetSocketAddress) published.getLocalSocketAddress()), "test");
             try (Socket container = published.accept()) {
+                container.setSoTimeout(10_000);
                 pair.client().getOutputStream().write(1);
                 assertThat(container.getInputStream().read()).as("the connection is carried").isEqualTo(1);
 
@@ -125,6 +127,40 @@ class SocketRelayTest {
         }
     }
 
+    @Test
+    void aConnectionStillFindingItsPortIsResetWhenTheEngineStopsAndNeverDialled() throws Exception {
+        try (ServerSocket published = published(); Pair pair = Pair.open()) {
+            CountDownLatch asked = new CountDownLatch(1);
+            CountDownLatch answer = new CountDownLatch(1);
+            RelayedConnections relays = new RelayedConnections(loops);
+            relays.start(pair.hubSide(), () -> {
+                asked.countDown();
+                try {
+                    answer.await(10, TimeUnit.SECONDS); // Docker is slow to say where the port is
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Resolution.Address((InetSocketAddress) published.getLocalSocketAddress());
+            }, "test");
+            assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+
+            relays.resetAll();
+            answer.countDown();
+
+            assertThatThrownBy(() -> pair.client().getInputStream().read()).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("reset");
+            published.setSoTimeout(500); // what must not come: a dial for a connection already reset
+            assertThatThrownBy(published::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    /** A container's published port; its accept and its connections' reads time out rather than hang. */
+    private static ServerSocket published() throws IOException {
+        ServerSocket published = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        published.setSoTimeout(10_000);
+        return published;
+    }
+
     /** A connected client and the hub's accepted side of it (as the Service listener accepts it). */
     private record Pair(Socket client, SocketChannel hubSide, ServerSocketChannel listener) implements AutoCloseable {
 
@@ -133,6 +169,7 @@ class SocketRelayTest {
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
             Socket client = new Socket(InetAddress.getLoopbackAddress(),
                     ((InetSocketAddress) listener.getLocalAddress()).getPort());
+            client.setSoTimeout(10_000); // a read the relay never answers fails rather than hangs
             return new Pair(client, listener.accept(), listener);
         }
 

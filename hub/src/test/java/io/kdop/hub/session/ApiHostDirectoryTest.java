@@ -69,6 +69,25 @@ class ApiHostDirectoryTest {
         client.resource(host).update();
 
         assertThat(directory.admits(identity(host, "tok1"))).as("the hub drives a direct host itself").isFalse();
+        assertThat(directory.isDirect(identity(host, "tok1"))).as("and says why").isTrue();
+    }
+
+    @Test
+    void anAgentOfADeletedHostIsNotToldItIsDirectWhenADirectHostTookItsName() {
+        DockerHost old = createHost("edge-4", Map.of());
+        AgentIdentity oldAgent = identity(old, "tok1");
+        client.resources(DockerHost.class).inNamespace("edge").withName("edge-4").delete();
+        DockerHost direct = new DockerHost();
+        direct.getMetadata().setName("edge-4");
+        direct.getMetadata().setNamespace("edge");
+        direct.setSpec(new io.kdop.hub.api.DockerHostSpec());
+        direct.getSpec().setHostURL("tcp://192.0.2.10:2376");
+        direct = client.resources(DockerHost.class).inNamespace("edge").resource(direct).create();
+        assertThat(uid(direct)).isNotEqualTo(uid(old));
+
+        // removing hostURL would not admit it: its host is gone (HOST_REVOKED says so)
+        assertThat(directory().isDirect(oldAgent)).isFalse();
+        assertThat(directory().isDirect(identity(direct, "tok2"))).isTrue();
     }
 
     @Test

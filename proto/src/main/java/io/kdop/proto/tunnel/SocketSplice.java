@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.grpc.netty.shaded.io.netty.channel.socket.DuplexChannel;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Joins two connected TCP sockets of one event loop: what the hub does for a Service connection
@@ -42,14 +43,19 @@ public final class SocketSplice {
      * Starts moving bytes between two sockets from {@link TunnelPipe#socket}, connected and
      * registered with the same event loop.
      *
-     * @param onClosed runs once, on the loop, when both sockets are closed or reset
+     * @param onClosed runs once, on the loop, when the splice closes or resets its sockets
      */
     public static void join(DuplexChannel first, DuplexChannel second, Runnable onClosed) {
         if (first.eventLoop() != second.eventLoop()) {
             throw new IllegalArgumentException("a splice's sockets share one event loop");
         }
         SocketSplice splice = new SocketSplice(first, second, onClosed);
-        splice.loop.execute(splice::start);
+        try {
+            splice.loop.execute(splice::start);
+        } catch (RejectedExecutionException shuttingDown) {
+            first.close();
+            second.close();
+        }
     }
 
     private void start() {

@@ -20,7 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +41,11 @@ class SocketSpliceTest {
 
     @BeforeEach
     void aListenerAndAContainer() throws IOException {
-        threads = Executors.newVirtualThreadPerTaskExecutor();
+        // platform threads started up front: the thread count below then sees only what the code under
+        // test starts (virtual threads would add carrier threads as they got busy)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(48, 48, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+        pool.prestartAllCoreThreads();
+        threads = pool;
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         container = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }

@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +60,11 @@ class TunnelPipeTest {
 
     @BeforeEach
     void aHubAnAgentAndAContainer() throws IOException {
-        threads = Executors.newVirtualThreadPerTaskExecutor();
+        // platform threads started up front: the thread count below then sees only what the code under
+        // test starts (virtual threads would add carrier threads as they got busy)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(48, 48, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+        pool.prestartAllCoreThreads();
+        threads = pool;
         hub = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                         InsecureServerCredentials.create())
                 .bossEventLoopGroup(loops.group()).workerEventLoopGroup(loops.group())
