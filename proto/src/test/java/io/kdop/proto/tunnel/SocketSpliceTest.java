@@ -11,14 +11,11 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -36,7 +33,7 @@ class SocketSpliceTest {
 
     private final TransportLoops loops = new TransportLoops(1, "test-splice");
     private ServerSocketChannel listener;
-    private ServerSocket container;
+    private LoopbackContainer container;
     private ExecutorService threads;
 
     @BeforeEach
@@ -47,7 +44,7 @@ class SocketSpliceTest {
         pool.prestartAllCoreThreads();
         threads = pool;
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        container = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        container = new LoopbackContainer(threads);
     }
 
     @AfterEach
@@ -60,7 +57,7 @@ class SocketSpliceTest {
 
     @Test
     void concurrentHalfClosedEchoesArriveIntactWithoutAThreadPerConnection() throws Exception {
-        threads.submit(() -> serveContainer(SocketSpliceTest::echoUntilEnd));
+        container.serve(LoopbackContainer::echoUntilEnd);
         echo(16 * 1024, 99); // the loop's thread is up
         ManagementFactory.getThreadMXBean().resetPeakThreadCount();
         int before = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -81,7 +78,7 @@ class SocketSpliceTest {
     void aClientThatDoesNotReadStopsTheContainersWrites() throws Exception {
         long offered = 256L << 20;
         AtomicLong written = new AtomicLong();
-        threads.submit(() -> serveContainer(socket -> {
+        container.serve(socket -> {
             OutputStream out = socket.getOutputStream();
             byte[] chunk = new byte[64 * 1024];
             for (long left = offered; left > 0; left -= chunk.length) {
@@ -89,7 +86,7 @@ class SocketSpliceTest {
                 written.addAndGet(chunk.length);
             }
             socket.shutdownOutput();
-        }));
+        });
         try (Socket client = connect()) {
             long stalledAt = waitUntilUnchangedFor(written, 1000);
             // kernel socket buffers of four sockets (autotuned, a few MiB each) plus the splice's bound;
@@ -108,11 +105,11 @@ class SocketSpliceTest {
 
     @Test
     void aContainerThatResetsItsConnectionResetsTheClient() throws Exception {
-        threads.submit(() -> serveContainer(socket -> {
+        container.serve(socket -> {
             socket.getInputStream().read();
             socket.setSoLinger(true, 0);
             socket.close();
-        }));
+        });
         try (Socket client = connect()) {
             client.getOutputStream().write('x');
             long start = System.nanoTime();
@@ -150,34 +147,15 @@ class SocketSpliceTest {
         loop.register(accepted).sync();
         NioSocketChannel upstream = TunnelPipe.socket();
         loop.register(upstream).sync();
-        upstream.connect(container.getLocalSocketAddress()).sync();
+        upstream.connect(container.address()).sync();
         SocketSplice.join(accepted, upstream, () -> {});
         return client;
     }
 
-    /** Sends `bytes` random bytes, half-closes, reads until the end: the sha256 both ways. */
+    /** A sha256-checked echo through a new connection. */
     private byte[][] echo(int bytes, long seed) throws Exception {
         try (Socket client = connect()) {
-            MessageDigest sent = MessageDigest.getInstance("SHA-256");
-            Future<byte[]> received = threads.submit(() -> {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                InputStream in = client.getInputStream();
-                byte[] buffer = new byte[32 * 1024];
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    digest.update(buffer, 0, n);
-                }
-                return digest.digest();
-            });
-            Random random = new Random(seed);
-            OutputStream out = client.getOutputStream();
-            byte[] chunk = new byte[16 * 1024];
-            for (int left = bytes; left > 0; left -= chunk.length) {
-                random.nextBytes(chunk);
-                out.write(chunk);
-                sent.update(chunk);
-            }
-            client.shutdownOutput();
-            return new byte[][] {sent.digest(), received.get(60, TimeUnit.SECONDS)};
+            return LoopbackContainer.echo(client, bytes, seed, threads);
         }
     }
 
@@ -199,25 +177,4 @@ class SocketSpliceTest {
         throw new AssertionError("the container's writes never stopped: " + counter.get() + " bytes written");
     }
 
-    private interface Serving {
-        void serve(Socket socket) throws IOException;
-    }
-
-    private Void serveContainer(Serving serving) throws IOException {
-        while (!container.isClosed()) {
-            Socket socket = container.accept();
-            threads.submit(() -> {
-                try (socket) {
-                    serving.serve(socket);
-                }
-                return null;
-            });
-        }
-        return null;
-    }
-
-    private static void echoUntilEnd(Socket socket) throws IOException {
-        socket.getInputStream().transferTo(socket.getOutputStream());
-        socket.shutdownOutput();
-    }
 }

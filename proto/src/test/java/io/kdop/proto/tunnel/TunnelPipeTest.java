@@ -17,20 +17,15 @@ import io.grpc.stub.StreamObserver;
 import io.kdop.proto.v1.AgentServiceGrpc;
 import io.kdop.proto.v1.TunnelFrame;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -53,7 +48,7 @@ class TunnelPipeTest {
     /** Client connections accepted at the "hub", waiting for the "agent"'s call. */
     private final BlockingQueue<NioSocketChannel> accepted = new LinkedBlockingQueue<>();
     private ServerSocketChannel listener;
-    private ServerSocket container;
+    private LoopbackContainer container;
     private Server hub;
     private ManagedChannel agent;
     private ExecutorService threads;
@@ -79,7 +74,7 @@ class TunnelPipeTest {
                         InsecureChannelCredentials.create())
                 .eventLoopGroup(loops.group()).channelType(NioSocketChannel.class).build();
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        container = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        container = new LoopbackContainer(threads);
     }
 
     @AfterEach
@@ -94,7 +89,7 @@ class TunnelPipeTest {
 
     @Test
     void concurrentHalfClosedEchoesArriveIntactWithoutAThreadPerTunnel() throws Exception {
-        threads.submit(() -> serveContainer(TunnelPipeTest::echoUntilEnd));
+        container.serve(LoopbackContainer::echoUntilEnd);
         echoThroughTunnel(16 * 1024, 99); // the transport's and gRPC's own threads are up
         ManagementFactory.getThreadMXBean().resetPeakThreadCount();
         int before = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -114,11 +109,11 @@ class TunnelPipeTest {
 
     @Test
     void aContainerThatResetsItsConnectionResetsTheClient() throws Exception {
-        threads.submit(() -> serveContainer(socket -> {
+        container.serve(socket -> {
             socket.getInputStream().read();
             socket.setSoLinger(true, 0);
             socket.close();
-        }));
+        });
         try (Socket client = connectThroughTunnel()) {
             client.getOutputStream().write('x');
             long start = System.nanoTime();
@@ -130,7 +125,7 @@ class TunnelPipeTest {
 
     @Test
     void bytesTheClientSentBeforeItsTunnelOpenedAreCarried() throws Exception {
-        threads.submit(() -> serveContainer(TunnelPipeTest::echoUntilEnd));
+        container.serve(LoopbackContainer::echoUntilEnd);
         try (Socket client = new Socket()) {
             client.connect(listener.getLocalAddress());
             client.setSoTimeout(10_000); // dropped bytes would leave the echo waiting for them
@@ -149,29 +144,10 @@ class TunnelPipeTest {
         }
     }
 
-    /** Sends `bytes` random bytes, half-closes, reads until the end: the sha256 both ways. */
+    /** A sha256-checked echo through a new connection. */
     private byte[][] echoThroughTunnel(int bytes, long seed) throws Exception {
         try (Socket client = connectThroughTunnel()) {
-            MessageDigest sent = MessageDigest.getInstance("SHA-256");
-            Future<byte[]> received = threads.submit(() -> {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                InputStream in = client.getInputStream();
-                byte[] buffer = new byte[32 * 1024];
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    digest.update(buffer, 0, n);
-                }
-                return digest.digest();
-            });
-            Random random = new Random(seed);
-            OutputStream out = client.getOutputStream();
-            byte[] chunk = new byte[16 * 1024];
-            for (int left = bytes; left > 0; left -= chunk.length) {
-                random.nextBytes(chunk);
-                out.write(chunk);
-                sent.update(chunk);
-            }
-            client.shutdownOutput();
-            return new byte[][] {sent.digest(), received.get(60, TimeUnit.SECONDS)};
+            return LoopbackContainer.echo(client, bytes, seed, threads);
         }
     }
 
@@ -184,27 +160,6 @@ class TunnelPipeTest {
         return client;
     }
 
-    private interface Serving {
-        void serve(Socket socket) throws IOException;
-    }
-
-    private Void serveContainer(Serving serving) throws IOException {
-        while (!container.isClosed()) {
-            Socket socket = container.accept();
-            threads.submit(() -> {
-                try (socket) {
-                    serving.serve(socket);
-                }
-                return null;
-            });
-        }
-        return null;
-    }
-
-    private static void echoUntilEnd(Socket socket) throws IOException {
-        socket.getInputStream().transferTo(socket.getOutputStream());
-        socket.shutdownOutput();
-    }
 
     /** As TunnelBroker: the client's socket joins the call's loop. */
     private StreamObserver<TunnelFrame> hubEnd(ServerCallStreamObserver<TunnelFrame> call) {
@@ -224,7 +179,7 @@ class TunnelPipeTest {
     private void agentEnd() throws Exception {
         NioSocketChannel socket = TunnelPipe.socket();
         loops.current().register(socket).sync();
-        socket.connect(container.getLocalSocketAddress()).sync();
+        socket.connect(container.address()).sync();
         AtomicReference<TunnelPipe> pipe = new AtomicReference<>();
         AtomicReference<ClientCallStreamObserver<TunnelFrame>> call = new AtomicReference<>();
         AgentServiceGrpc.newStub(agent).withExecutor(Runnable::run).withOnReadyThreshold(TunnelPipe.ON_READY_THRESHOLD)
