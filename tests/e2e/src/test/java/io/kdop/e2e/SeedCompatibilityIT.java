@@ -23,6 +23,7 @@ import io.kdop.e2e.support.Specs;
 import io.kdop.e2e.support.TcpClient;
 import io.kdop.e2e.support.Teardown;
 import io.kdop.hub.api.Conditions;
+import io.kdop.hub.api.DockerContainer;
 import io.kdop.hub.api.DockerHost;
 import io.kdop.hub.api.DockerService;
 import io.kdop.hub.api.DockerHostStatus;
@@ -217,8 +218,8 @@ class SeedCompatibilityIT {
      * The seed's DockerContainer on its direct host: the hub starts it over mutual TLS, its status
      * tells Docker's truth, a container removed by hand comes back, a new spec recreates it, a hub
      * restart leaves it alone, a Service reaches its published port through the hub, and deleting
-     * the resource removes it. A secret volume is a Docker volume there, rotated in place; jobs
-     * there: DirectHostJobsIT.
+     * the resource removes it; deleting the host waits for a removal under way. A secret
+     * volume is a Docker volume there, rotated in place; jobs there: DirectHostJobsIT.
      */
     private void theHubRunsContainersOnTheDirectHost(PrivateDockerDaemon dockerd) {
         String name = PREFIX + "on-remote";
@@ -272,6 +273,8 @@ class SeedCompatibilityIT {
         assertThat(touched).as("what the restarted hub did to " + name).isEmpty();
         cluster.deleteContainer("sentinel", TIMEOUT);
 
+        theSecretVolumeOnTheDirectHostRotatesInPlace(dockerd);
+
         // a Service to a container on the direct host: the hub carries its connections to the published port
         cluster.apply("remote-web", Specs.image(IMAGE).name(PREFIX + "remote-web").command("sh", "-c",
                 "echo hello-from-the-remote-host > /tmp/index.html && exec httpd -f -p 8080 -h /tmp")
@@ -313,6 +316,14 @@ class SeedCompatibilityIT {
         cluster.deleteContainer("remote-unpublished", TIMEOUT);
         assertThat(dockerd.containerIds(name)).isEmpty();
         assertThat(dockerd.containerIds(PREFIX + "remote-web")).isEmpty();
+
+        // a workload and its direct host deleted at once (as kubectl delete namespace does): the host
+        // goes only once the hub removed the container, which nothing could remove after
+        assertThat(dockerd.containerIds(PREFIX + "spread-remote")).hasSize(1);
+        api.client().resources(DockerContainer.class).inNamespace(Cluster.NS).withName("spread-remote").delete();
+        cluster.deleteHost("remote-host");
+        assertThat(dockerd.containerIds(PREFIX + "spread-remote")).as("removed before its host went").isEmpty();
+        assertThat(DockerCli.running(PREFIX + "spread-agent")).as("the agent host's backend stays").isTrue();
     }
 
     /**
