@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 class HostDeletionTest {
 
     private static final Duration JUST_DELETED = Duration.ofSeconds(1);
+    private static final Duration SETTLED = HostDeletion.SETTLE.plusSeconds(1);
 
     @Test
     void waitsForRemovalsUnderWayWhileTheAgentCanStillCarryThemOut() {
@@ -20,9 +21,18 @@ class HostDeletionTest {
     }
 
     @Test
+    void waitsAMomentForWorkloadsDeletedJustAfterIt() {
+        // kubectl delete -f: the host first, its containers a few milliseconds later
+        assertThat(new HostDeletion(true, false, false, true, JUST_DELETED).waits()).isTrue();
+        assertThat(new HostDeletion(true, false, false, true, SETTLED).waits()).isFalse();
+        // a host that runs nothing of its namespace has nothing to wait for
+        assertThat(new HostDeletion(true, false, false, false, JUST_DELETED).waits()).isFalse();
+    }
+
+    @Test
     void doesNotWaitForWorkloadsThatStay() {
         // only the host is deleted: its workloads are not being deleted, nothing to wait for
-        assertThat(new HostDeletion(true, false, false, true, JUST_DELETED).waits()).isFalse();
+        assertThat(new HostDeletion(true, false, false, true, SETTLED).waits()).isFalse();
         // the namespace goes, but the host runs nothing from it (its workloads live elsewhere)
         assertThat(new HostDeletion(true, true, false, false, JUST_DELETED).waits()).isFalse();
     }
