@@ -31,7 +31,8 @@ public class DockerHostStatus {
     private String joinedAt;
 
     @JsonPropertyDescription("Name of the Secret (in this namespace) holding the join token and the join commands "
-            + "(join-command, join-command-docker, join-command-systemd), while a token is outstanding. Readable by whoever may read Secrets here; deleted once used.")
+            + "(join-command, join-command-docker, join-command-systemd), while a token is outstanding. "
+            + "Readable by whoever may read Secrets here; deleted once used.")
     private String joinSecretName;
 
     @JsonPropertyDescription("Id (the public half) of the outstanding join token.")

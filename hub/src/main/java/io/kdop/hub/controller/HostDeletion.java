@@ -25,6 +25,7 @@ record HostDeletion(boolean agentConnected, boolean namespaceTerminating, boolea
 
     boolean waits() {
         return agentConnected && sinceDeletion.compareTo(DRAIN_LIMIT) < 0
-                && (removalsPending || placedFromNamespace && (namespaceTerminating || sinceDeletion.compareTo(SETTLE) < 0));
+                && (removalsPending
+                        || placedFromNamespace && (namespaceTerminating || sinceDeletion.compareTo(SETTLE) < 0));
     }
 }

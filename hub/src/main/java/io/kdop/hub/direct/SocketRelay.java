@@ -1,7 +1,6 @@
 package io.kdop.hub.direct;
 
 import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelException;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
@@ -70,12 +69,7 @@ final class SocketRelay {
 
     /** Resets a socket (SO_LINGER 0); closing it resets its spliced peer too. */
     static void reset(Channel socket) {
-        try {
-            socket.config().setOption(ChannelOption.SO_LINGER, 0);
-        } catch (ChannelException closedAlready) {
-            // nothing left to reset
-        }
-        socket.close();
+        TunnelPipe.reset(socket);
     }
 
     private static void connect(NioSocketChannel client, InetSocketAddress target, String what, EventLoop loop,

@@ -139,7 +139,7 @@ public final class TunnelBroker {
     }
 
     /** Resets a client connection (SO_LINGER 0), so the client learns at once that nobody serves it. */
-    public static void reset(Socket client) {
+    private static void reset(Socket client) {
         try {
             client.setSoLinger(true, 0);
             client.close();

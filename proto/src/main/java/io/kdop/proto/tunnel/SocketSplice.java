@@ -1,10 +1,8 @@
 package io.kdop.proto.tunnel;
 
-import io.grpc.netty.shaded.io.netty.channel.ChannelException;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.grpc.netty.shaded.io.netty.channel.socket.DuplexChannel;
@@ -72,8 +70,8 @@ public final class SocketSplice {
     /** Resets both sockets: each peer learns at once that the connection is gone. */
     private void reset() {
         if (markClosed()) {
-            first.resetSocket();
-            second.resetSocket();
+            TunnelPipe.reset(first.channel);
+            TunnelPipe.reset(second.channel);
         }
     }
 
@@ -160,15 +158,6 @@ public final class SocketSplice {
             if (!closed && !inputEnded && peer.channel.isWritable()) {
                 channel.read();
             }
-        }
-
-        void resetSocket() {
-            try {
-                channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            } catch (ChannelException closedAlready) {
-                // nothing left to reset
-            }
-            channel.close();
         }
 
         /** Runs after every write so far completed (netty fails writes still queued at a shutdown). */

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelException;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
@@ -121,6 +122,16 @@ public final class TunnelPipe extends ChannelInboundHandlerAdapter implements St
             // the client left before its tunnel opened: the pipe resets it when it starts
         }
         return socket;
+    }
+
+    /** Resets a socket (SO_LINGER 0): its peer sees a reset, not an orderly close. Any thread. */
+    public static void reset(Channel socket) {
+        try {
+            socket.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (ChannelException closedAlready) {
+            // nothing left to reset
+        }
+        socket.close();
     }
 
     /** Starts moving bytes both ways and asks the call for its first frames. */
@@ -326,12 +337,7 @@ public final class TunnelPipe extends ChannelInboundHandlerAdapter implements St
             endCall("the tunnel's connection was reset");
         }
         if (markClosed()) {
-            try {
-                socket.config().setOption(ChannelOption.SO_LINGER, 0);
-            } catch (ChannelException closedAlready) {
-                // nothing left to reset
-            }
-            socket.close();
+            reset(socket);
         }
     }
 
